@@ -1,0 +1,65 @@
+"""The `polterm` command line: the scripting face of the service layer (see CONTRACT.md)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from polterm import __version__
+from polterm.cli.state import State, common_options, pass_state
+from polterm.errors import PoltermError
+
+
+class PoltermGroup(click.Group):
+    """Shows commands in the order they were added, which is the order a district needs them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(
+    cls=PoltermGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@common_options
+@click.version_option(__version__, prog_name="polterm")
+@pass_state
+@click.pass_context
+def cli(ctx: click.Context, state: State) -> None:
+    """Parent-teacher conferences and the district's conference policy, in one place.
+
+    Run without a command to open the terminal UI.
+    """
+    if ctx.invoked_subcommand is None:
+        from polterm.ui import run_ui
+
+        run_ui(state)
+
+
+def _register() -> None:
+    """Attach every command module; each adds its own commands to `cli`."""
+    from polterm.cli import commands
+
+    commands.register(cli)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one-line errors on stderr and CONTRACT.md's exit codes."""
+    try:
+        code = cli.main(args=argv, prog_name="polterm", standalone_mode=False)
+    except PoltermError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+_register()

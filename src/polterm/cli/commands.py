@@ -1,0 +1,12 @@
+"""Every command module of the CLI; each module's `register(cli)` adds its commands."""
+
+from __future__ import annotations
+
+import click
+
+from polterm.cli import setup
+
+
+def register(cli: click.Group) -> None:
+    for module in (setup,):
+        module.register(cli)

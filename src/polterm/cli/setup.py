@@ -1,0 +1,50 @@
+"""Commands that create a district: `init` (and `demo`, from the demo module)."""
+
+from __future__ import annotations
+
+import click
+
+from polterm.cli.output import emit, format_option
+from polterm.cli.state import State, common_options, pass_state
+from polterm.services.district import init_district
+
+
+@click.command()
+@common_options
+@click.option("--district", "name", required=True, help="The district's name.")
+@click.option(
+    "--policy",
+    "policies",
+    multiple=True,
+    required=True,
+    metavar="P",
+    help="A policy to switch on (repeatable), e.g. clinton_6310, p1471.",
+)
+@click.option(
+    "--year",
+    "years",
+    multiple=True,
+    metavar="NAME:START:END",
+    help="A school year, e.g. 2025-2026:2025-08-27:2026-06-12 (repeatable).",
+)
+@format_option()
+@pass_state
+def init(
+    state: State, name: str, policies: tuple[str, ...], years: tuple[str, ...], fmt: str
+) -> None:
+    """Create a district's database; you become its first IT staff member."""
+    db = state.database(create=True)
+    session = init_district(db, name, list(policies), list(years), set(state.registry.policies))
+    emit(
+        {
+            "district": name,
+            "policies": list(policies),
+            "db": str(state.path),
+            "it_staff": session.actor.staff_id,
+        },
+        fmt,
+    )
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(init)

@@ -1,0 +1,101 @@
+"""What every command shares: which database, who is acting, and opening both once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import platformdirs
+from sqlite_utils import Database
+
+from polterm.engine import call_policy_hook
+from polterm.plugins import Registry, build_registry
+from polterm.services.identity import resolve_actor
+from polterm.services.session import Session
+from polterm.storage import open_database
+
+
+def default_db_path() -> Path:
+    """`$POLTERM_DB`, else `polterm.db` in the platform's user data dir."""
+    env = os.environ.get("POLTERM_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("polterm", appauthor=False)) / "polterm.db"
+
+
+@dataclass
+class State:
+    """Options given before or after the command name land here; the last one given wins."""
+
+    db_path: Path | None = None
+    as_user: str | None = None
+    _db: Database | None = field(default=None, repr=False)
+    _registry: Registry | None = field(default=None, repr=False)
+    _session: Session | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return self.db_path or default_db_path()
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = build_registry()
+        return self._registry
+
+    def database(self, *, create: bool = False) -> Database:
+        """Open and migrate the database, with the migrations of every installed policy."""
+        if self._db is None:
+            self._db = open_database(self.path, plugin_migrations(self.registry), create=create)
+        return self._db
+
+    def session(self, *, create: bool = False) -> Session:
+        """The acting person's session; refuses an OS user with no staff record."""
+        if self._session is None:
+            db = self.database(create=create)
+            self._session = Session(db, resolve_actor(db, self.as_user), self.registry)
+        return self._session
+
+
+def plugin_migrations(registry: Registry) -> list[Any]:
+    """Each installed policy's own migration set, so its tables exist before it runs."""
+    out = []
+    for name in registry.policies:
+        results, _ = call_policy_hook(registry, name, "polterm_migrations")
+        out.extend(results)
+    return out
+
+
+def _set_db(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(State).db_path = Path(value)
+
+
+def _set_as(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(State).as_user = value
+
+
+def common_options(f):  # type: ignore[no-untyped-def]
+    """`--db` and `--as`, accepted before the command name and after it."""
+    f = click.option(
+        "--as",
+        "as_user",
+        metavar="USERNAME",
+        expose_value=False,
+        callback=_set_as,
+        help="IT staff: act for this user (recorded in the audit log).",
+    )(f)
+    return click.option(
+        "--db",
+        metavar="PATH",
+        expose_value=False,
+        callback=_set_db,
+        help="Database file [default: $POLTERM_DB, else the user data dir].",
+    )(f)
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)

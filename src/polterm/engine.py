@@ -1,0 +1,182 @@
+"""Evaluate the active policies as of a date: read-only, batch, each rule isolated from the rest."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from polterm import config
+from polterm.plugins import PluginError, Registry, one_line
+from polterm.policy import STATUSES, Finding, RuleContext, Scope
+
+DEFAULT_TIMEOUT_S = 60.0
+
+# SQLite authorizer action codes a rule may use: reading and nothing else.
+_READ_ACTIONS = {
+    sqlite3.SQLITE_SELECT,
+    sqlite3.SQLITE_READ,
+    sqlite3.SQLITE_FUNCTION,
+    sqlite3.SQLITE_RECURSIVE,
+}
+
+
+class PluginTimeout(Exception):
+    """A rule ran past its time budget."""
+
+
+@dataclass
+class Evaluation:
+    """The findings of every rule that ran, and the plugins that failed, in one line each."""
+
+    as_of: date
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[PluginError] = field(default_factory=list)
+
+
+def evaluate(
+    db: Database,
+    registry: Registry,
+    as_of: date,
+    *,
+    scope: Scope | None = None,
+    policies: list[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> Evaluation:
+    """Run every in-force rule of the given (default: active) policies; nothing is written."""
+    scope = scope or Scope()
+    result = Evaluation(as_of, errors=list(registry.errors))
+    names = policies if policies is not None else config.active_policies(db)
+    for name in names:
+        loaded = registry.policies.get(name)
+        if loaded is None:
+            continue  # reported by check_configured()
+        overrides = config.rule_settings(db, name)
+        for rule in loaded.rules.values():
+            if not rule.in_force(as_of):
+                continue
+            ctx = RuleContext(
+                db=db,
+                as_of=as_of,
+                policy=loaded.info,
+                scope=scope,
+                rule=rule,
+                settings=config.effective_settings(rule.settings, overrides.get(rule.id, {})),
+            )
+            try:
+                with read_only(db), time_limit(db, timeout):
+                    found = list(_validated(rule.evaluate(ctx), name))
+            except Exception as error:
+                result.errors.append(
+                    PluginError(loaded.plugin, f"rule {rule.id}: {one_line(error)}")
+                )
+                continue
+            result.findings.extend(found)
+    result.findings = [f for f in result.findings if _in_scope(f, scope)]
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def missing_policies(db: Database, registry: Registry) -> list[str]:
+    """One message per configured policy that is not installed (or did not load)."""
+    out = []
+    for name in config.active_policies(db):
+        if name not in registry.policies:
+            failed = [e for e in registry.errors if e.plugin == name]
+            why = f" ({failed[0].message})" if failed else ""
+            out.append(
+                f"policy {name!r} is configured but not installed{why}: "
+                f"install its package, e.g. `pip install polterm-{name.replace('_', '-')}`"
+            )
+    return out
+
+
+def call_policy_hook(
+    registry: Registry, policy: str, hook: str, **kwargs: Any
+) -> tuple[list[Any], list[PluginError]]:
+    """Call one policy's implementations of a hook, catching what it raises."""
+    results: list[Any] = []
+    errors: list[PluginError] = []
+    for fn in registry.plugin_impls(hook, policy):
+        try:
+            value = fn(**kwargs)
+        except Exception as error:
+            errors.append(
+                PluginError(registry.policies[policy].plugin, f"{hook}: {one_line(error)}")
+            )
+            continue
+        if value is not None:
+            results.append(value)
+    return results, errors
+
+
+def _validated(items: Any, policy: str) -> Iterator[Finding]:
+    if items is None:
+        return
+    for item in items:
+        if not isinstance(item, Finding):
+            raise TypeError(f"returned {type(item).__name__}, not Finding")
+        if item.policy != policy:
+            raise ValueError(f"returned a finding of policy {item.policy!r}")
+        if item.status not in STATUSES:
+            raise ValueError(f"returned status {item.status!r}")
+        yield item
+
+
+def _in_scope(finding: Finding, scope: Scope) -> bool:
+    """The engine's own filter, so a plugin that ignores the scope cannot leak other students."""
+    if scope.student_id is not None and finding.student_id != scope.student_id:
+        return False
+    if scope.school_id is not None and finding.school_id != scope.school_id:
+        return False
+    return scope.school_ids is None or finding.school_id in scope.school_ids
+
+
+@contextmanager
+def read_only(db: Database) -> Iterator[None]:
+    """Let a rule read and nothing else: the authorizer refuses every write at prepare time."""
+
+    def authorize(action: int, arg1: Any, arg2: Any, dbname: Any, source: Any) -> int:
+        if action in _READ_ACTIONS or (action == sqlite3.SQLITE_PRAGMA and arg2 is None):
+            return sqlite3.SQLITE_OK
+        return sqlite3.SQLITE_DENY
+
+    db.conn.set_authorizer(authorize)
+    try:
+        yield
+    finally:
+        db.conn.set_authorizer(None)
+
+
+@contextmanager
+def time_limit(db: Database, seconds: float) -> Iterator[None]:
+    """Stop a rule that runs too long, in SQL (progress handler) or in Python (SIGALRM)."""
+    deadline = time.monotonic() + seconds
+    db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+    if use_alarm:
+
+        def on_alarm(signum: int, frame: object) -> None:
+            raise PluginTimeout(f"took longer than {seconds:g} s")
+
+        previous: Callable[..., Any] | int | None = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if time.monotonic() > deadline:
+            raise PluginTimeout(f"took longer than {seconds:g} s") from error
+        raise
+    finally:
+        db.conn.set_progress_handler(None, 0)
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,285 @@
+"""The values a policy plugin and the engine exchange. Plain dataclasses: no Textual, no I/O."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+STATUSES = ("due", "overdue", "action", "warning")
+LEVELS = ("elementary", "middle", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a policy says about the district as of a date (keys fixed by RULES.md)."""
+
+    policy: str
+    rule: str
+    status: str
+    student_id: str | None
+    conference_id: int | None
+    school_id: str | None
+    due: str | None
+    message: str
+    citation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "rule": self.rule,
+            "status": self.status,
+            "student_id": self.student_id,
+            "conference_id": self.conference_id,
+            "school_id": self.school_id,
+            "due": self.due,
+            "message": self.message,
+            "citation": self.citation,
+        }
+
+    def sort_key(self) -> tuple:
+        """Sorted by policy, rule, school, student, conference, due (CONTRACT.md); nulls first."""
+        return (
+            self.policy,
+            self.rule,
+            self.school_id or "",
+            self.student_id or "",
+            self.conference_id if self.conference_id is not None else -1,
+            self.due or "",
+        )
+
+
+FINDING_KEYS = tuple(f.name for f in fields(Finding))
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """Who a policy is: its config name, its title and the base of every citation it makes."""
+
+    name: str
+    title: str
+    citation: str
+    source: str | None = None  # where the policy text lives, for readers
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which students an evaluation covers: the user's filters and what their role may see."""
+
+    school_id: str | None = None
+    student_id: str | None = None
+    teacher_id: str | None = None
+    school_ids: frozenset[str] | None = None  # a role limited to some schools
+
+    def sql(self, alias: str = "student") -> tuple[str, list[Any]]:
+        """A WHERE fragment (always valid, `1` when unrestricted) over a student table alias."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.school_id is not None:
+            clauses.append(f"{alias}.school_id = ?")
+            params.append(self.school_id)
+        if self.student_id is not None:
+            clauses.append(f"{alias}.id = ?")
+            params.append(self.student_id)
+        if self.teacher_id is not None:
+            clauses.append(f"{alias}.teacher_id = ?")
+            params.append(self.teacher_id)
+        if self.school_ids is not None:
+            marks = ",".join("?" * len(self.school_ids))
+            clauses.append(f"{alias}.school_id IN ({marks})")
+            params.extend(sorted(self.school_ids))
+        return (" AND ".join(clauses) or "1"), params
+
+    def sql_school(self, alias: str = "school") -> tuple[str, list[Any]]:
+        """A WHERE fragment over a school table alias, for school-level rules."""
+        if self.student_id is not None or self.teacher_id is not None:
+            return "0", []  # a school-level finding is nobody's single student
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.school_id is not None:
+            clauses.append(f"{alias}.id = ?")
+            params.append(self.school_id)
+        if self.school_ids is not None:
+            clauses.append(f"{alias}.id IN ({','.join('?' * len(self.school_ids))})")
+            params.extend(sorted(self.school_ids))
+        return (" AND ".join(clauses) or "1"), params
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of a policy: its id, legal reference, the dates it is in force and its settings."""
+
+    id: str
+    title: str
+    citation: str
+    evaluate: Callable[[RuleContext], Iterable[Finding]]
+    effective_from: date | None = None
+    effective_to: date | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    text: str | None = None
+
+    def in_force(self, as_of: date) -> bool:
+        """True where the rule's effective dates cover the as-of date (both ends included)."""
+        if self.effective_from and as_of < self.effective_from:
+            return False
+        return not (self.effective_to and as_of > self.effective_to)
+
+    @property
+    def sentence(self) -> str:
+        """The policy sentence this rule implements: `text`, else the evaluate docstring."""
+        return self.text or inspect.getdoc(self.evaluate) or ""
+
+
+@dataclass(frozen=True)
+class ConferenceField:
+    """A field a conference kind records, with its choices and the school levels it applies at."""
+
+    name: str
+    title: str
+    choices: tuple[str, ...] = ()
+    levels: tuple[str, ...] = LEVELS
+
+
+@dataclass(frozen=True)
+class ConferenceKind:
+    """A kind of conference a policy defines, and what it records beyond the common fields."""
+
+    id: str
+    title: str
+    fields: tuple[ConferenceField, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Steps a person follows; `stage` says when the UI shows it."""
+
+    id: str
+    title: str
+    items: tuple[ChecklistItem, ...]
+    stage: str = "conduct"  # "before" a conference, during "conduct", or "escalation"
+    applies: Callable[[ConferenceDraft], bool] | None = None
+    citation: str = ""
+
+    def applies_to(self, conference: ConferenceDraft | None) -> bool:
+        if self.applies is None:
+            return True
+        return conference is not None and bool(self.applies(conference))
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    guardian_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ConferenceDraft:
+    """A conference as a form holds it, saved or not; what live warnings are computed on."""
+
+    student_id: str
+    kind: str
+    at: str
+    school_id: str | None = None
+    school_level: str | None = None
+    id: int | None = None
+    status: str = "scheduled"
+    modality: str = "in-person"
+    remote_offered: bool = False
+    initiated_by: str | None = None
+    staff_ids: tuple[str, ...] = ()
+    attendees: tuple[Attendee, ...] = ()
+    request_id: str | None = None
+    principal_approved: bool = False
+    group_size: str | None = None
+    planning: str | None = None
+    problem: str | None = None
+    solutions: str | None = None
+    plan: str | None = None
+    support: tuple[str, ...] = ()
+
+    @property
+    def date(self) -> str:
+        return self.at[:10]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """The school and school year an involvement report is for."""
+
+    school_id: str
+    year: str
+    start: date
+    end: date
+    as_of: date
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A policy's part of the involvement report: labelled figures and optional tables."""
+
+    title: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    tables: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
+    policy: str = ""
+
+
+@dataclass
+class RuleContext:
+    """What a rule sees: a read-only database, the as-of date, its settings and the scope."""
+
+    db: Database
+    as_of: date
+    policy: PolicyInfo
+    scope: Scope = field(default_factory=Scope)
+    rule: Rule | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def as_of_iso(self) -> str:
+        return self.as_of.isoformat()
+
+    def citation(self, section: str | None = None) -> str:
+        """The policy's citation base, with the rule's own reference when it has one."""
+        parts = [section or (self.rule.citation if self.rule else ""), self.policy.citation]
+        return "; ".join(p for p in parts if p)
+
+    def finding(
+        self,
+        status: str,
+        message: str,
+        *,
+        student_id: str | None = None,
+        school_id: str | None = None,
+        conference_id: int | None = None,
+        due: date | str | None = None,
+        rule: str | None = None,
+        citation: str | None = None,
+    ) -> Finding:
+        """Build a finding of this context's policy and rule, with its citation filled in."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown finding status {status!r}")
+        return Finding(
+            policy=self.policy.name,
+            rule=rule or (self.rule.id if self.rule else ""),
+            status=status,
+            student_id=student_id,
+            conference_id=conference_id,
+            school_id=school_id,
+            due=due.isoformat() if isinstance(due, date) else due,
+            message=message,
+            citation=citation or self.citation(),
+        )

@@ -1,0 +1,54 @@
+"""Creating a district: its name, its active policies, its school years, its first IT person."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from polterm.errors import PoltermError
+from polterm.services.session import SYSTEM, Actor, Session, now_iso, os_user
+from polterm.services.validate import parse_date
+
+
+def parse_year(spec: str) -> dict[str, str]:
+    """`NAME:START:END`, e.g. `2025-2026:2025-08-27:2026-06-12`."""
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise PoltermError(
+            f"--year {spec!r}: expected NAME:START:END, e.g. 2025-2026:2025-08-27:2026-06-12"
+        )
+    name, start, end = parts
+    start_d, end_d = parse_date(start, "--year start"), parse_date(end, "--year end")
+    if end_d < start_d:
+        raise PoltermError(f"--year {spec!r}: the year ends before it starts")
+    return {"name": name, "start": start_d.isoformat(), "end": end_d.isoformat()}
+
+
+def init_district(
+    db: Database,
+    name: str,
+    policies: list[str],
+    years: list[str],
+    known_policies: set[str],
+    user: str | None = None,
+) -> Session:
+    """Set up an empty database; the OS user running it becomes the first IT staff member."""
+    if db.table("district").count:
+        raise PoltermError("this database already has a district; use a new --db")
+    for policy in policies:
+        if policy not in known_policies:
+            raise PoltermError(
+                f"--policy {policy!r} is not installed (installed: "
+                f"{', '.join(sorted(known_policies)) or 'none'}); install its package first"
+            )
+    parsed = [parse_year(y) for y in years]
+    user = user or os_user()
+    session = Session(db, SYSTEM)
+    with session.transaction():
+        session.insert("district", {"id": 1, "name": name, "created_at": now_iso()})
+        for position, policy in enumerate(dict.fromkeys(policies)):
+            session.insert("district_policy", {"policy": policy, "position": position})
+        for year in parsed:
+            session.insert("school_year", year)
+        session.insert("staff", {"id": user, "name": user, "role": "it", "username": user})
+    session.actor = Actor(user, user, "it", None, user)
+    return session

@@ -1,0 +1,184 @@
+"""Who is acting, and the audited, transactional writes every service goes through."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from polterm.errors import ConflictError, PoltermError
+from polterm.plugins import Registry, build_registry
+from polterm.storage import transaction
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind a session: their staff record, and the OS user who ran polterm."""
+
+    staff_id: str
+    name: str
+    role: str
+    school_id: str | None
+    os_user: str
+
+    @property
+    def acting_for_someone(self) -> bool:
+        return self.staff_id != self.os_user
+
+
+SYSTEM = Actor("system", "polterm", "it", None, "system")
+
+
+def os_user() -> str:
+    """The OS account running polterm: over SSH, the person who logged in."""
+    return getpass.getuser()
+
+
+class Session:
+    """A person's session on one database: every write is audited and in one transaction."""
+
+    def __init__(self, db: Database, actor: Actor, registry: Registry | None = None) -> None:
+        self.db = db
+        self.actor = actor
+        self._registry = registry
+
+    @property
+    def registry(self) -> Registry:
+        """The installed policy plugins, loaded on first use (start-up does not pay for it)."""
+        if self._registry is None:
+            self._registry = build_registry()
+        return self._registry
+
+    def authorize(
+        self, action: str, *, student_id: str | None = None, school_id: str | None = None
+    ) -> None:
+        """Refuse (PermissionDenied) what the actor's role may not do; every service calls it.
+
+        `action` is a verb such as "student.read", "conference.write", "conference.notes.read".
+        """
+        from polterm.services import authz
+
+        authz.check(self, action, student_id=student_id, school_id=school_id)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        with transaction(self.db) as db:
+            yield db
+
+    def insert(self, table: str, row: Mapping[str, Any], *, student_id: str | None = None) -> Any:
+        """Insert one row and record it; returns the new primary key."""
+        with self.transaction():
+            try:
+                tbl = self.db.table(table)
+                tbl.insert(dict(row))
+            except Exception as error:
+                raise _as_user_error(table, error) from error
+            pk = _primary_key(tbl, row, tbl.last_pk)
+            self._audit("insert", table, pk, student_id, None, self._row(table, pk))
+            return pk
+
+    def update(
+        self,
+        table: str,
+        pk: Any,
+        changes: Mapping[str, Any],
+        *,
+        student_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Change one row; with `expected_version`, refuse if someone saved it in between."""
+        with self.transaction():
+            before = self._row(table, pk)
+            if before is None:
+                raise PoltermError(f"no {table.replace('_', ' ')} with id {pk!r}")
+            values = dict(changes)
+            if "version" in before:
+                if expected_version is not None and before["version"] != expected_version:
+                    raise ConflictError(
+                        f"{table.replace('_', ' ')} {pk} was changed by "
+                        f"{before.get('updated_by') or 'someone'} at "
+                        f"{before.get('updated_at') or 'an earlier time'}: reload it"
+                    )
+                values["version"] = before["version"] + 1
+            if "updated_by" in before:
+                values["updated_by"] = self.actor.staff_id
+                values["updated_at"] = now_iso()
+            try:
+                self.db.table(table).update(pk, values)
+            except Exception as error:
+                raise _as_user_error(table, error) from error
+            after = self._row(table, pk)
+            self._audit("update", table, pk, student_id, before, after)
+            return after or {}
+
+    def delete(self, table: str, pk: Any, *, student_id: str | None = None) -> None:
+        """Delete one row (link rows, mostly) and record what it held."""
+        with self.transaction():
+            before = self._row(table, pk)
+            if before is None:
+                return
+            self.db.table(table).delete(pk)
+            self._audit("delete", table, pk, student_id, before, None)
+
+    def _row(self, table: str, pk: Any) -> dict[str, Any] | None:
+        try:
+            return self.db.table(table).get(pk)
+        except Exception:
+            return None
+
+    def _audit(
+        self,
+        action: str,
+        table: str,
+        pk: Any,
+        student_id: str | None,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO audit_log (at, actor, os_user, action, table_name, record_id,"
+            " student_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                now_iso(),
+                self.actor.staff_id,
+                self.actor.os_user,
+                action,
+                table,
+                ":".join(map(str, pk)) if isinstance(pk, tuple) else str(pk),
+                student_id,
+                json.dumps(before, default=str) if before is not None else None,
+                json.dumps(after, default=str) if after is not None else None,
+            ],
+        )
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _primary_key(tbl: Any, row: Mapping[str, Any], last_pk: Any) -> Any:
+    pks = tbl.pks
+    if pks == ["rowid"]:
+        return last_pk
+    if len(pks) == 1:
+        return row.get(pks[0], last_pk)
+    return tuple(row[k] for k in pks)
+
+
+def _as_user_error(table: str, error: Exception) -> PoltermError:
+    """Turn a constraint failure into the one-line message a person can act on."""
+    text = str(error)
+    what = table.replace("_", " ")
+    if "UNIQUE" in text or "PRIMARY KEY" in text:
+        return PoltermError(f"a {what} with that id already exists ({text.split(':')[-1].strip()})")
+    if "FOREIGN KEY" in text:
+        return PoltermError(f"{what} refers to a record that does not exist")
+    if "CHECK" in text:
+        return PoltermError(f"{what}: a value is not allowed ({text})")
+    return PoltermError(f"{what}: {text}")

@@ -1,0 +1,114 @@
+"""Open the district database safely: WAL, foreign keys, busy timeout, migrations, version check."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from sqlite_utils import Database, Migrations
+
+from polterm.errors import PoltermError
+from polterm.storage.schema import migrations as core_migrations
+
+BUSY_TIMEOUT_MS = 10_000
+FILE_MODE = 0o640
+T = TypeVar("T")
+
+
+def open_database(
+    path: str | Path | None,
+    extra_migrations: Iterable[Migrations] = (),
+    *,
+    create: bool = True,
+) -> Database:
+    """Open (creating if allowed) and migrate; refuse a database written by a newer polterm."""
+    if path is None or str(path) == ":memory:":
+        db = Database(memory=True)
+    else:
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise PoltermError(
+                    f"no database at {path}: run `polterm init` or `polterm demo` first"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private_file(path)
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise PoltermError(f"cannot open database {path}: {error}") from error
+        db = Database(conn)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.enable_wal()
+        except sqlite3.DatabaseError as error:
+            raise PoltermError(f"{path} is not a polterm database: {error}") from error
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")
+    all_sets = [core_migrations, *extra_migrations]
+    for migration_set in all_sets:
+        refuse_newer(db, migration_set, path)
+    for migration_set in all_sets:
+        if migration_set.pending(db):
+            retry_locked(lambda m=migration_set: m.apply(db))
+    return db
+
+
+def refuse_newer(db: Database, migration_set: Migrations, path: object) -> None:
+    """A migration we do not know means a newer polterm wrote this file: touch nothing."""
+    known = {m.name for m in migration_set._migrations}
+    unknown = [m.name for m in migration_set.applied(db) if m.name not in known]
+    if unknown:
+        raise PoltermError(
+            f"{path or 'the database'} was written by a newer polterm "
+            f"(schema '{migration_set.name}' has migration {unknown[0]!r}, unknown here): "
+            "upgrade polterm to open it"
+        )
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the file group-readable at most, before SQLite does it with the umask's mode."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    os.close(fd)
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One write transaction, taken IMMEDIATE so two sessions never deadlock on upgrade.
+
+    Nested calls become savepoints. Any exception rolls the whole thing back.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    retry_locked(lambda: conn.execute("BEGIN IMMEDIATE"))
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def retry_locked(step: Callable[[], T], attempts: int = 5) -> T:
+    """Run a step again when it met `database is locked` past the busy timeout; never show it."""
+    for attempt in range(attempts):
+        try:
+            return step()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            last = error
+        time.sleep(0.2 * (attempt + 1))
+    raise PoltermError(
+        "the database is busy with another session's long write; try again"
+    ) from last

@@ -1,0 +1,270 @@
+"""The core schema, as an ordered set of sqlite-utils migrations applied on open.
+
+Append new migrations at the end; never edit one that has shipped. A database that
+has a migration this code does not know was written by a newer polterm and is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("polterm")
+
+CORE_TABLES = """
+CREATE TABLE district (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE district_policy (
+    policy TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE policy_setting (
+    policy TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,            -- JSON
+    PRIMARY KEY (policy, rule, key)
+);
+CREATE TABLE school (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('elementary', 'middle', 'high'))
+);
+CREATE TABLE school_year (
+    name TEXT PRIMARY KEY,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    CHECK (start <= end)
+);
+CREATE TABLE period (
+    id TEXT PRIMARY KEY,
+    school_id TEXT REFERENCES school(id),   -- null: every school
+    kind TEXT NOT NULL DEFAULT 'grading',
+    name TEXT,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    CHECK (start <= end)
+);
+CREATE INDEX period_school ON period(school_id, end);
+CREATE TABLE staff (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN
+        ('teacher', 'principal', 'designee', 'office', 'it', 'superintendent')),
+    school_id TEXT REFERENCES school(id),
+    username TEXT UNIQUE,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX staff_school ON staff(school_id);
+CREATE TABLE student (
+    id TEXT PRIMARY KEY,
+    given TEXT NOT NULL,
+    family TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    school_id TEXT NOT NULL REFERENCES school(id),
+    teacher_id TEXT REFERENCES staff(id),
+    active INTEGER NOT NULL DEFAULT 1,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX student_school ON student(school_id, grade);
+CREATE INDEX student_teacher ON student(teacher_id);
+CREATE INDEX student_family ON student(family COLLATE NOCASE, given COLLATE NOCASE);
+CREATE INDEX student_given ON student(given COLLATE NOCASE);
+CREATE TABLE guardian (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT,
+    email TEXT,
+    language TEXT NOT NULL DEFAULT 'en',
+    interpreter INTEGER NOT NULL DEFAULT 0,
+    household TEXT                          -- guardians sharing a home share a value
+);
+CREATE INDEX guardian_name ON guardian(name COLLATE NOCASE);
+CREATE TABLE guardianship (
+    student_id TEXT NOT NULL REFERENCES student(id),
+    guardian_id TEXT NOT NULL REFERENCES guardian(id),
+    relationship TEXT,
+    PRIMARY KEY (student_id, guardian_id)
+) WITHOUT ROWID;
+CREATE INDEX guardianship_guardian ON guardianship(guardian_id, student_id);
+CREATE TABLE emergency_contact (
+    student_id TEXT PRIMARY KEY REFERENCES student(id),
+    name TEXT,
+    phone TEXT,
+    set_on TEXT,                            -- when the contact was put on file
+    requested_on TEXT                       -- when the parent was asked for one
+);
+CREATE TABLE parent_request (
+    id TEXT PRIMARY KEY,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    requested_on TEXT NOT NULL,
+    with_whom TEXT NOT NULL CHECK (with_whom IN ('teacher', 'principal')),
+    topic TEXT,
+    caller TEXT,                            -- who called, as the office wrote it down
+    guardian_id TEXT REFERENCES guardian(id),
+    taken_by TEXT REFERENCES staff(id),
+    wanted_staff_id TEXT REFERENCES staff(id)
+);
+CREATE INDEX parent_request_student ON parent_request(student_id);
+CREATE TABLE conference (
+    id INTEGER PRIMARY KEY,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'scheduled'
+        CHECK (status IN ('scheduled', 'held', 'cancelled', 'no-show')),
+    at TEXT NOT NULL,                       -- YYYY-MM-DDTHH:MM, local time of the district
+    duration_minutes INTEGER NOT NULL DEFAULT 30,
+    modality TEXT NOT NULL DEFAULT 'in-person'
+        CHECK (modality IN ('in-person', 'phone', 'video', 'other')),
+    remote_offered INTEGER NOT NULL DEFAULT 0,
+    location TEXT,                          -- room, or call / video details
+    initiated_by TEXT CHECK (initiated_by IN ('parent', 'teacher', 'principal')),
+    request_id TEXT REFERENCES parent_request(id),
+    principal_approved INTEGER NOT NULL DEFAULT 0,
+    group_size TEXT CHECK (group_size IN ('individual', 'small-group', 'large-group')),
+    planning TEXT CHECK (planning IN ('advance', 'impromptu')),
+    agenda TEXT,
+    information_prepared TEXT,
+    problem TEXT,
+    solutions TEXT,
+    plan TEXT,
+    support TEXT,                           -- comma list of parent,school,student
+    notes TEXT,
+    checklist TEXT,                         -- JSON: {"policy:item": true, ...}
+    version INTEGER NOT NULL DEFAULT 1,
+    updated_by TEXT,
+    updated_at TEXT
+);
+CREATE INDEX conference_student ON conference(student_id, kind, at);
+CREATE INDEX conference_at ON conference(at);
+CREATE INDEX conference_request ON conference(request_id);
+CREATE TABLE conference_staff (
+    conference_id INTEGER NOT NULL REFERENCES conference(id) ON DELETE CASCADE,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    PRIMARY KEY (conference_id, staff_id)
+) WITHOUT ROWID;
+CREATE INDEX conference_staff_staff ON conference_staff(staff_id);
+CREATE TABLE conference_attendee (
+    id INTEGER PRIMARY KEY,
+    conference_id INTEGER NOT NULL REFERENCES conference(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    guardian_id TEXT REFERENCES guardian(id)
+);
+CREATE INDEX conference_attendee_conference ON conference_attendee(conference_id);
+CREATE INDEX conference_attendee_guardian ON conference_attendee(guardian_id);
+CREATE TABLE resource_document (
+    id INTEGER PRIMARY KEY,
+    conference_id INTEGER NOT NULL REFERENCES conference(id),
+    provided_on TEXT NOT NULL
+);
+CREATE INDEX resource_document_conference ON resource_document(conference_id);
+CREATE TABLE remote_period (
+    id INTEGER PRIMARY KEY,
+    school_id TEXT REFERENCES school(id),   -- null: district-wide
+    start TEXT NOT NULL,
+    end TEXT,                               -- null: ongoing
+    CHECK (end IS NULL OR start <= end)
+);
+CREATE TABLE contact_attempt (
+    id INTEGER PRIMARY KEY,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    made_on TEXT NOT NULL,
+    method TEXT NOT NULL CHECK (method IN ('phone', 'email', 'letter', 'text', 'visit')),
+    outcome TEXT NOT NULL CHECK (outcome IN
+        ('reached', 'no-answer', 'left-message', 'wrong-number', 'bounced')),
+    purpose TEXT NOT NULL CHECK (purpose IN
+        ('remote-learning-conference', 'flexible-conference', 'other')),
+    staff_id TEXT REFERENCES staff(id),
+    note TEXT
+);
+CREATE INDEX contact_attempt_student ON contact_attempt(student_id, made_on);
+CREATE TABLE escalation (
+    id INTEGER PRIMARY KEY,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    made_on TEXT NOT NULL,
+    to_staff_id TEXT REFERENCES staff(id),
+    by_staff_id TEXT REFERENCES staff(id)
+);
+CREATE INDEX escalation_student ON escalation(student_id, made_on);
+CREATE TABLE welfare_check (
+    id INTEGER PRIMARY KEY,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    made_on TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    by_staff_id TEXT REFERENCES staff(id)
+);
+CREATE INDEX welfare_check_student ON welfare_check(student_id, made_on);
+CREATE TABLE progress_report (
+    id INTEGER PRIMARY KEY,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    period_id TEXT NOT NULL REFERENCES period(id),
+    issued_on TEXT NOT NULL,
+    conference_id INTEGER REFERENCES conference(id)
+);
+CREATE INDEX progress_report_student ON progress_report(student_id, period_id);
+CREATE TABLE approval_1806 (
+    id INTEGER PRIMARY KEY,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    period_id TEXT NOT NULL REFERENCES period(id),
+    approved_on TEXT NOT NULL,
+    UNIQUE (student_id, period_id)
+);
+CREATE TABLE involvement_activity (
+    id INTEGER PRIMARY KEY,
+    school_id TEXT NOT NULL REFERENCES school(id),
+    held_on TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('newsletter', 'open-house', 'home-visit', 'drop-in',
+        'volunteer', 'training', 'advisory', 'other')),
+    attendance INTEGER,
+    note TEXT
+);
+CREATE INDEX involvement_activity_school ON involvement_activity(school_id, held_on);
+CREATE TABLE involvement_report (
+    school_id TEXT NOT NULL REFERENCES school(id),
+    year TEXT NOT NULL REFERENCES school_year(name),
+    submitted_on TEXT NOT NULL,
+    submitted_by TEXT REFERENCES staff(id),
+    PRIMARY KEY (school_id, year)
+);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,                       -- UTC timestamp
+    actor TEXT NOT NULL,                    -- staff id of the person
+    os_user TEXT NOT NULL,                  -- who ran polterm (differs under --as)
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    student_id TEXT,
+    before TEXT,                            -- JSON of the row before, null on insert
+    after TEXT                              -- JSON of the row after, null on delete
+);
+CREATE INDEX audit_log_student ON audit_log(student_id, at);
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+"""
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    """Every table the two seed policies and the contract speak of."""
+    for statement in statements(CORE_TABLES):
+        db.execute(statement)
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into statements (executescript would commit the migration's transaction)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if buf.strip() and sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return out

@@ -1,0 +1,1 @@
+"""Shared fixtures for polterm's own tests."""
