@@ -1,0 +1,48 @@
+"""`make bench`: build the demo districts once, measure every figure, print one table.
+
+python -m benchmarks [--sizes 10000,100000,1000000] [--only check,ui,search,import,walk]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from benchmarks import bench_check, bench_ui
+from benchmarks.harness import OUT, Figure, demo_db, render
+
+# Which benchmark runs at which sizes (the issue's targets name the size that matters).
+PLAN = {
+    "check": (bench_check.run, (10_000, 100_000, 1_000_000)),
+    "ui": (bench_ui.run, (10_000, 100_000, 1_000_000)),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="student counts of the generated districts"
+    )
+    parser.add_argument("--only", default=",".join(PLAN), help="benchmarks to run")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    only = args.only.split(",")
+    started = time.perf_counter()
+    figures: list[Figure] = []
+    for size in sizes:
+        print(f"district of {size:,} students", file=sys.stderr)
+        db = demo_db(size)
+        for name, (run, plan_sizes) in PLAN.items():
+            if name in only and size in plan_sizes:
+                print(f"  {name} …", file=sys.stderr)
+                figures.extend(run(db, size))
+    table = render(figures)
+    print(table)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.md").write_text(table + "\n")
+    print(f"\n{time.perf_counter() - started:.0f} s in all", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

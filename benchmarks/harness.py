@@ -1,0 +1,131 @@
+"""Timing, child processes and the results table shared by every benchmark."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Figure:
+    """One measured figure, its same-run reference, and the target the ratio must meet."""
+
+    name: str
+    size: int
+    value: float
+    unit: str
+    reference: float | None = None
+    reference_name: str = ""
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference in (None, 0):
+            return None
+        return self.value / self.reference
+
+
+def run_child(
+    args: Sequence[str],
+    *,
+    stdout: int | None = subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+) -> float:
+    """Wall time of a child process in seconds; fails loudly if it fails."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        args, stdout=stdout, stderr=subprocess.PIPE, env=env, timeout=timeout, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):  # check --fail-on style 1 is a result, not a failure
+        raise RuntimeError(
+            f"{' '.join(map(str, args))} exited {proc.returncode}: "
+            f"{proc.stderr.decode(errors='replace')[-500:]}"
+        )
+    return elapsed
+
+
+def run_json_child(
+    args: Sequence[str], env: dict[str, str] | None = None, timeout: float = 900
+) -> dict:
+    """Run a measuring script that prints one JSON object as its last stdout line."""
+    proc = subprocess.run(args, capture_output=True, env=env, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(map(str, args))} exited {proc.returncode}: "
+            f"{proc.stderr.decode(errors='replace')[-800:]}"
+        )
+    return json.loads(proc.stdout.decode().strip().splitlines()[-1])
+
+
+def best_of(repeat: int, measure) -> float:  # type: ignore[no-untyped-def]
+    """The median of a few runs: steadier than one, cheaper than many."""
+    return statistics.median(measure() for _ in range(repeat))
+
+
+def bench_env() -> dict[str, str]:
+    """A quiet environment: no colour, no plugin allowlist surprises."""
+    env = dict(os.environ)
+    env.pop("POLTERM_LOAD_PLUGINS", None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def demo_db(students: int, seed: int = 1) -> Path:
+    """A generated demo district of N students, built once and kept in benchmarks/out/."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"demo-{students}.db"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp.db")
+        for leftover in OUT.glob(tmp.name + "*"):
+            leftover.unlink()
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                str(BIN / "polterm"),
+                "--db",
+                str(tmp),
+                "demo",
+                "--no-tui",
+                "--students",
+                str(students),
+                "--seed",
+                str(seed),
+            ],
+            check=True,
+            env=bench_env(),
+            stdout=subprocess.DEVNULL,
+        )
+        tmp.rename(path)
+        print(f"  built {path.name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return path
+
+
+def render(figures: list[Figure]) -> str:
+    """The one table `make bench` prints (Markdown, so the README can carry it)."""
+    lines = [
+        "| figure | students | value | reference | ratio | target | met |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for f in figures:
+        ref = f"{f.reference:.3f} {f.unit} ({f.reference_name})" if f.reference is not None else ""
+        ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
+        met = "" if f.met is None else ("yes" if f.met else "**no**")
+        lines.append(
+            f"| {f.name} | {f.size:,} | {f.value:.3f} {f.unit} | {ref} | {ratio} "
+            f"| {f.target} | {met} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,90 @@
+"""Run in a child process: open an app headless, wait until its first screen is settled, exit.
+
+Prints one JSON line: peak RSS and the longest event-loop stall; the parent times the process.
+`python -m benchmarks.ui_child minimal` is the reference: Header, a one-row DataTable, Footer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Footer, Header
+
+
+class Minimal(App[None]):
+    """The smallest real screen: what any Textual app pays to paint."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("student", "school")
+        table.add_row("Sam Example", "Demo Elementary")
+        self.call_after_refresh(self.exit)
+
+
+class StallMonitor:
+    """The longest time the event loop went without running a 5 ms timer."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+
+    async def watch(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.longest = max(self.longest, time.perf_counter() - before - 0.005)
+
+
+async def settle(app: App) -> None:
+    """Wait until no worker has run for two polls in a row: the first screen shows its data."""
+    quiet = 0
+    while quiet < 2:
+        await asyncio.sleep(0.01)
+        quiet = 0 if any(not w.is_finished for w in app.workers) else quiet + 1
+
+
+def polterm_app(db: Path) -> App:
+    from polterm.cli.state import State
+    from polterm.ui.app import PoltermApp
+
+    return PoltermApp(State(db_path=db).session())
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    monitor = StallMonitor()
+    app: App = Minimal() if mode == "minimal" else polterm_app(Path(sys.argv[2]))
+
+    async def auto_pilot(pilot: Pilot) -> None:
+        watcher = asyncio.get_running_loop().create_task(monitor.watch())
+        if mode != "minimal":
+            await settle(app)
+            await pilot.pause()
+            app.exit()
+        await asyncio.sleep(0)
+        watcher.cancel()
+
+    app.run(headless=True, size=(120, 40), auto_pilot=auto_pilot)
+    print(
+        json.dumps(
+            {
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "longest_stall_ms": monitor.longest * 1000,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
