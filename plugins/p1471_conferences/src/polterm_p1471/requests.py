@@ -1,0 +1,52 @@
+"""Item 1: parents call the office for a conference and the principal helps arrange it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from polterm.policy import Finding, Rule, RuleContext
+from polterm_p1471.query import rows, scoped
+
+
+def evaluate_arrange(ctx: RuleContext) -> Iterator[Finding]:
+    """Parents are encouraged to initiate conferences with school personnel by calling the
+    school office. Principals shall assist in arranging parent-initiated conferences with
+    teachers and other staff members. (P1471 item 1)
+
+    A request taken on or before the as-of date is open until a conference is linked to it
+    (the link is not dated); it is due `arrange_within_days` calendar days after it was taken.
+    """
+    days = int(ctx.settings["arrange_within_days"])
+    where, params = scoped(ctx.scope, "s")
+    sql = f"""
+        SELECT r.id, r.student_id, s.school_id, substr(r.requested_on, 1, 10) AS requested_on,
+               r.with_whom, date(substr(r.requested_on, 1, 10), :shift) AS due
+        FROM parent_request r JOIN student s ON s.id = r.student_id
+        WHERE substr(r.requested_on, 1, 10) <= :as_of AND {where}
+          AND NOT EXISTS (SELECT 1 FROM conference c WHERE c.request_id = r.id)"""
+    as_of = ctx.as_of_iso
+    for row in rows(ctx.db, sql, {**params, "as_of": as_of, "shift": f"+{days} days"}):
+        status = "due" if as_of <= row["due"] else "overdue"
+        yield ctx.finding(
+            status,
+            f"The parent's request {row['id']} of {row['requested_on']} for a conference with "
+            f"the {row['with_whom']} has no conference arranged yet ({_age(row, as_of)})",
+            student_id=row["student_id"],
+            school_id=row["school_id"],
+            due=row["due"],
+        )
+
+
+def _age(row: dict, as_of: str) -> str:
+    waited = (date.fromisoformat(as_of) - date.fromisoformat(row["requested_on"])).days
+    return f"{waited} day{'' if waited == 1 else 's'} after it was taken"
+
+
+ARRANGE_PARENT_REQUEST = Rule(
+    id="arrange-parent-request",
+    title="A parent's request for a conference is arranged promptly",
+    citation="Board Policy P1471, item 1",
+    evaluate=evaluate_arrange,
+    settings={"arrange_within_days": 5},
+)
