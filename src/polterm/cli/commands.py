@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from polterm.cli import setup
+from polterm.cli import conferences, maintenance, people, records, schools, setup
 
 
 def register(cli: click.Group) -> None:
-    for module in (setup,):
+    for module in (setup, schools, people, conferences, records, maintenance):
         module.register(cli)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from sqlite_utils import Database
 
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
@@ -33,8 +36,15 @@ def init(
     state: State, name: str, policies: tuple[str, ...], years: tuple[str, ...], fmt: str
 ) -> None:
     """Create a district's database; you become its first IT staff member."""
-    db = state.database(create=True)
-    session = init_district(db, name, list(policies), list(years), set(state.registry.policies))
+    created = not state.path.exists()
+    db = None
+    try:
+        db = state.database(create=True)
+        session = init_district(db, name, list(policies), list(years), set(state.registry.policies))
+    except BaseException:
+        if created:
+            _remove_half_made(state.path, db)
+        raise
     emit(
         {
             "district": name,
@@ -44,6 +54,14 @@ def init(
         },
         fmt,
     )
+
+
+def _remove_half_made(path: Path, db: Database | None) -> None:
+    """A failed `init` leaves no database file behind that a second try would trip over."""
+    if db is not None:
+        db.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def register(cli: click.Group) -> None:

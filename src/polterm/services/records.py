@@ -1,0 +1,194 @@
+"""Dated records about a student that policies count: attempts, escalations, welfare checks,
+parent requests, progress reports and 1806 approvals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from polterm.errors import PoltermError
+from polterm.services.refs import (
+    actor_staff_id,
+    int_id,
+    optional_text,
+    require,
+    require_free,
+    require_text,
+)
+from polterm.services.session import Session
+from polterm.services.validate import choice, parse_date
+
+METHODS = ("phone", "email", "letter", "text", "visit")
+OUTCOMES = ("reached", "no-answer", "left-message", "wrong-number", "bounced")
+PURPOSES = ("remote-learning-conference", "flexible-conference", "other")
+REQUEST_WITH = ("teacher", "principal")
+
+
+def add_attempt(
+    session: Session,
+    student_id: str,
+    on: str,
+    method: str,
+    outcome: str,
+    purpose: str,
+    note: str | None = None,
+) -> int:
+    """Record a try to reach a student's parent, made by the acting person."""
+    row = {
+        "made_on": parse_date(on, "--on").isoformat(),
+        "method": choice(method, METHODS, "--method"),
+        "outcome": choice(outcome, OUTCOMES, "--outcome"),
+        "purpose": choice(purpose, PURPOSES, "--purpose"),
+        "note": optional_text(note),
+    }
+    return _add_for_student(session, "attempt.write", "contact_attempt", student_id, row)
+
+
+def add_escalation(
+    session: Session, student_id: str, on: str, to_staff_id: str | None = None
+) -> int:
+    """Record that the parent's unreachability was reported to the principal or designee."""
+    made_on = parse_date(on, "--on").isoformat()
+    with session.transaction():
+        if to_staff_id is not None:
+            require(session, "staff", to_staff_id)
+        row = {"made_on": made_on, "to_staff_id": to_staff_id}
+        return _add_for_student(session, "escalation.write", "escalation", student_id, row)
+
+
+def add_welfare_check(session: Session, student_id: str, on: str, outcome: str) -> int:
+    """Record the outcome of contacting the emergency contact about the family's safety."""
+    row = {
+        "made_on": parse_date(on, "--on").isoformat(),
+        "outcome": require_text(outcome, "--outcome"),
+    }
+    return _add_for_student(session, "escalation.write", "welfare_check", student_id, row)
+
+
+def add_request(
+    session: Session,
+    id: str,
+    student_id: str,
+    on: str,
+    with_whom: str,
+    topic: str | None = None,
+    caller: str | None = None,
+    guardian_id: str | None = None,
+    wanted_staff_id: str | None = None,
+) -> str:
+    """Record a parent's request for a conference, as the office took it."""
+    requested_on = parse_date(on, "--on").isoformat()
+    with_whom = choice(with_whom, REQUEST_WITH, "--with")
+    with session.transaction():
+        student = require(session, "student", student_id)
+        session.authorize("request.write", student_id=student_id, school_id=student["school_id"])
+        require_free(session, "parent_request", id)
+        if guardian_id is not None:
+            require(session, "guardian", guardian_id)
+        if wanted_staff_id is not None:
+            require(session, "staff", wanted_staff_id)
+        return session.insert(
+            "parent_request",
+            {
+                "id": id,
+                "student_id": student_id,
+                "requested_on": requested_on,
+                "with_whom": with_whom,
+                "topic": optional_text(topic),
+                "caller": optional_text(caller),
+                "guardian_id": guardian_id,
+                "taken_by": actor_staff_id(session),
+                "wanted_staff_id": wanted_staff_id,
+            },
+            student_id=student_id,
+        )
+
+
+def list_requests(
+    session: Session, student_id: str | None = None, open_only: bool = False
+) -> list[dict[str, Any]]:
+    """Parent requests, newest first, with the conference arranged for each (if any)."""
+    clauses, params = [], []
+    if student_id is not None:
+        student = require(session, "student", student_id)
+        session.authorize("student.read", student_id=student_id, school_id=student["school_id"])
+        clauses.append("r.student_id = ?")
+        params.append(student_id)
+    else:
+        session.authorize("student.read")
+    if open_only:
+        clauses.append("NOT EXISTS (SELECT 1 FROM conference c WHERE c.request_id = r.id)")
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return list(
+        session.db.query(
+            "SELECT r.id, r.student_id, t.given || ' ' || t.family AS student, r.requested_on, "
+            "r.with_whom, r.topic, r.caller, r.guardian_id, r.wanted_staff_id, "
+            "(SELECT min(c.id) FROM conference c WHERE c.request_id = r.id) AS conference_id "
+            f"FROM parent_request r JOIN student t ON t.id = r.student_id {where} "
+            "ORDER BY r.requested_on DESC, r.id",
+            params,
+        )
+    )
+
+
+def add_progress_report(
+    session: Session,
+    student_id: str,
+    period_id: str,
+    on: str,
+    conference_id: int | str | None = None,
+) -> int:
+    """Record that a student's progress report for a grading period was issued."""
+    issued_on = parse_date(on, "--on").isoformat()
+    with session.transaction():
+        _require_period_for(session, period_id, student_id)
+        row: dict[str, Any] = {"period_id": period_id, "issued_on": issued_on}
+        if conference_id is not None:
+            conference = require(session, "conference", int_id(conference_id, "conference"))
+            if conference["student_id"] != student_id:
+                raise PoltermError(
+                    f"--conference {conference_id} is about another student, not {student_id!r}"
+                )
+            row["conference_id"] = conference["id"]
+        return _add_for_student(session, "student.write", "progress_report", student_id, row)
+
+
+def add_approval_1806(session: Session, student_id: str, period_id: str, on: str) -> int:
+    """Record a BOE Policy 1806 approval that excuses the period's progress report."""
+    approved_on = parse_date(on, "--on").isoformat()
+    with session.transaction():
+        _require_period_for(session, period_id, student_id)
+        if session.db.execute(
+            "SELECT 1 FROM approval_1806 WHERE student_id = ? AND period_id = ?",
+            [student_id, period_id],
+        ).fetchone():
+            raise PoltermError(
+                f"student {student_id!r} already has a 1806 approval for period {period_id!r}"
+            )
+        row = {"period_id": period_id, "approved_on": approved_on}
+        return _add_for_student(session, "student.write", "approval_1806", student_id, row)
+
+
+def _require_period_for(session: Session, period_id: str, student_id: str) -> None:
+    """The period exists and belongs to the student's school (or to every school)."""
+    period = require(session, "period", period_id)
+    student = require(session, "student", student_id)
+    if period["school_id"] not in (None, student["school_id"]):
+        raise PoltermError(
+            f"--period {period_id!r} is a period of school {period['school_id']!r}, "
+            f"not of student {student_id!r}'s school"
+        )
+
+
+def _add_for_student(
+    session: Session, action: str, table: str, student_id: str, row: dict[str, Any]
+) -> int:
+    """Insert a record about an existing student, by the acting person where the table says."""
+    with session.transaction():
+        student = require(session, "student", student_id)
+        session.authorize(action, student_id=student_id, school_id=student["school_id"])
+        by = actor_staff_id(session)
+        columns = set(session.db.table(table).columns_dict)
+        extra = {k: by for k in ("staff_id", "by_staff_id") if k in columns}
+        return int(
+            session.insert(table, {"student_id": student_id, **row, **extra}, student_id=student_id)
+        )

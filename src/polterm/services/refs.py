@@ -1,0 +1,66 @@
+"""Checks that the ids a person typed name records that exist, or are still free."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from polterm.errors import PoltermError
+from polterm.services.session import Session
+
+# table -> how a person calls one of its records
+NOUNS = {
+    "school": "school",
+    "staff": "staff member",
+    "student": "student",
+    "guardian": "guardian",
+    "period": "period",
+    "conference": "conference",
+    "remote_period": "remote-learning period",
+    "parent_request": "request",
+}
+
+
+def require(session: Session, table: str, record_id: Any) -> dict[str, Any]:
+    """The record with this id; a one-line error naming the id when there is none."""
+    rows = list(session.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [record_id]))
+    if not rows:
+        raise PoltermError(f"no {NOUNS[table]} with id {str(record_id)!r}")
+    return rows[0]
+
+
+def require_free(session: Session, table: str, record_id: str) -> str:
+    """A new record's id: not blank and not taken."""
+    if not record_id or not record_id.strip():
+        raise PoltermError(f"{NOUNS[table]} id must not be empty")
+    if session.db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", [record_id]).fetchone():
+        raise PoltermError(f"a {NOUNS[table]} with id {record_id!r} already exists")
+    return record_id
+
+
+def require_text(value: str | None, what: str) -> str:
+    """A required free-text value that is not blank."""
+    if value is None or not value.strip():
+        raise PoltermError(f"{what} must not be empty")
+    return value.strip()
+
+
+def optional_text(value: str | None) -> str | None:
+    """Free text where an empty string means "none"."""
+    if value is None or not value.strip():
+        return None
+    return value.strip()
+
+
+def actor_staff_id(session: Session) -> str | None:
+    """The acting person's staff id when they have a staff record (not the system actor)."""
+    staff_id = session.actor.staff_id
+    found = session.db.execute("SELECT 1 FROM staff WHERE id = ?", [staff_id]).fetchone()
+    return staff_id if found else None
+
+
+def int_id(value: int | str, table: str) -> int:
+    """Ids polterm numbers itself are integers; anything else names no record."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise PoltermError(f"no {NOUNS[table]} with id {str(value)!r}") from None
