@@ -116,7 +116,8 @@ def list_remote_periods(session: Session) -> list[dict[str, Any]]:
     return list(
         session.db.query(
             "SELECT r.id, r.school_id, s.name AS school, r.start, r.end, "
-            "CAST(julianday(coalesce(r.end, date('now'))) - julianday(r.start) AS INTEGER) + 1 AS days "
+            "CAST(julianday(coalesce(r.end, date('now'))) - julianday(r.start) AS INTEGER) + 1 "
+            "AS days "
             "FROM remote_period r LEFT JOIN school s ON s.id = r.school_id "
             "ORDER BY r.start DESC, r.id DESC"
         )
