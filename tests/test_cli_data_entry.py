@@ -3,6 +3,9 @@ exits 2 with one line naming the bad value and leaves the database exactly as it
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from polterm.cli import cli
@@ -257,3 +260,16 @@ def _commands() -> list[list[str]]:
 def test_every_command_has_help(fresh, command):
     result = fresh(*command, "--help", db=False)
     assert result.code == 0 and "Usage: polterm" in result.out
+
+
+def test_the_installed_command_exits_2_with_one_line(district):
+    """The real process, not the in-process runner: exit status and stderr as a shell sees them."""
+    before = district.dump()
+    command = [sys.executable, "-c", "from polterm.cli import main; main()"]
+    args = ["--db", str(district.path), "student", "add", "--id", "s9", "--given", "A",
+            "--family", "B", "--grade", "3", "--school", "atlantis"]  # fmt: skip
+    result = subprocess.run([*command, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "Error: no school with id 'atlantis'\n"
+    assert district.dump() == before
