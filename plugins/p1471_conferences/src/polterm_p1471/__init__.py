@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlite_utils import Migrations
+
 from polterm import hookimpl
 from polterm.policy import (
     Checklist,
@@ -25,6 +27,7 @@ from polterm_p1471.conduct import (
 )
 from polterm_p1471.info import POLICY
 from polterm_p1471.kinds import KINDS
+from polterm_p1471.migrations import migrations
 from polterm_p1471.progress import PROGRESS_REPORT_NOT_REPLACED
 from polterm_p1471.report import request_section
 from polterm_p1471.requests import ARRANGE_PARENT_REQUEST
@@ -47,6 +50,11 @@ def polterm_policy() -> PolicyInfo:
 def polterm_register_rules(register: Callable[[Rule], None]) -> None:
     for rule in RULES:
         register(rule)
+
+
+@hookimpl
+def polterm_migrations() -> Migrations:
+    return migrations
 
 
 @hookimpl

@@ -78,7 +78,7 @@ def in_scope_sql(scope: str) -> str:
     if scope not in SCOPES:
         raise ValueError(f"setting scope is {scope!r}, not one of {', '.join(SCOPES)}")
     kind = "1" if scope == "all" else "c.kind = 'parent-principal' AND c.initiated_by = 'parent'"
-    return f"{kind} AND (c.status IN ('scheduled', 'held') OR substr(c.at, 1, 10) > :as_of)"
+    return f"{kind} AND (c.status IN ('scheduled', 'held') OR c.at >= :after)"
 
 
 def oversized(
@@ -86,7 +86,7 @@ def oversized(
     source: Source,
     scope: str,
     max_attendees: int,
-    as_of: str,
+    after: str,
     where: str,
     params: dict[str, Any],
 ) -> list[dict[str, Any]]:
@@ -99,14 +99,13 @@ def oversized(
                     AS others
             FROM {source.conference} c JOIN student s ON s.id = c.student_id
             WHERE {in_scope_sql(scope)} AND {where}
-        ) WHERE staff + others > :max_attendees
-        ORDER BY conference_id"""
-    named = {**source.params, **params, "as_of": as_of, "max_attendees": max_attendees}
+        ) WHERE staff + others > :max_attendees"""
+    named = {**source.params, **params, "after": after, "max_attendees": max_attendees}
     return list(rows(db, sql, named))
 
 
 def other_patrons(
-    db: Database, source: Source, scope: str, as_of: str, where: str, params: dict[str, Any]
+    db: Database, source: Source, scope: str, after: str, where: str, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Attendees who are a guardian of another student of the same school but not of this one.
 
@@ -127,7 +126,6 @@ def other_patrons(
           AND EXISTS (SELECT 1 FROM guardianship theirs
                       JOIN student other ON other.id = theirs.student_id
                       WHERE theirs.guardian_id = a.guardian_id
-                        AND other.school_id = s.school_id AND other.id <> c.student_id)
-        ORDER BY c.id, a.name"""
-    named = {**source.params, **params, "as_of": as_of}
+                        AND other.school_id = s.school_id AND other.id <> c.student_id)"""
+    named = {**source.params, **params, "after": after}
     return list(rows(db, sql, named))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from polterm.policy import ConferenceDraft, Finding, Rule, RuleContext
 from polterm_p1471.attendance import SAVED, Source, draft_source, other_patrons, oversized
-from polterm_p1471.query import rows, scoped
+from polterm_p1471.query import after, rows, scoped
 from polterm_p1471.settings import DEFAULT_SCOPE, conference_scope, configured
 
 ITEM_3A = (
@@ -24,7 +24,7 @@ def _size_findings(
     where, params = scoped(ctx.scope, "s")
     limit = int(configured(ctx.db, CONFERENCE_SIZE)["max_attendees"])
     scope = conference_scope(ctx.db, CONFERENCE_SIZE.id)
-    for row in oversized(ctx.db, source, scope, limit, ctx.as_of_iso, where, params):
+    for row in oversized(ctx.db, source, scope, limit, after(ctx.as_of), where, params):
         total = row["staff"] + row["others"]
         yield ctx.finding(
             "warning",
@@ -43,7 +43,7 @@ def _privacy_findings(
 ) -> Iterator[Finding]:
     where, params = scoped(ctx.scope, "s")
     scope = conference_scope(ctx.db, PATRON_PRIVACY.id)
-    for row in other_patrons(ctx.db, source, scope, ctx.as_of_iso, where, params):
+    for row in other_patrons(ctx.db, source, scope, after(ctx.as_of), where, params):
         yield ctx.finding(
             "warning",
             f"Attendee {row['name']} is a guardian of another student of this school and not "
@@ -76,9 +76,8 @@ def evaluate_record(ctx: RuleContext) -> Iterator[Finding]:
         SELECT c.id, c.student_id, s.school_id, c.problem, c.solutions, c.plan, c.support
         FROM conference c JOIN student s ON s.id = c.student_id
         WHERE c.kind = 'parent-principal' AND c.initiated_by = 'parent' AND c.status = 'held'
-          AND substr(c.at, 1, 10) <= :as_of AND {where}
-        ORDER BY c.id"""
-    for row in rows(ctx.db, sql, {**params, "as_of": ctx.as_of_iso}):
+          AND c.at < :after AND {where}"""
+    for row in rows(ctx.db, sql, {**params, "after": after(ctx.as_of)}):
         missing = _missing_record(row)
         if missing:
             yield ctx.finding(

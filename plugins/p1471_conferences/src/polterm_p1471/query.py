@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -24,3 +25,9 @@ def rows(db: Database, sql: str, params: dict[str, Any]) -> Iterator[dict[str, A
     names = [d[0] for d in cursor.description]
     for row in cursor:
         yield dict(zip(names, row, strict=True))
+
+
+def after(as_of: date) -> str:
+    """The day after as-of: `col < :after` keeps a date or date-time whose date part is on or
+    before as-of, and unlike `substr(col, 1, 10) <= :as_of` costs no function call per row."""
+    return (as_of + timedelta(days=1)).isoformat()

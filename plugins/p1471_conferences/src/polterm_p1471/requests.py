@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from polterm.policy import Finding, Rule, RuleContext
-from polterm_p1471.query import rows, scoped
+from polterm_p1471.query import after, rows, scoped
 
 
 def evaluate_arrange(ctx: RuleContext) -> Iterator[Finding]:
@@ -23,10 +23,10 @@ def evaluate_arrange(ctx: RuleContext) -> Iterator[Finding]:
         SELECT r.id, r.student_id, s.school_id, substr(r.requested_on, 1, 10) AS requested_on,
                r.with_whom, date(substr(r.requested_on, 1, 10), :shift) AS due
         FROM parent_request r JOIN student s ON s.id = r.student_id
-        WHERE substr(r.requested_on, 1, 10) <= :as_of AND {where}
+        WHERE r.requested_on < :after AND {where}
           AND NOT EXISTS (SELECT 1 FROM conference c WHERE c.request_id = r.id)"""
     as_of = ctx.as_of_iso
-    for row in rows(ctx.db, sql, {**params, "as_of": as_of, "shift": f"+{days} days"}):
+    for row in rows(ctx.db, sql, {**params, "after": after(ctx.as_of), "shift": f"+{days} days"}):
         status = "due" if as_of <= row["due"] else "overdue"
         yield ctx.finding(
             status,
