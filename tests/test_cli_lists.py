@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from polterm.errors import PermissionDenied
+from polterm.services import authz
+
 
 def test_school_list_counts_active_students(district):
     schools = district("school", "list", "--format", "json").json()
@@ -63,3 +66,27 @@ def test_emergency_contact_requested_keeps_a_contact_on_file(district):
     district("emergency-contact", "requested", "--student", "s1", "--on", "2025-09-01")
     contact = district("student", "show", "s1", "--format", "json").json()["emergency_contact"]
     assert (contact["name"], contact["requested_on"]) == ("Pat", "2025-09-01")
+
+
+def test_student_show_hides_contact_details_from_those_who_may_not_read_them(district, monkeypatch):
+    def no_contacts(session, action, **scope):
+        if action == "contact.read":
+            raise PermissionDenied("not for you")
+
+    monkeypatch.setattr(authz, "check", no_contacts)
+    district("emergency-contact", "set", "--student", "s1", "--name", "Pat", "--phone", "555-0199")
+    result = district("student", "show", "s1", "--format", "json")
+    assert "555-01" not in result.out and "@example.org" not in result.out
+    assert result.json()["guardians"][0]["name"] == "Max Rivera"
+
+
+def test_conference_show_hides_notes_from_those_who_may_not_read_them(district, monkeypatch):
+    def no_notes(session, action, **scope):
+        if action == "conference.notes.read":
+            raise PermissionDenied("not for you")
+
+    district("conference", "update", "1", "--problem", "Private matter", "--notes", "Sensitive")
+    monkeypatch.setattr(authz, "check", no_notes)
+    shown = district("conference", "show", "1", "--format", "json").json()
+    assert "Private matter" not in str(shown) and "Sensitive" not in str(shown)
+    assert shown["kind"] == "parent-teacher"

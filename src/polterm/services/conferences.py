@@ -11,9 +11,9 @@ from dataclasses import fields, replace
 from typing import Any
 
 from polterm.config import active_policies
-from polterm.errors import PermissionDenied, PoltermError
+from polterm.errors import PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
-from polterm.services.refs import int_id, optional_text, require, require_text
+from polterm.services.refs import int_id, may, optional_text, require, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date, parse_datetime
 
@@ -153,11 +153,9 @@ def get_conference(session: Session, id: int | str) -> dict[str, Any]:
     row = require(session, "conference", int_id(id, "conference"))
     student = require(session, "student", row["student_id"])
     session.authorize("conference.read", student_id=student["id"], school_id=student["school_id"])
-    try:
-        session.authorize(
-            "conference.notes.read", student_id=student["id"], school_id=student["school_id"]
-        )
-    except PermissionDenied:
+    if not may(
+        session, "conference.notes.read", student_id=student["id"], school_id=student["school_id"]
+    ):
         row = {k: v for k, v in row.items() if k not in NOTE_FIELDS}
     if "support" in row:
         row["support"] = [p for p in (row["support"] or "").split(",") if p]

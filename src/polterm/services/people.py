@@ -6,8 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-from polterm.errors import PermissionDenied, PoltermError
-from polterm.services.refs import optional_text, require, require_free, require_text
+from polterm.errors import PoltermError
+from polterm.services.refs import may, optional_text, require, require_free, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date
 
@@ -144,7 +144,7 @@ def show_student(session: Session, id: str) -> dict[str, Any]:
     """
     student = require(session, "student", id)
     session.authorize("student.read", student_id=id, school_id=student["school_id"])
-    see_contacts = _may(session, "contact.read", id, student["school_id"])
+    see_contacts = may(session, "contact.read", student_id=id, school_id=student["school_id"])
     guardians = list(
         session.db.query(
             "SELECT g.* FROM guardian g JOIN guardianship gs ON gs.guardian_id = g.id "
@@ -160,10 +160,8 @@ def show_student(session: Session, id: str) -> dict[str, Any]:
     )
     emergency = contacts[0] if contacts else None
     if not see_contacts:
-        for guardian in guardians:
-            guardian.pop("phone"), guardian.pop("email")
-        if emergency:
-            emergency.pop("phone")
+        guardians = [{k: v for k, v in g.items() if k not in ("phone", "email")} for g in guardians]
+        emergency = emergency and {k: v for k, v in emergency.items() if k != "phone"}
     conferences = list(
         session.db.query(
             "SELECT id, kind, status, at, modality FROM conference WHERE student_id = ? "
@@ -252,14 +250,6 @@ def _write_emergency_contact(session: Session, student_id: str, values: dict[str
             session.insert(
                 "emergency_contact", {"student_id": student_id, **values}, student_id=student_id
             )
-
-
-def _may(session: Session, action: str, student_id: str, school_id: str) -> bool:
-    try:
-        session.authorize(action, student_id=student_id, school_id=school_id)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _phone(value: str | None) -> str | None:

@@ -1,10 +1,10 @@
-"""Checks that the ids a person typed name records that exist, or are still free."""
+"""Checks every service shares: ids that must exist or be free, text, who may see what."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from polterm.errors import PoltermError
+from polterm.errors import PermissionDenied, PoltermError
 from polterm.services.session import Session
 
 # table -> how a person calls one of its records
@@ -64,3 +64,14 @@ def int_id(value: int | str, table: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise PoltermError(f"no {NOUNS[table]} with id {str(value)!r}") from None
+
+
+def may(
+    session: Session, action: str, *, student_id: str | None = None, school_id: str | None = None
+) -> bool:
+    """Whether the actor may do this: for showing less rather than refusing outright."""
+    try:
+        session.authorize(action, student_id=student_id, school_id=school_id)
+    except PermissionDenied:
+        return False
+    return True
