@@ -118,6 +118,7 @@ BAD_INPUT = [
       "--at", "2025-10-01T08:30", "--request", "r2"], "'r2'"),
     (["conference", "add", "--student", "s1", "--kind", "parent-teacher"], "'--at'"),
     (["conference", "update", "99", "--status", "held"], "'99'"),
+    (["conference", "update", "1"], "at least one option"),
     (["conference", "update", "1", "--at", "tomorrow"], "'tomorrow'"),
     (["conference", "update", "1", "--support", "parent,village"], "'village'"),
     (["conference", "update", "1", "--staff", "t1", "--staff", "ghost"], "'ghost'"),

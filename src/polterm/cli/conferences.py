@@ -10,6 +10,7 @@ import click
 from polterm.cli.detail import emit_id, emit_record
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.errors import PoltermError
 from polterm.policy import ConferenceDraft
 from polterm.services import conferences as svc
 
@@ -113,8 +114,11 @@ def conference_update(
     state: State, conference_id: str, expected_version: int | None, fmt: str, **options: Any
 ) -> None:
     """Change a conference; --staff / --attendee replace those lists ('' empties one)."""
+    changes = _changes(options)
+    if not changes:
+        raise PoltermError(f"conference update {conference_id}: give at least one option to change")
     row = svc.update_conference(
-        state.session(), conference_id, _changes(options), expected_version=expected_version
+        state.session(), conference_id, changes, expected_version=expected_version
     )
     emit({"id": row["id"], "version": row["version"]}, fmt)
 
