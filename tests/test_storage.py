@@ -94,6 +94,13 @@ def test_backup_replaces_an_old_copy_and_leaves_no_partial_file(district, tmp_pa
     assert others == ["copy.db"]
 
 
+def test_backup_onto_the_database_itself_is_refused(district):
+    before = district.dump()
+    result = district("backup", str(district.path))
+    assert result.code == 2 and "the database itself" in result.err
+    assert district.dump() == before
+
+
 def test_backup_into_a_missing_directory_exits_2(district, tmp_path):
     result = district("backup", str(tmp_path / "nowhere" / "copy.db"))
     assert result.code == 2 and "nowhere" in result.err

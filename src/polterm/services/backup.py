@@ -22,6 +22,9 @@ def backup_database(session: Session, target: str | Path) -> Path:
     target = Path(target)
     if target.is_dir():
         raise PoltermError(f"{target} is a directory: give a file name for the backup")
+    source = session.db.execute("PRAGMA database_list").fetchone()[2]
+    if source and target.resolve() == Path(source).resolve():
+        raise PoltermError(f"{target} is the database itself: give another file for the backup")
     if not target.parent.is_dir():
         raise PoltermError(f"cannot write {target}: directory {target.parent} does not exist")
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
