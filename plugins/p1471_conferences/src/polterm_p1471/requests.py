@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from polterm.policy import Finding, Rule, RuleContext
 from polterm_p1471.query import after, rows, scoped
@@ -21,26 +20,27 @@ def evaluate_arrange(ctx: RuleContext) -> Iterator[Finding]:
     where, params = scoped(ctx.scope, "s")
     sql = f"""
         SELECT r.id, r.student_id, s.school_id, substr(r.requested_on, 1, 10) AS requested_on,
-               r.with_whom, date(substr(r.requested_on, 1, 10), :shift) AS due
+               r.with_whom, date(substr(r.requested_on, 1, 10), :shift) AS due,
+               CAST(julianday(:as_of) - julianday(substr(r.requested_on, 1, 10)) AS INTEGER)
+                   AS waited
         FROM parent_request r JOIN student s ON s.id = r.student_id
         WHERE r.requested_on < :after AND {where}
           AND NOT EXISTS (SELECT 1 FROM conference c WHERE c.request_id = r.id)"""
     as_of = ctx.as_of_iso
-    for row in rows(ctx.db, sql, {**params, "after": after(ctx.as_of), "shift": f"+{days} days"}):
-        status = "due" if as_of <= row["due"] else "overdue"
+    named = {**params, "as_of": as_of, "after": after(ctx.as_of), "shift": f"+{days} days"}
+    citation = ctx.citation()
+    for row in rows(ctx.db, sql, named):
+        waited = row["waited"]
         yield ctx.finding(
-            status,
+            "due" if as_of <= row["due"] else "overdue",
             f"The parent's request {row['id']} of {row['requested_on']} for a conference with "
-            f"the {row['with_whom']} has no conference arranged yet ({_age(row, as_of)})",
+            f"the {row['with_whom']} has no conference arranged {waited} "
+            f"day{'' if waited == 1 else 's'} after it was taken ({days} days allowed)",
             student_id=row["student_id"],
             school_id=row["school_id"],
             due=row["due"],
+            citation=citation,
         )
-
-
-def _age(row: dict, as_of: str) -> str:
-    waited = (date.fromisoformat(as_of) - date.fromisoformat(row["requested_on"])).days
-    return f"{waited} day{'' if waited == 1 else 's'} after it was taken"
 
 
 ARRANGE_PARENT_REQUEST = Rule(
