@@ -68,40 +68,44 @@ def evaluate_privacy(ctx: RuleContext) -> Iterator[Finding]:
     return _privacy_findings(ctx, SAVED)
 
 
+RECORDED = {
+    "problem": "the problem as defined",
+    "solutions": "the solutions examined",
+    "plan": "the plan of action",
+}
+
+
 def evaluate_record(ctx: RuleContext) -> Iterator[Finding]:
     """A held parent-principal conference initiated by the parent records the problem as
     defined, the solutions examined, the plan of action and who supports it."""
     where, params = scoped(ctx.scope, "s")
-    sql = f"""
-        SELECT c.id, c.student_id, s.school_id, c.problem, c.solutions, c.plan, c.support
-        FROM conference c JOIN student s ON s.id = c.student_id
-        WHERE c.kind = 'parent-principal' AND c.initiated_by = 'parent' AND c.status = 'held'
-          AND c.at < :after AND {where}"""
-    for row in rows(ctx.db, sql, {**params, "after": after(ctx.as_of)}):
-        missing = _missing_record(row)
-        if missing:
-            yield ctx.finding(
-                "warning",
-                f"The conference record lacks {'; '.join(missing)}",
-                student_id=row["student_id"],
-                school_id=row["school_id"],
-                conference_id=row["id"],
-            )
-
-
-def _missing_record(row: dict) -> list[str]:
-    """What of item 3c and 3e the record does not show, in the order of the text."""
-    labels = {
-        "problem": "the problem as defined",
-        "solutions": "the solutions examined",
-        "plan": "the plan of action",
+    blank = {key: f"trim(coalesce(c.{key}, '')) = '' AS no_{key}" for key in RECORDED}
+    support = "',' || replace(lower(coalesce(c.support, '')), ' ', '') || ','"
+    unsupported = {
+        party: f"instr({support}, ',{party},') = 0 AS no_{party}" for party in SUPPORTERS
     }
-    missing = [label for key, label in labels.items() if not (row[key] or "").strip()]
-    given = {part.strip().lower() for part in (row["support"] or "").split(",")}
-    unsupported = [party for party in SUPPORTERS if party not in given]
-    if unsupported:
-        missing.append(f"the support of the {_and(unsupported)}")
-    return missing
+    flags = [*blank.values(), *unsupported.values()]
+    sql = f"""
+        SELECT * FROM (
+            SELECT c.id, c.student_id, s.school_id, {", ".join(flags)}
+            FROM conference c JOIN student s ON s.id = c.student_id
+            WHERE c.kind = 'parent-principal' AND c.initiated_by = 'parent'
+              AND c.status = 'held' AND c.at < :after AND {where})
+        WHERE {" OR ".join(f"no_{key}" for key in [*RECORDED, *SUPPORTERS])}"""
+    citation = ctx.citation()
+    for row in rows(ctx.db, sql, {**params, "after": after(ctx.as_of)}):
+        missing = [label for key, label in RECORDED.items() if row[f"no_{key}"]]
+        unsupported_by = [party for party in SUPPORTERS if row[f"no_{party}"]]
+        if unsupported_by:
+            missing.append(f"the support of the {_and(unsupported_by)}")
+        yield ctx.finding(
+            "warning",
+            f"The conference record lacks {'; '.join(missing)}",
+            student_id=row["student_id"],
+            school_id=row["school_id"],
+            conference_id=row["id"],
+            citation=citation,
+        )
 
 
 def _and(words: list[str]) -> str:
