@@ -1,14 +1,168 @@
-"""What each role may see and do. Enforced here so every face (UI, CLI, exports) obeys it."""
+"""What each role may see and do. Enforced here so every face (UI, CLI, exports) obeys it.
+
+The rules, per role (the reach is which students an action may touch):
+
+- teacher: the students they teach (`student.teacher_id` is their staff id). Sitting in on
+  another teacher's conference does not widen it, so the engine's `Scope.teacher_id` and
+  these checks agree. They read and edit those students' records, contacts, conferences
+  (with notes), requests, attempts and escalations; nothing school- or district-wide.
+- principal, designee: everything about their school's students, their school's reports
+  and the audit log of their school's students; not district administration.
+- office: their school's students, contact data, requests, contact attempts and
+  scheduling (`conference.write`), but never conference notes.
+- superintendent: reads students, conferences, reports and the audit log district-wide;
+  no contact data, no notes, no writes.
+- it: everything, including `district.admin`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from polterm.errors import PermissionDenied
+from polterm.policy import Scope
 
 if TYPE_CHECKING:
-    from polterm.services.session import Session
+    from polterm.services.session import Actor, Session
+
+# the conference fields only `conference.notes.read` may see
+NOTE_FIELDS = ("problem", "solutions", "plan", "support", "notes")
+
+_TEACHER = frozenset(
+    {
+        "student.read",
+        "student.write",
+        "contact.read",
+        "contact.write",
+        "conference.read",
+        "conference.write",
+        "conference.notes.read",
+        "request.write",
+        "attempt.write",
+        "escalation.write",
+        "report.read",
+    }
+)
+_PRINCIPAL = _TEACHER | {"report.write", "audit.read"}
+_OFFICE = frozenset(
+    {
+        "student.read",
+        "contact.read",
+        "contact.write",
+        "conference.read",
+        "conference.write",
+        "request.write",
+        "attempt.write",
+    }
+)
+_SUPERINTENDENT = frozenset({"student.read", "conference.read", "report.read", "audit.read"})
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "teacher": _TEACHER,
+    "principal": _PRINCIPAL,
+    "designee": _PRINCIPAL,
+    "office": _OFFICE,
+    "superintendent": _SUPERINTENDENT,
+}
+# a teacher's writes must name one of their students; the others' reach is their school
+_STUDENT_BOUND_ROLES = frozenset({"teacher"})
+_SCHOOL_BOUND_ROLES = frozenset({"principal", "designee", "office"})
 
 
 def check(
     session: Session, action: str, *, student_id: str | None = None, school_id: str | None = None
 ) -> None:
-    """Role rules arrive with the identity-and-roles work (issue 8); until then IT-like access."""
+    """Refuse with a one-line reason what the actor's role may not do to this student/school.
+
+    Without a student or school the question is "may they do this at all"; listings then
+    narrow what they show with `visible_scope`.
+    """
+    actor = session.actor
+    if actor.role == "it":
+        return
+    if action not in ALLOWED.get(actor.role, frozenset()):
+        raise PermissionDenied(f"a {actor.role} may not do {action} ({actor.staff_id})")
+    if student_id is not None:
+        row = session.db.execute(
+            "SELECT school_id, teacher_id FROM student WHERE id = ?", [student_id]
+        ).fetchone()
+        if row is None or not _reaches(actor, row[0], row[1]):
+            raise PermissionDenied(
+                f"{actor.staff_id} may not do {action} for student {student_id}: "
+                "not one of their students"
+            )
+        school_id = school_id or row[0]
+    in_school = school_id is None or school_id == actor.school_id
+    if actor.role in _SCHOOL_BOUND_ROLES and not in_school:
+        raise PermissionDenied(
+            f"{actor.staff_id} may not do {action} at school {school_id}: not their school"
+        )
+    if student_id is None and actor.role in _STUDENT_BOUND_ROLES and action.endswith(".write"):
+        raise PermissionDenied(
+            f"a teacher may do {action} only for a student they teach ({actor.staff_id})"
+        )
+
+
+def _reaches(actor: Actor, school_id: str, teacher_id: str | None) -> bool:
+    """Whether this student (by school and teacher) is within the actor's reach."""
+    role = actor.role
+    if role in _STUDENT_BOUND_ROLES:
+        return teacher_id is not None and teacher_id == actor.staff_id
+    if role in _SCHOOL_BOUND_ROLES:
+        return school_id == actor.school_id
+    return True
+
+
+def visible_scope(session: Session) -> Scope:
+    """The students this actor may see; every listing, export, report and check narrows to it."""
+    actor = session.actor
+    if actor.role in _STUDENT_BOUND_ROLES:
+        return Scope(teacher_id=actor.staff_id)
+    if actor.role in _SCHOOL_BOUND_ROLES:
+        return Scope(school_ids=frozenset({actor.school_id} if actor.school_id else ()))
+    if actor.role in ("it", "superintendent"):
+        return Scope()
+    return Scope(school_ids=frozenset())  # an unknown role sees nobody
+
+
+def within(session: Session, **filters: str | None) -> Scope:
+    """The user's own filters (school_id, student_id, teacher_id) inside what they may see.
+
+    A filter that contradicts the role's reach (a teacher asking for another teacher's
+    class) gives a scope that matches nobody rather than widening it.
+    """
+    role = visible_scope(session)
+    wanted = {k: v for k, v in filters.items() if v is not None}
+    if role.teacher_id is not None and wanted.get("teacher_id", role.teacher_id) != role.teacher_id:
+        return Scope(school_ids=frozenset())
+    return Scope(
+        school_id=wanted.get("school_id"),
+        student_id=wanted.get("student_id"),
+        teacher_id=role.teacher_id or wanted.get("teacher_id"),
+        school_ids=role.school_ids,
+    )
+
+
+def may_read_notes(
+    session: Session, student_id: str | None = None, school_id: str | None = None
+) -> bool:
+    """Whether conference notes may be shown to this actor (for this student)."""
+    try:
+        check(session, "conference.notes.read", student_id=student_id, school_id=school_id)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def redact_notes(session: Session, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A conference row with problem/solutions/plan/support/notes blanked for those who may not.
+
+    Uses the row's `student_id` when present; the keys stay (as None) so tables keep columns.
+    """
+    out = dict(row)
+    if not may_read_notes(session, student_id=out.get("student_id")):
+        for name in NOTE_FIELDS:
+            if name in out:
+                out[name] = None
+    return out
