@@ -89,9 +89,9 @@ def test_a_kind_of_a_policy_the_district_has_not_switched_on_is_refused(fresh):
 
 
 def test_both_policies_kinds_are_accepted_when_both_are_active(district):
-    for kind in ("flexible", "remote-learning", "parent-student-teacher"):
+    for day, kind in enumerate(("flexible", "remote-learning", "parent-student-teacher"), 1):
         result = district(
-            "conference", "add", "--student", "s2", "--kind", kind, "--at", "2025-10-01T08:30"
+            "conference", "add", "--student", "s2", "--kind", kind, "--at", f"2025-10-0{day}T08:30"
         )
         assert result.code == 0, result.err
 

@@ -102,8 +102,8 @@ class Session:
                 if expected_version is not None and before["version"] != expected_version:
                     raise ConflictError(
                         f"{table.replace('_', ' ')} {pk} was changed by "
-                        f"{before.get('updated_by') or 'someone'} at "
-                        f"{before.get('updated_at') or 'an earlier time'}: reload it"
+                        f"{self._staff_name(before.get('updated_by'))} at "
+                        f"{before.get('updated_at') or 'an earlier time'}, reload it"
                     )
                 values["version"] = before["version"] + 1
             if "updated_by" in before:
@@ -125,6 +125,13 @@ class Session:
                 return
             self.db.table(table).delete(pk)
             self._audit("delete", table, pk, student_id, before, None)
+
+    def _staff_name(self, staff_id: str | None) -> str:
+        """Who saved a record last, as people know them: "Name (id)"."""
+        if staff_id is None:
+            return "someone"
+        row = self.db.execute("SELECT name FROM staff WHERE id = ?", [staff_id]).fetchone()
+        return f"{row[0]} ({staff_id})" if row else staff_id
 
     def _row(self, table: str, pk: Any) -> dict[str, Any] | None:
         try:
@@ -175,6 +182,8 @@ def _as_user_error(table: str, error: Exception) -> PoltermError:
     """Turn a constraint failure into the one-line message a person can act on."""
     text = str(error)
     what = table.replace("_", " ")
+    if "double-booked:" in text:
+        return ConflictError(text[text.index("double-booked:") :])
     if "UNIQUE" in text or "PRIMARY KEY" in text:
         return PoltermError(f"a {what} with that id already exists ({text.split(':')[-1].strip()})")
     if "FOREIGN KEY" in text:

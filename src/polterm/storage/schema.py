@@ -268,3 +268,61 @@ def statements(script: str) -> list[str]:
             out.append(buf.strip())
             buf = ""
     return out
+
+
+def _overlaps(at: str, minutes: str) -> str:
+    """SQL: conference c2 is not cancelled and its [at, at+duration) meets [at, at+minutes)."""
+    return (
+        f"c2.status != 'cancelled' AND julianday(c2.at) < julianday({at}) + {minutes} / 1440.0"
+        f" AND julianday({at}) < julianday(c2.at) + c2.duration_minutes / 1440.0"
+    )
+
+
+_STUDENT_TAKEN = "double-booked: the student already has a conference at that time"
+_STAFF_TAKEN = "double-booked: a staff member already has a conference at that time"
+_GUARDIAN_TAKEN = "double-booked: a guardian already attends a conference at that time"
+
+
+def _conference_clash(event: str) -> str:
+    """A trigger refusing a conference row whose student, staff or guardians are busy then."""
+    when = "INSERT" if event == "insert" else "UPDATE OF at, duration_minutes, status, student_id"
+    overlap = _overlaps("NEW.at", "NEW.duration_minutes")
+    return f"""
+CREATE TRIGGER conference_no_double_booking_{event} BEFORE {when} ON conference
+WHEN NEW.status != 'cancelled'
+BEGIN SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM conference c2 WHERE c2.id != NEW.id
+                 AND c2.student_id = NEW.student_id AND {overlap})
+        THEN RAISE(ABORT, '{_STUDENT_TAKEN}')
+    WHEN EXISTS (SELECT 1 FROM conference_staff s JOIN conference_staff s2
+                 ON s2.staff_id = s.staff_id JOIN conference c2 ON c2.id = s2.conference_id
+                 WHERE s.conference_id = NEW.id AND c2.id != NEW.id AND {overlap})
+        THEN RAISE(ABORT, '{_STAFF_TAKEN}')
+    WHEN EXISTS (SELECT 1 FROM conference_attendee a JOIN conference_attendee a2
+                 ON a2.guardian_id = a.guardian_id JOIN conference c2 ON c2.id = a2.conference_id
+                 WHERE a.conference_id = NEW.id AND c2.id != NEW.id AND {overlap})
+        THEN RAISE(ABORT, '{_GUARDIAN_TAKEN}')
+END; END"""
+
+
+def _link_clash(table: str, column: str, message: str, event: str) -> str:
+    """A trigger refusing a staff member or guardian added to a conference when busy then."""
+    when = "INSERT" if event == "insert" else f"UPDATE OF conference_id, {column}"
+    overlap = _overlaps("c.at", "c.duration_minutes")
+    return f"""
+CREATE TRIGGER {table}_no_double_booking_{event} BEFORE {when} ON {table}
+WHEN NEW.{column} IS NOT NULL
+BEGIN SELECT RAISE(ABORT, '{message}') WHERE EXISTS (
+    SELECT 1 FROM conference c JOIN {table} l2 ON l2.{column} = NEW.{column}
+    JOIN conference c2 ON c2.id = l2.conference_id
+    WHERE c.id = NEW.conference_id AND c.status != 'cancelled' AND c2.id != c.id AND {overlap});
+END"""
+
+
+@migrations()
+def m002_no_double_booking(db: Database) -> None:
+    """Nobody is booked into two overlapping conferences: enforced by SQLite, for every writer."""
+    for event in ("insert", "update"):
+        db.execute(_conference_clash(event))
+        db.execute(_link_clash("conference_staff", "staff_id", _STAFF_TAKEN, event))
+        db.execute(_link_clash("conference_attendee", "guardian_id", _GUARDIAN_TAKEN, event))
