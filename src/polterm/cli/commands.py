@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from polterm.cli import conferences, maintenance, people, records, schools, setup
+from polterm.cli import audit, conferences, maintenance, people, records, schools, setup
 
 
 def register(cli: click.Group) -> None:
-    for module in (setup, schools, people, conferences, records, maintenance):
+    for module in (setup, schools, people, conferences, records, maintenance, audit):
         module.register(cli)
