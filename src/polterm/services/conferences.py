@@ -13,6 +13,7 @@ from typing import Any
 from polterm.config import active_policies
 from polterm.errors import PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
+from polterm.services import authz
 from polterm.services.refs import int_id, may, optional_text, require, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date, parse_datetime
@@ -217,6 +218,9 @@ def list_conferences(
     if end is not None:
         clauses.append("substr(c.at, 1, 10) <= ?")
         params.append(parse_date(end, "--to").isoformat())
+    visible, visible_params = authz.visible_scope(session).sql("t")
+    clauses.append(visible)
+    params += visible_params
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return list(
         session.db.query(

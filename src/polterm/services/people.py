@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from polterm.errors import PoltermError
+from polterm.services import authz
 from polterm.services.refs import may, optional_text, require, require_free, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date
@@ -120,6 +121,9 @@ def list_students(
     )
     if not include_inactive:
         clauses.append("s.active = 1")
+    visible, visible_params = authz.visible_scope(session).sql("s")
+    clauses.append(visible)
+    params += visible_params
     if search:
         clauses.append(
             "(s.given LIKE ? OR s.family LIKE ? OR (s.given || ' ' || s.family) LIKE ? OR s.id = ?)"

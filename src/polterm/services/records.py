@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from polterm.errors import PoltermError
+from polterm.services import authz
 from polterm.services.refs import (
     actor_staff_id,
     int_id,
@@ -117,6 +118,9 @@ def list_requests(
         session.authorize("student.read")
     if open_only:
         clauses.append("NOT EXISTS (SELECT 1 FROM conference c WHERE c.request_id = r.id)")
+    visible, visible_params = authz.visible_scope(session).sql("t")
+    clauses.append(visible)
+    params += visible_params
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return list(
         session.db.query(
