@@ -1,0 +1,287 @@
+"""Read models for the screens: small, paged SQL answers so no screen ever loads a district.
+
+No Textual here: the UI calls these from worker threads, tests call them directly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from polterm import config
+from polterm.engine import Evaluation, call_policy_hook, evaluate
+from polterm.policy import Checklist, ConferenceDraft, Finding, RuleContext
+from polterm.services import authz
+from polterm.services.people import show_student
+from polterm.services.session import Session
+
+PAGE_SIZE = 100
+STATUS_ORDER = {"action": 0, "overdue": 1, "due": 2, "warning": 3}
+
+
+@dataclass(frozen=True)
+class StudentFilter:
+    """What the students screen narrows by; `only_ids` holds students with open findings."""
+
+    search: str = ""
+    school_id: str | None = None
+    grade: str | None = None
+    teacher_id: str | None = None
+    only_ids: Collection[str] | None = None
+
+
+def student_page(
+    session: Session, wanted: StudentFilter, offset: int = 0, limit: int = PAGE_SIZE
+) -> list[dict[str, Any]]:
+    """One page of students by family and given name; search is a prefix of a name, an id,
+    or a guardian's name (prefix LIKE uses the NOCASE indexes)."""
+    session.authorize("student.read")
+    where, params = authz.within(
+        session, school_id=wanted.school_id, teacher_id=wanted.teacher_id
+    ).sql("s")
+    clauses = [where, "s.active = 1"]
+    if wanted.grade:
+        clauses.append("s.grade = ?")
+        params.append(wanted.grade)
+    text = wanted.search.strip()
+    if text:
+        prefix = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(
+            "(s.family LIKE ? ESCAPE '\\' OR s.given LIKE ? ESCAPE '\\' OR s.id = ?"
+            " OR (s.given || ' ' || s.family) LIKE ? ESCAPE '\\'"
+            " OR s.id IN (SELECT gs.student_id FROM guardian g JOIN guardianship gs"
+            " ON gs.guardian_id = g.id WHERE g.name LIKE ? ESCAPE '\\'))"
+        )
+        params += [prefix, prefix, text, prefix, prefix]
+    if wanted.only_ids is not None:
+        clauses.append("s.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(wanted.only_ids)))
+    sql = (
+        "SELECT s.id, s.family, s.given, s.grade, s.school_id, t.name AS teacher"
+        " FROM student s LEFT JOIN staff t ON t.id = s.teacher_id"
+        f" WHERE {' AND '.join(clauses)}"
+        " ORDER BY s.family COLLATE NOCASE, s.given COLLATE NOCASE, s.id LIMIT ? OFFSET ?"
+    )
+    return list(session.db.query(sql, [*params, limit, offset]))
+
+
+def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """Schools, grades and teachers the filters offer: (label, value) pairs, small tables only."""
+    db = session.db
+    return {
+        "school": [
+            (f"{n} ({i})", i) for i, n in db.execute("SELECT id, name FROM school ORDER BY name")
+        ],
+        "grade": [(g, g) for g in ("K", *map(str, range(1, 13)))],
+        "teacher": [
+            (f"{n} ({i})", i)
+            for i, n in db.execute(
+                "SELECT id, name FROM staff WHERE role = 'teacher' AND active = 1 ORDER BY name"
+            )
+        ],
+    }
+
+
+@dataclass
+class Dashboard:
+    """What needs the actor now: findings as of today, the week's conferences, the counts."""
+
+    as_of: date
+    findings: list[Finding]
+    errors: list[str]
+    today: list[dict[str, Any]]
+    week: list[dict[str, Any]]
+    per_school: Counter[str] = field(default_factory=Counter)
+    per_rule: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def open_students(self) -> set[str]:
+        return {f.student_id for f in self.findings if f.student_id}
+
+
+def findings(session: Session, as_of: date, student_id: str | None = None) -> Evaluation:
+    """The engine's findings for what the actor may see (one student's, when named)."""
+    scope = authz.within(session, student_id=student_id)
+    return evaluate(session.db, session.registry, as_of, scope=scope)
+
+
+def dashboard(session: Session, as_of: date) -> Dashboard:
+    """Evaluate the active policies as of a date, most urgent first, plus this week's meetings."""
+    result = findings(session, as_of)
+    ordered = sorted(
+        result.findings, key=lambda f: (STATUS_ORDER.get(f.status, 9), f.due or "", f.sort_key())
+    )
+    where, params = authz.visible_scope(session).sql("s")
+    week_end = as_of + timedelta(days=6 - as_of.weekday())
+    rows = list(
+        session.db.query(
+            "SELECT c.id, c.at, c.kind, c.status, c.modality, c.student_id,"
+            " s.given || ' ' || s.family AS student FROM conference c"
+            " JOIN student s ON s.id = c.student_id"
+            f" WHERE c.at >= ? AND c.at < ? AND c.status != 'cancelled' AND {where}"
+            " ORDER BY c.at, c.id",
+            [as_of.isoformat(), (week_end + timedelta(days=1)).isoformat(), *params],
+        )
+    )
+    today = [r for r in rows if r["at"][:10] == as_of.isoformat()]
+    return Dashboard(
+        as_of=as_of,
+        findings=ordered,
+        errors=[str(e) for e in result.errors],
+        today=today,
+        week=[r for r in rows if r not in today],
+        per_school=Counter(f.school_id or "—" for f in ordered),
+        per_rule=Counter(f"{f.policy}/{f.rule}" for f in ordered),
+    )
+
+
+def student_detail(session: Session, student_id: str, as_of: date) -> dict[str, Any]:
+    """Everything the student screen shows, with each finding's policy sentence beside it."""
+    detail = show_student(session, student_id)
+    db = session.db
+    detail["school"] = db.execute(
+        "SELECT name FROM school WHERE id = ?", [detail["school_id"]]
+    ).fetchone()[0]
+    detail["attempts"] = list(
+        db.query(
+            "SELECT made_on, method, outcome, purpose, note FROM contact_attempt"
+            " WHERE student_id = ? ORDER BY made_on, id",
+            [student_id],
+        )
+    )
+    detail["requests"] = list(
+        db.query(
+            "SELECT r.id, r.requested_on, r.with_whom, r.topic,"
+            " (SELECT c.id FROM conference c WHERE c.request_id = r.id) AS conference_id"
+            " FROM parent_request r WHERE r.student_id = ? ORDER BY r.requested_on, r.id",
+            [student_id],
+        )
+    )
+    detail["progress_reports"] = list(
+        db.query(
+            "SELECT period_id, issued_on, conference_id FROM progress_report"
+            " WHERE student_id = ? ORDER BY issued_on",
+            [student_id],
+        )
+    )
+    detail["remote"] = list(
+        db.query(
+            "SELECT id, start, end, school_id FROM remote_period"
+            " WHERE school_id IS NULL OR school_id = ? ORDER BY start",
+            [detail["school_id"]],
+        )
+    )
+    result = findings(session, as_of, student_id)
+    detail["findings"] = [
+        {**f.as_dict(), "sentence": rule_sentence(session, f.policy, f.rule)}
+        for f in result.findings
+    ]
+    return detail
+
+
+def rule_sentence(session: Session, policy: str, rule: str) -> str:
+    """The policy text a rule implements: the answer to "why is this owed?"."""
+    loaded = session.registry.policies.get(policy)
+    found = loaded.rules.get(rule) if loaded else None
+    return found.sentence if found else ""
+
+
+def loaded_policies(session: Session) -> list[Any]:
+    """The district's active policies that are installed, in the district's order."""
+    names = config.active_policies(session.db)
+    return [session.registry.policies[n] for n in names if n in session.registry.policies]
+
+
+def policy_rows(session: Session) -> list[dict[str, Any]]:
+    """Each active policy's rules with citation, effective dates and the settings in force."""
+    out = []
+    for loaded in loaded_policies(session):
+        overrides = config.rule_settings(session.db, loaded.info.name)
+        for rule in loaded.rules.values():
+            out.append(
+                {
+                    "policy": loaded.info.name,
+                    "policy_title": loaded.info.title,
+                    "rule": rule.id,
+                    "title": rule.title,
+                    "citation": rule.citation,
+                    "from": rule.effective_from.isoformat() if rule.effective_from else "",
+                    "to": rule.effective_to.isoformat() if rule.effective_to else "",
+                    "settings": config.effective_settings(
+                        rule.settings, overrides.get(rule.id, {})
+                    ),
+                    "sentence": rule.sentence,
+                }
+            )
+    return out
+
+
+def draft_warnings(session: Session, draft: ConferenceDraft, as_of: date) -> list[str]:
+    """What the active policies say about a conference before it is saved, one line each."""
+    out: list[str] = []
+    for loaded in loaded_policies(session):
+        ctx = RuleContext(db=session.db, as_of=as_of, policy=loaded.info)
+        results, errors = call_policy_hook(
+            session.registry,
+            loaded.info.name,
+            "polterm_conference_warnings",
+            conference=draft,
+            ctx=ctx,
+        )
+        for batch in results:
+            out += [getattr(w, "message", str(w)) for w in batch]
+        out += [str(e) for e in errors]
+    return out
+
+
+def checklists(
+    session: Session, draft: ConferenceDraft | None, stages: Collection[str]
+) -> list[tuple[str, Checklist]]:
+    """The (policy, checklist) pairs of the active policies that apply to this conference."""
+    return [
+        (loaded.info.name, checklist)
+        for loaded in loaded_policies(session)
+        for checklist in loaded.checklists
+        if checklist.stage in stages and checklist.applies_to(draft)
+    ]
+
+
+def conflicts(session: Session, draft: ConferenceDraft, minutes: int = 30) -> list[str]:
+    """Other conferences at that time for the student, the staff or the guardians named."""
+    overlap = (
+        "c.status != 'cancelled' AND (c.id != ? OR ? IS NULL)"
+        " AND julianday(c.at) < julianday(?) + ? / 1440.0"
+        " AND julianday(?) < julianday(c.at) + c.duration_minutes / 1440.0"
+    )
+    base = [draft.id, draft.id, draft.at, minutes, draft.at]
+    out = []
+    for cid, at in session.db.execute(
+        f"SELECT c.id, c.at FROM conference c WHERE c.student_id = ? AND {overlap}",
+        [draft.student_id, *base],
+    ):
+        out.append(f"the student already has conference {cid} at {at}")
+    for staff_id in draft.staff_ids:
+        for cid, at in session.db.execute(
+            "SELECT c.id, c.at FROM conference c JOIN conference_staff s"
+            f" ON s.conference_id = c.id WHERE s.staff_id = ? AND {overlap}",
+            [staff_id, *base],
+        ):
+            out.append(f"staff {staff_id} already has conference {cid} at {at}")
+    for attendee in draft.attendees:
+        if attendee.guardian_id:
+            for cid, at in session.db.execute(
+                "SELECT c.id, c.at FROM conference c JOIN conference_attendee a"
+                f" ON a.conference_id = c.id WHERE a.guardian_id = ? AND {overlap}",
+                [attendee.guardian_id, *base],
+            ):
+                out.append(f"guardian {attendee.guardian_id} already has conference {cid} at {at}")
+    return out
+
+
+def search_students(session: Session, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Students for the command palette: the first page of a name search."""
+    return student_page(session, StudentFilter(search=text), limit=limit)

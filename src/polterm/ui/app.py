@@ -1,0 +1,75 @@
+"""The polterm application: one session, one as-of date, the screens of a school's day."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from polterm.engine import missing_policies
+from polterm.services.session import Session
+from polterm.services.views import Dashboard
+from polterm.ui.commands import JumpProvider
+
+
+class PoltermApp(App[None]):
+    """Dependencies come in through the constructor so tests run it on a small database."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "polterm"
+    COMMANDS = App.COMMANDS | {JumpProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "open('dashboard')", "Today"),
+        Binding("s", "open('students')", "Students"),
+        Binding("p", "open('policies')", "Policies"),
+        Binding("r", "open('reports')", "Reports"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, session: Session, today: date | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.today = today or date.today()
+        self.dashboard_cache: Dashboard | None = None
+
+    def on_mount(self) -> None:
+        problems = missing_policies(self.session.db, self.session.registry)
+        if problems:
+            self.exit(return_code=2, message="; ".join(problems))
+            return
+        self.sub_title = f"{self.session.actor.name} ({self.session.actor.role}) · {self.today}"
+        self.action_open("dashboard")
+
+    def action_open(self, name: str) -> None:
+        """Show a top-level screen, replacing the stack below the base."""
+        from polterm.ui.screens import top_level
+
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(top_level(name))
+
+    def action_help(self) -> None:
+        from polterm.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen.active_bindings))
+
+    def open_student(self, student_id: str) -> None:
+        from polterm.ui.screens.student import StudentScreen
+
+        self.push_screen(StudentScreen(student_id))
+
+    def open_conference(self, conference_id: int) -> None:
+        from polterm.ui.screens.conference import ConferenceForm
+
+        self.push_screen(ConferenceForm(conference_id=conference_id), self.after_write)
+
+    def after_write(self, saved: object = None) -> None:
+        """Something was written: the cached findings are stale, screens reload."""
+        if saved:
+            self.dashboard_cache = None
+            refresh = getattr(self.screen, "reload", None)
+            if refresh is not None:
+                refresh()

@@ -1,0 +1,100 @@
+"""Conduct a conference: the policies' checklists, the record of the problem, and mark it held."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+
+from polterm.errors import PoltermError
+from polterm.services.conferences import conference_draft, update_conference
+from polterm.services.views import checklists
+
+NOTES = ("problem", "solutions", "plan")
+
+
+class ConductScreen(ModalScreen[bool]):
+    """Ticks go to conference.checklist as {"policy:item": true}; saving can mark it held."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, conference_id: int) -> None:
+        super().__init__()
+        self.conference_id = conference_id
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session  # type: ignore[attr-defined]
+        draft = conference_draft(session, self.conference_id)
+        row = session.db["conference"].get(self.conference_id)
+        self.version = row["version"]
+        ticked = json.loads(row["checklist"] or "{}")
+        with VerticalScroll(classes="dialog"):
+            yield Static(
+                f"Conduct conference {self.conference_id} · {draft.kind} · {draft.at}",
+                classes="title",
+            )
+            for policy, checklist in checklists(session, draft, ("before", "conduct")):
+                yield Label(f"{checklist.title} ({checklist.citation})", classes="section")
+                for item in checklist.items:
+                    key = f"{policy}:{item.id}"
+                    yield Checkbox(item.text, bool(ticked.get(key)), name=key, classes="tick")
+            for name in NOTES:
+                yield Label(name.capitalize(), classes="section")
+                yield TextArea(getattr(draft, name) or "", id=name)
+            yield Input(
+                ",".join(draft.support), placeholder="Support: parent,school,student", id="support"
+            )
+            yield Input(row["notes"] or "", placeholder="Notes", id="notes")
+            yield Input(
+                "", placeholder="Progress report handed over: period id (optional)", id="progress"
+            )
+            yield Checkbox("Mark held", draft.status == "held", id="held")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        from polterm.services.records import add_progress_report
+
+        session = self.app.session  # type: ignore[attr-defined]
+        ticks = {str(c.name): True for c in self.query(".tick").results(Checkbox) if c.value}
+        changes = {n: self.query_one(f"#{n}", TextArea).text or None for n in NOTES}
+        support = self.query_one("#support", Input).value
+        changes["support"] = tuple(p.strip() for p in support.split(",") if p.strip())
+        changes["notes"] = self.query_one("#notes", Input).value or None
+        if self.query_one("#held", Checkbox).value:
+            changes["status"] = "held"
+        try:
+            with session.transaction():
+                after = update_conference(
+                    session, self.conference_id, changes, expected_version=self.version
+                )
+                session.update(
+                    "conference",
+                    self.conference_id,
+                    {"checklist": json.dumps(ticks, sort_keys=True)},
+                    student_id=after["student_id"],
+                )
+                period = self.query_one("#progress", Input).value.strip()
+                if period:
+                    add_progress_report(
+                        session,
+                        after["student_id"],
+                        period,
+                        after["at"][:10],
+                        conference_id=self.conference_id,
+                    )
+        except PoltermError as error:
+            self.notify(str(error), severity="error", title="Not saved")
+            return
+        self.notify(f"Conference {self.conference_id} recorded")
+        self.dismiss(True)

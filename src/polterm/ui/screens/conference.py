@@ -1,0 +1,233 @@
+"""Schedule or edit a conference, with the policies' warnings and clashes shown while typing."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from polterm.errors import PoltermError
+from polterm.policy import Attendee, ConferenceDraft
+from polterm.services.conferences import (
+    INITIATORS,
+    MODALITIES,
+    conference_draft,
+    conference_kinds,
+    schedule_conference,
+    update_conference,
+)
+from polterm.services.views import conflicts, draft_warnings
+
+
+class ConferenceForm(ModalScreen[bool]):
+    """Dismisses True when saved; a stale version (ConflictError) is a notification."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, student_id: str | None = None, conference_id: int | None = None) -> None:
+        super().__init__()
+        self.conference_id = conference_id
+        self.student_id = student_id
+        self.version: int | None = None
+        self.original: ConferenceDraft | None = None
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session  # type: ignore[attr-defined]
+        if self.conference_id is not None:
+            self.original = conference_draft(session, self.conference_id)
+            self.student_id = self.original.student_id
+            self.version = session.db["conference"].get(self.conference_id)["version"]
+        d = self.original
+        kinds = conference_kinds(session)
+        level = session.db.execute(
+            "SELECT s.level FROM student t JOIN school s ON s.id = t.school_id WHERE t.id = ?",
+            [self.student_id],
+        ).fetchone()[0]
+        self.extra = {
+            f.name: f
+            for kind in kinds.values()
+            for f in kind.fields
+            if level in f.levels and f.name != "initiated_by"
+        }
+        title = f"Conference {self.conference_id}" if d else "New conference"
+        with VerticalScroll(classes="dialog"):
+            yield Static(f"{title} for {self.student_id}", classes="title")
+            with Horizontal(classes="row"):
+                yield Select(
+                    [(k.title, k.id) for k in kinds.values()],
+                    value=d.kind if d else next(iter(kinds), Select.BLANK),
+                    allow_blank=False,
+                    id="kind",
+                )
+                yield Input(
+                    d.at if d else f"{self.app.today}T15:00",
+                    placeholder="YYYY-MM-DDTHH:MM",
+                    id="at",
+                )  # type: ignore[attr-defined]
+            with Horizontal(classes="row"):
+                yield Select(
+                    [(m, m) for m in MODALITIES],
+                    value=d.modality if d else "in-person",
+                    allow_blank=False,
+                    id="modality",
+                )
+                yield Select(
+                    [(i, i) for i in INITIATORS],
+                    value=(d.initiated_by if d and d.initiated_by else Select.BLANK),
+                    prompt="Initiated by",
+                    id="initiated_by",
+                )
+                yield Checkbox(
+                    "Remote attendance offered", d.remote_offered if d else False, id="remote"
+                )
+            yield Input(
+                ", ".join(d.staff_ids) if d else "",
+                placeholder="Staff ids, comma-separated",
+                id="staff",
+            )
+            yield Input(
+                "; ".join(
+                    f"{a.name}:{a.guardian_id}" if a.guardian_id else a.name for a in d.attendees
+                )
+                if d
+                else "",
+                placeholder="Other attendees: Name or Name:GUARDIAN_ID, separated by ;",
+                id="attendees",
+            )
+            yield Input(
+                d.request_id or "" if d else "",
+                placeholder="Linked parent request id",
+                id="request",
+            )
+            for f in self.extra.values():
+                current = getattr(d, f.name, None) if d else None
+                if f.choices:
+                    yield Select(
+                        [(c, c) for c in f.choices],
+                        value=current or Select.BLANK,
+                        prompt=f.title,
+                        id=f"x-{f.name}",
+                    )
+                else:
+                    yield Input(current or "", placeholder=f.title, id=f"x-{f.name}")
+            yield Label("Warnings", classes="section")
+            yield Static("", id="warnings", classes="warnings")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.refresh_warnings()
+
+    def draft(self) -> ConferenceDraft:
+        def value(wid: str) -> Any:
+            v = self.query_one(f"#{wid}").value  # type: ignore[attr-defined]
+            return None if v is Select.BLANK or v == "" else v
+
+        attendees = []
+        for part in (value("attendees") or "").split(";"):
+            if part.strip():
+                name, _, guardian = part.partition(":")
+                attendees.append(Attendee(name.strip(), guardian.strip() or None))
+        school = self.app.session.db.execute(  # type: ignore[attr-defined]
+            "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id"
+            " WHERE t.id = ?",
+            [self.student_id],
+        ).fetchone()
+        extras = {
+            n: value(f"x-{n}") for n in self.extra if n in ConferenceDraft.__dataclass_fields__
+        }
+        base = self.original
+        fields = dict(
+            student_id=self.student_id,
+            kind=value("kind"),
+            at=value("at") or "",
+            school_id=school[0],
+            school_level=school[1],
+            modality=value("modality"),
+            remote_offered=bool(value("remote")),
+            initiated_by=value("initiated_by"),
+            staff_ids=tuple(s.strip() for s in (value("staff") or "").split(",") if s.strip()),
+            attendees=tuple(attendees),
+            request_id=value("request"),
+            **extras,
+        )
+        if base is not None:
+            from dataclasses import replace
+
+            return replace(base, **fields)
+        return ConferenceDraft(**fields)
+
+    def details(self) -> dict[str, Any]:
+        out = {}
+        for n in self.extra:
+            if n not in ConferenceDraft.__dataclass_fields__:
+                v = self.query_one(f"#x-{n}").value  # type: ignore[attr-defined]
+                out[n] = None if v is Select.BLANK else v
+        return out
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def refresh_warnings(self) -> None:
+        """Policies' warnings and clashes for the draft as it stands (small queries, no scan)."""
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            draft = self.draft()
+            lines = draft_warnings(session, draft, self.app.today)  # type: ignore[attr-defined]
+            if len(draft.at) >= 16:
+                lines += conflicts(session, draft)
+        except Exception as error:  # an unfinished date while typing
+            lines = [f"(incomplete: {error})"]
+        self.query_one("#warnings", Static).update(
+            escape("\n".join(f"• {w}" for w in lines)) or "none"
+        )
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            draft = self.draft()
+            if self.conference_id is None:
+                new_id = schedule_conference(session, draft, **self.details())
+                self.notify(f"Conference {new_id} scheduled")
+            else:
+                changes = {
+                    k: getattr(draft, k)
+                    for k in (
+                        "kind",
+                        "at",
+                        "modality",
+                        "remote_offered",
+                        "initiated_by",
+                        "staff_ids",
+                        "attendees",
+                        "request_id",
+                        "group_size",
+                        "planning",
+                    )
+                }
+                update_conference(
+                    session,
+                    self.conference_id,
+                    {**changes, **self.details()},
+                    expected_version=self.version,
+                )
+                self.notify(f"Conference {self.conference_id} saved")
+        except PoltermError as error:
+            self.notify(str(error), severity="error", title="Not saved")
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,171 @@
+"""One student: family, contacts, history, and each finding with the sentence that owes it."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+
+from polterm.services.views import student_detail
+
+
+class StudentScreen(Screen[None]):
+    """Read in a worker; the keys open the forms that write through the services."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("n", "schedule", "New conference"),
+        Binding("h", "conduct", "Conduct"),
+        Binding("a", "attempt", "Contact attempt"),
+        Binding("e", "escalation", "Escalate"),
+        Binding("w", "welfare", "Welfare check"),
+        Binding("c", "call", "Parent's call"),
+    ]
+
+    def __init__(self, student_id: str) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.detail: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="name", classes="title")
+        yield LoadingIndicator(id="loading")
+        yield DataTable(id="conferences", cursor_type="row")
+        with VerticalScroll(id="detail"):
+            yield Static("", id="body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#conferences", DataTable).add_columns(
+            "Id", "When", "Kind", "Status", "Modality"
+        )
+        self.reload()
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(exclusive=True, thread=True)
+    def load(self) -> None:
+        app = self.app
+        try:
+            detail = student_detail(app.session, self.student_id, app.today)  # type: ignore[attr-defined]
+        except Exception as error:  # PoltermError, PermissionDenied: shown, not raised
+            app.call_from_thread(app.notify, str(error), severity="error")
+            return
+        app.call_from_thread(self.show, detail)
+
+    def show(self, d: dict[str, Any]) -> None:
+        self.detail = d
+        self.query_one("#loading").display = False
+        self.query_one("#name", Static).update(
+            escape(f"{d['given']} {d['family']} · {d['id']} · grade {d['grade']} · {d['school']}")
+        )
+        table = self.query_one("#conferences", DataTable)
+        table.clear()
+        for c in d["conferences"]:
+            table.add_row(
+                str(c["id"]),
+                c["at"].replace("T", " "),
+                c["kind"],
+                c["status"],
+                c["modality"],
+                key=str(c["id"]),
+            )
+        self.query_one("#body", Static).update(render_detail(d))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_conference(int(str(event.row_key.value)))  # type: ignore[attr-defined]
+
+    def selected_conference(self) -> int | None:
+        table = self.query_one("#conferences", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        return int(str(key.value))
+
+    def action_schedule(self) -> None:
+        from polterm.ui.screens.conference import ConferenceForm
+
+        self.app.push_screen(ConferenceForm(student_id=self.student_id), self.app.after_write)  # type: ignore[attr-defined]
+
+    def action_conduct(self) -> None:
+        from polterm.ui.screens.conduct import ConductScreen
+
+        conference_id = self.selected_conference()
+        if conference_id is None:
+            self.notify("No conference to conduct: schedule one with n", severity="warning")
+            return
+        self.app.push_screen(ConductScreen(conference_id), self.app.after_write)  # type: ignore[attr-defined]
+
+    def _record(self, kind: str) -> None:
+        from polterm.ui.screens.records import RecordForm
+
+        self.app.push_screen(RecordForm(kind, self.student_id), self.app.after_write)  # type: ignore[attr-defined]
+
+    def action_attempt(self) -> None:
+        self._record("attempt")
+
+    def action_escalation(self) -> None:
+        self._record("escalation")
+
+    def action_welfare(self) -> None:
+        self._record("welfare")
+
+    def action_call(self) -> None:
+        self._record("request")
+
+
+def render_detail(d: dict[str, Any]) -> str:
+    """The student's record as Rich markup, section by section."""
+    out: list[str] = ["[b]Findings — why is this owed?[/b]"]
+    for f in d["findings"]:
+        out.append(
+            f"  [b]{f['status']}[/b] {escape(f['message'])} (due {f['due'] or '—'})\n"
+            f"    [i]{escape(f['sentence'].splitlines()[0] if f['sentence'] else '')}[/i]\n"
+            f"    {escape(f['citation'])}"
+        )
+    if not d["findings"]:
+        out.append("  nothing owed as of today")
+    out.append("[b]Guardians[/b]")
+    for g in d["guardians"]:
+        contact = " ".join(x for x in (g.get("phone"), g.get("email")) if x) or "contact hidden"
+        needs = f"language {g['language']}" + (", needs an interpreter" if g["interpreter"] else "")
+        out.append(f"  {escape(g['name'])} ({g['id']}) · {escape(contact)} · {needs}")
+    ec = d["emergency_contact"]
+    out.append("[b]Emergency contact[/b]")
+    if ec:
+        out.append(
+            f"  {escape(ec.get('name') or '—')} {escape(ec.get('phone') or '')}"
+            f" · on file {ec.get('set_on') or '—'} · requested {ec.get('requested_on') or '—'}"
+        )
+    else:
+        out.append("  none on file")
+    out.append("[b]Contact attempts[/b]")
+    out += [
+        f"  {a['made_on']} {a['method']} {a['outcome']} ({a['purpose']})" for a in d["attempts"]
+    ] or ["  none"]
+    out.append("[b]Requests[/b]")
+    out += [
+        f"  {r['id']} {r['requested_on']} with the {r['with_whom']}: {escape(r['topic'] or '')}"
+        f" · {'conference ' + str(r['conference_id']) if r['conference_id'] else 'not arranged'}"
+        for r in d["requests"]
+    ] or ["  none"]
+    out.append("[b]Progress reports[/b]")
+    out += [
+        f"  {p['period_id']} issued {p['issued_on']}"
+        + (f" at conference {p['conference_id']}" if p["conference_id"] else "")
+        for p in d["progress_reports"]
+    ] or ["  none"]
+    out.append("[b]Remote learning[/b]")
+    out += [
+        f"  {r['start']} – {r['end'] or 'ongoing'} ({r['school_id'] or 'district-wide'})"
+        for r in d["remote"]
+    ] or ["  none"]
+    return "\n".join(out)

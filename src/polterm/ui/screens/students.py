@@ -1,0 +1,138 @@
+"""Students: search as you type, filter, and page from SQLite a hundred rows at a time."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
+
+from polterm.services.views import PAGE_SIZE, StudentFilter, dashboard, filter_choices, student_page
+
+DEBOUNCE_S = 0.25
+
+
+class StudentsScreen(Screen[None]):
+    """Never holds the district: each query asks for one page; more loads near the end."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("pagedown", "more", "More", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offset = 0
+        self.exhausted = False
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Search name, id or guardian (prefix)…", id="search")
+        with Horizontal(id="filters"):
+            yield Select([], prompt="School", id="school")
+            yield Select([], prompt="Grade", id="grade")
+            yield Select([], prompt="Teacher", id="teacher")
+            yield Checkbox("Has open findings", id="open")
+        yield DataTable(id="students", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="status", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        choices = filter_choices(self.app.session)  # type: ignore[attr-defined]
+        for name in ("school", "grade", "teacher"):
+            self.query_one(f"#{name}", Select).set_options(choices[name])
+        self.query_one("#students", DataTable).add_columns(
+            "Family", "Given", "Id", "Grade", "School", "Teacher"
+        )
+        self.query_one("#search", Input).focus()
+        self.reload()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def wanted(self, only_ids: Any = None) -> StudentFilter:
+        def value(name: str) -> str | None:
+            v = self.query_one(f"#{name}", Select).value
+            return v if isinstance(v, str) else None
+
+        return StudentFilter(
+            search=self.query_one("#search", Input).value,
+            school_id=value("school"),
+            grade=value("grade"),
+            teacher_id=value("teacher"),
+            only_ids=only_ids,
+        )
+
+    @on(Input.Changed, "#search")
+    def search_changed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_S, self.reload)
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def filter_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def to_table(self) -> None:
+        self.query_one("#students", DataTable).focus()
+
+    def reload(self) -> None:
+        self.offset = 0
+        self.exhausted = False
+        self.query_one("#status", Static).update("Searching…")
+        self.fetch(self.wanted(), 0, self.query_one("#open", Checkbox).value)
+
+    def action_more(self) -> None:
+        table = self.query_one("#students", DataTable)
+        if not self.exhausted:
+            self.fetch(self.wanted(), self.offset, self.query_one("#open", Checkbox).value)
+        table.action_page_down()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if not self.exhausted and event.cursor_row >= table.row_count - 10:
+            self.fetch(self.wanted(), self.offset, self.query_one("#open", Checkbox).value)
+
+    @work(exclusive=True, thread=True, group="students")
+    def fetch(self, wanted: StudentFilter, offset: int, open_only: bool) -> None:
+        app = self.app
+        if open_only:
+            data = app.dashboard_cache or dashboard(app.session, app.today)  # type: ignore[attr-defined]
+            app.dashboard_cache = data  # type: ignore[attr-defined]
+            wanted = StudentFilter(**{**wanted.__dict__, "only_ids": data.open_students})
+        rows = student_page(app.session, wanted, offset)  # type: ignore[attr-defined]
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(self.show, rows, offset)
+
+    def show(self, rows: list[dict[str, Any]], offset: int) -> None:
+        table = self.query_one("#students", DataTable)
+        if offset == 0:
+            table.clear()
+        elif offset != self.offset:
+            return  # a page for an older query
+        for r in rows:
+            table.add_row(
+                r["family"],
+                r["given"],
+                r["id"],
+                r["grade"],
+                r["school_id"],
+                r["teacher"] or "",
+                key=r["id"],
+            )
+        self.offset = offset + len(rows)
+        self.exhausted = len(rows) < PAGE_SIZE
+        more = "" if self.exhausted else "+ (PageDown for more)"
+        self.query_one("#status", Static).update(f"{table.row_count}{more} students shown")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_student(str(event.row_key.value))  # type: ignore[attr-defined]
