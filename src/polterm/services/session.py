@@ -123,7 +123,10 @@ class Session:
             before = self._row(table, pk)
             if before is None:
                 return
-            self.db.table(table).delete(pk)
+            try:
+                self.db.table(table).delete(pk)
+            except Exception as error:
+                raise _as_user_error(table, error) from error
             self._audit("delete", table, pk, student_id, before, None)
 
     def _staff_name(self, staff_id: str | None) -> str:
