@@ -1,0 +1,171 @@
+"""When the parent cannot be reached for a § B conference: the report to the principal, then
+the principal's call to the emergency contact person."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from polterm.facts import day_after, student_scope
+from polterm.policy import Finding, Rule, RuleContext
+from polterm_clinton_6310.contacts import ON_FILE
+from polterm_clinton_6310.info import THREE_ATTEMPTS, WELFARE_CHECK
+from polterm_clinton_6310.periods import RemotePeriod, periods_of, remote_periods
+from polterm_clinton_6310.remote_learning import period_requirements, unmet
+
+PURPOSE = "remote-learning-conference"
+CHUNK = 500  # student ids per IN (...) list, well under SQLite's variable limit
+
+
+def evaluate_escalation(ctx: RuleContext) -> Iterator[Finding]:
+    """If, after making three attempts, a teacher is unable to make contact with a student's
+    parent in order to schedule a parent-teacher conference required in section (B) above, the
+    teacher shall report such inability to the school principal or designee. (Policy 6310)
+    """
+    most = int(ctx.settings["max_attempts"])
+    after = day_after(ctx.as_of)
+    periods = remote_periods(ctx.db)
+    citation = ctx.rule.citation if ctx.rule else THREE_ATTEMPTS
+    for period, reqs in period_requirements(ctx.db, ctx.as_of):
+        sql, named = _failing_sql(ctx, period, most, after)
+        failing = {sid: (n, since) for sid, n, since in ctx.db.execute(sql, named)}
+        if not failing:
+            continue
+        only = f"s.id IN (SELECT student_id FROM ({sql}))"
+        owing = list(unmet(ctx.db, ctx.as_of, ctx.scope, period, reqs, only, named))
+        escalated = _escalated(ctx, [o.student_id for o in owing], period, periods, after)
+        for student in owing:
+            if student.student_id in escalated:
+                continue
+            failed, since = failing[student.student_id]
+            yield ctx.finding(
+                "action",
+                f"{failed} attempts to reach the parent to schedule a remote-learning "
+                f"conference failed (since {since}): the teacher must report this to the "
+                "principal or designee",
+                student_id=student.student_id,
+                school_id=student.school_id,
+                citation=citation,
+            )
+
+
+def _failing_sql(
+    ctx: RuleContext, period: RemotePeriod, most: int, after: str
+) -> tuple[str, dict[str, Any]]:
+    """Students with `most` or more failed attempts since the period began and since their last
+    successful one: (student_id, failed attempts, first failed date)."""
+    where, params = student_scope(ctx.scope, "a_s")
+    school = "AND a_s.school_id = :school" if period.school_id is not None else ""
+    sql = f"""
+        SELECT a.student_id, count(*), min(substr(a.made_on, 1, 10))
+        FROM contact_attempt a JOIN student a_s ON a_s.id = a.student_id
+        WHERE a.purpose = :purpose AND a.outcome <> 'reached'
+          AND a.made_on >= :start AND a.made_on < :after
+          AND a_s.active = 1 {school} AND {where}
+          AND NOT EXISTS (
+              SELECT 1 FROM contact_attempt r
+              WHERE r.student_id = a.student_id AND r.purpose = :purpose
+                AND r.outcome = 'reached' AND r.made_on < :after
+                AND (r.made_on > a.made_on OR (r.made_on = a.made_on AND r.id > a.id)))
+        GROUP BY a.student_id HAVING count(*) >= :most"""
+    named = {
+        **params,
+        "purpose": PURPOSE,
+        "start": period.start.isoformat(),
+        "after": after,
+        "school": period.school_id,
+        "most": most,
+    }
+    return sql, named
+
+
+def _escalated(
+    ctx: RuleContext,
+    students: list[str],
+    period: RemotePeriod,
+    periods: list[RemotePeriod],
+    after: str,
+) -> set[str]:
+    """Those of the students with an escalation on or before as-of belonging to the period."""
+    found: set[str] = set()
+    for i in range(0, len(students), CHUNK):
+        chunk = students[i : i + CHUNK]
+        sql = f"""
+            SELECT e.student_id, s.school_id, substr(e.made_on, 1, 10)
+            FROM escalation e JOIN student s ON s.id = e.student_id
+            WHERE e.student_id IN ({",".join("?" * len(chunk))}) AND e.made_on < ?"""
+        found.update(
+            sid
+            for sid, school, day in ctx.db.execute(sql, [*chunk, after])
+            if period in periods_of(date.fromisoformat(day), school, periods)
+        )
+    return found
+
+
+def evaluate_welfare_check(ctx: RuleContext) -> Iterator[Finding]:
+    """Such principal or designee shall contact any emergency contact person designated by the
+    student's parent to ascertain such student's and family's health and safety. (Policy 6310)
+
+    Per student and period: after the latest escalation belonging to it, until a welfare check
+    belonging to it is recorded on or after that escalation.
+    """
+    where, params = student_scope(ctx.scope, "s")
+    sql = f"""
+        SELECT x.kind, x.student_id, s.school_id, substr(x.made_on, 1, 10),
+               EXISTS (SELECT 1 FROM emergency_contact e WHERE e.student_id = s.id AND {ON_FILE})
+        FROM (
+            SELECT 'escalation' AS kind, student_id, made_on FROM escalation
+            WHERE made_on < :after
+            UNION ALL
+            SELECT 'welfare' AS kind, student_id, made_on FROM welfare_check
+            WHERE made_on < :after
+              AND student_id IN (SELECT student_id FROM escalation WHERE made_on < :after)
+        ) x JOIN student s ON s.id = x.student_id
+        WHERE {where}"""
+    named = {**params, "after": day_after(ctx.as_of)}
+    periods = remote_periods(ctx.db)
+    escalated: dict[tuple[str, int | None], date] = {}
+    checked: dict[tuple[str, int | None], date] = defaultdict(lambda: date.min)
+    about: dict[str, tuple[str, bool]] = {}
+    for kind, student_id, school_id, day, contact in ctx.db.execute(sql, named):
+        on = date.fromisoformat(day)
+        about[student_id] = (school_id, bool(contact))
+        keys = [p.id for p in periods_of(on, school_id, periods)] or [None]
+        for key in ((student_id, pid) for pid in keys):
+            if kind == "escalation":
+                escalated[key] = max(escalated.get(key, date.min), on)
+            else:
+                checked[key] = max(checked[key], on)
+    citation = ctx.rule.citation if ctx.rule else WELFARE_CHECK
+    for (student_id, pid), reported in sorted(escalated.items(), key=lambda kv: str(kv[0])):
+        if checked[(student_id, pid)] >= reported:
+            continue
+        school_id, contact = about[student_id]
+        tail = "" if contact else "; no emergency contact is on file"
+        yield ctx.finding(
+            "action",
+            f"The parent could not be reached (reported to the principal on {reported}): the "
+            "principal or designee must contact the emergency contact about the student's "
+            f"and family's health and safety{tail}",
+            student_id=student_id,
+            school_id=school_id,
+            citation=citation,
+        )
+
+
+UNREACHABLE_PARENT_ESCALATION = Rule(
+    id="unreachable-parent-escalation",
+    title="After three failed attempts, the teacher reports to the principal",
+    citation=THREE_ATTEMPTS,
+    evaluate=evaluate_escalation,
+    settings={"max_attempts": 3},
+)
+
+EMERGENCY_CONTACT_WELFARE_CHECK = Rule(
+    id="emergency-contact-welfare-check",
+    title="The principal contacts the emergency contact about health and safety",
+    citation=WELFARE_CHECK,
+    evaluate=evaluate_welfare_check,
+)
