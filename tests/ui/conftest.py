@@ -44,7 +44,14 @@ def build_district(path: Path) -> Path:
         with_whom="teacher",
         topic="reading",
     )
-    d.conference("S2", "parent-teacher", "2025-10-15T16:00", status="scheduled", staff=["t1"])
+    d.conference(
+        "S2",
+        "parent-principal",
+        "2025-10-15T16:00",
+        status="scheduled",
+        staff=["t1"],
+        initiated_by="parent",
+    )
     target = sqlite3.connect(path)
     d.db.conn.backup(target)
     target.close()

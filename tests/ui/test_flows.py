@@ -44,3 +44,204 @@ def test_dashboard_lists_the_open_request_and_todays_conference(app: PoltermApp)
         assert cells(app, "#conferences", 1) == ["Alan Turing"]
 
     drive(app, steps)
+
+
+def test_search_by_name_prefix_and_by_guardian_name_then_open_the_student(
+    app: PoltermApp,
+) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        assert cells(app, "#students", 0)[:2] == ["Dijkstra", "Hopper"]
+        await pilot.press(*"tur")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert cells(app, "#students", 2) == ["S2"]
+        app.screen.query_one("#search").value = "parent hop"
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert cells(app, "#students", 2) == ["S3"]
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert "Grace Hopper" in text_of(app, "#name")
+
+    drive(app, steps)
+
+
+def test_student_shows_interpreter_need_and_why_the_request_is_owed(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S1")
+        await settle(pilot)
+        body = text_of(app, "#body")
+        assert "needs an interpreter" in body
+        assert "requested 2025-09-01" in body
+        assert "Principals shall assist in arranging" in body
+        assert "Board Policy P1471, item 1" in body
+
+    drive(app, steps)
+
+
+def test_scheduling_a_conference_for_the_request_clears_the_finding(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S1")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#at").value = "2025-10-20T15:30"
+        form.query_one("#staff").value = "t1"
+        form.query_one("#attendees").value = "Parent Lovelace:G1"
+        form.query_one("#request").value = "R1"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        row = app.session.db.execute(
+            "SELECT kind, at, request_id FROM conference WHERE student_id = 'S1'"
+        ).fetchone()
+        assert row == ("parent-teacher", "2025-10-20T15:30", "R1")
+        assert "Principals shall assist" not in text_of(app, "#body")
+        await pilot.press("d")
+        await settle(pilot)
+        assert "arrange-parent-request" not in cells(app, "#findings", 4)
+
+    drive(app, steps)
+
+
+def test_form_warns_of_a_teacher_already_booked_before_saving(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#at").value = "2025-10-15T16:00"
+        app.screen.query_one("#staff").value = "t1"
+        await pilot.pause()
+        assert "staff t1 already has conference 1" in text_of(app, "#warnings")
+
+    drive(app, steps)
+
+
+def test_conduct_ticks_the_checklist_records_the_plan_and_marks_held(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S2")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        first = app.screen.query(".tick").first()
+        first.value = True
+        app.screen.query_one("#plan").text = "read nightly"
+        app.screen.query_one("#held").value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        status, plan, checklist = app.session.db.execute(
+            "SELECT status, plan, checklist FROM conference WHERE id = 1"
+        ).fetchone()
+        assert (status, plan) == ("held", "read nightly")
+        assert f'"{first.name}": true' in checklist
+        assert cells(app, "#conferences", 3) == ["held"]
+
+    drive(app, steps)
+
+
+def test_office_takes_a_parents_call_and_logs_an_attempt(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S4")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one("#with_whom").value = "principal"
+        app.screen.query_one("#topic").value = "behaviour"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        for name, value in (("method", "phone"), ("outcome", "no-answer"), ("purpose", "other")):
+            app.screen.query_one(f"#{name}").value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        db = app.session.db
+        assert db.execute(
+            "SELECT with_whom, topic FROM parent_request WHERE student_id = 'S4'"
+        ).fetchall() == [("principal", "behaviour")]
+        assert db.execute(
+            "SELECT made_on, outcome FROM contact_attempt WHERE student_id = 'S4'"
+        ).fetchall() == [("2025-10-15", "no-answer")]
+        assert "2025-10-15 phone no-answer" in text_of(app, "#body")
+
+    drive(app, steps)
+
+
+def test_escalation_and_welfare_check_are_recorded(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S1")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        app.screen.query_one("#outcome").value = "family safe"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        db = app.session.db
+        assert db.execute("SELECT count(*) FROM escalation").fetchone() == (1,)
+        assert db.execute("SELECT outcome FROM welfare_check").fetchone() == ("family safe",)
+
+    drive(app, steps)
+
+
+def test_policies_screen_shows_rules_with_citations_and_settings(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("p")
+        await settle(pilot)
+        table = app.screen.query_one("#rules", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert ["p1471", "arrange-parent-request", "Board Policy P1471, item 1"] in [
+            list(r[:3]) for r in rows
+        ]
+        assert any('"arrange_within_days": 5' in r[5] for r in rows)
+
+    drive(app, steps)
+
+
+def test_report_is_shown_and_saved_to_a_file(app: PoltermApp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "report.txt"
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#path").value = str(target)
+        app.screen.query_one("#year").value = "2025-2026"
+        app.screen.query_one("#school").value = "north"
+        await settle(pilot)
+        assert "north · 2025-2026" in text_of(app, "#report")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    drive(app, steps)
+    assert "(p1471)" in target.read_text()
+
+
+def test_help_lists_the_keys_of_the_screen(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S1")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = text_of(app, "#keys")
+        assert "New conference" in keys and "Students" in keys
+
+    drive(app, steps)
+
+
+def test_palette_jumps_to_a_student_by_name(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"hopp")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert "Grace Hopper" in text_of(app, "#name")
+
+    drive(app, steps)

@@ -64,7 +64,7 @@ class ConferenceForm(ModalScreen[bool]):
             with Horizontal(classes="row"):
                 yield Select(
                     [(k.title, k.id) for k in kinds.values()],
-                    value=d.kind if d else next(iter(kinds), Select.BLANK),
+                    value=d.kind if d else next(iter(kinds), Select.NULL),
                     allow_blank=False,
                     id="kind",
                 )
@@ -82,7 +82,7 @@ class ConferenceForm(ModalScreen[bool]):
                 )
                 yield Select(
                     [(i, i) for i in INITIATORS],
-                    value=(d.initiated_by if d and d.initiated_by else Select.BLANK),
+                    value=(d.initiated_by if d and d.initiated_by else Select.NULL),
                     prompt="Initiated by",
                     id="initiated_by",
                 )
@@ -113,7 +113,7 @@ class ConferenceForm(ModalScreen[bool]):
                 if f.choices:
                     yield Select(
                         [(c, c) for c in f.choices],
-                        value=current or Select.BLANK,
+                        value=current or Select.NULL,
                         prompt=f.title,
                         id=f"x-{f.name}",
                     )
@@ -131,7 +131,7 @@ class ConferenceForm(ModalScreen[bool]):
     def draft(self) -> ConferenceDraft:
         def value(wid: str) -> Any:
             v = self.query_one(f"#{wid}").value  # type: ignore[attr-defined]
-            return None if v is Select.BLANK or v == "" else v
+            return None if v is Select.NULL or v == "" else v
 
         attendees = []
         for part in (value("attendees") or "").split(";"):
@@ -172,7 +172,7 @@ class ConferenceForm(ModalScreen[bool]):
         for n in self.extra:
             if n not in ConferenceDraft.__dataclass_fields__:
                 v = self.query_one(f"#x-{n}").value  # type: ignore[attr-defined]
-                out[n] = None if v is Select.BLANK else v
+                out[n] = None if v is Select.NULL else v
         return out
 
     @on(Input.Changed)

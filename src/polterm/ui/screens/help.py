@@ -16,11 +16,11 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: dict[str, Any]) -> None:
         super().__init__()
-        self.bindings = bindings
+        self.shown = bindings
 
     def compose(self) -> ComposeResult:
         lines = ["[b]Keys[/b]  (ctrl+p: command palette — jump to a student, conference or screen)"]
-        for active in self.bindings.values():
+        for active in self.shown.values():
             b = active.binding
             lines.append(f"  {b.key_display or b.key:<14} {b.description}")
         with VerticalScroll(classes="dialog"):

@@ -117,7 +117,7 @@ class RecordForm(ModalScreen[bool]):
         values: dict[str, Any] = {}
         for name, label, _ in fields:
             v = self.query_one(f"#{name}").value  # type: ignore[attr-defined]
-            if v is Select.BLANK:
+            if v is Select.NULL:
                 self.notify(f"{label}: choose one", severity="error")
                 return
             values[name] = v or None

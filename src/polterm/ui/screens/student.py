@@ -128,7 +128,7 @@ def render_detail(d: dict[str, Any]) -> str:
     for f in d["findings"]:
         out.append(
             f"  [b]{f['status']}[/b] {escape(f['message'])} (due {f['due'] or '—'})\n"
-            f"    [i]{escape(f['sentence'].splitlines()[0] if f['sentence'] else '')}[/i]\n"
+            f"    [i]{escape(first_paragraph(f['sentence']))}[/i]\n"
             f"    {escape(f['citation'])}"
         )
     if not d["findings"]:
@@ -169,3 +169,8 @@ def render_detail(d: dict[str, Any]) -> str:
         for r in d["remote"]
     ] or ["  none"]
     return "\n".join(out)
+
+
+def first_paragraph(text: str) -> str:
+    """The policy sentence without the rule's notes on how it reads it."""
+    return " ".join(text.split("\n\n")[0].split())

@@ -28,7 +28,7 @@ class StudentsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.offset = 0
+        self.loaded = 0
         self.exhausted = False
         self._debounce: Timer | None = None
 
@@ -86,7 +86,7 @@ class StudentsScreen(Screen[None]):
         self.query_one("#students", DataTable).focus()
 
     def reload(self) -> None:
-        self.offset = 0
+        self.loaded = 0
         self.exhausted = False
         self.query_one("#status", Static).update("Searching…")
         self.fetch(self.wanted(), 0, self.query_one("#open", Checkbox).value)
@@ -94,13 +94,13 @@ class StudentsScreen(Screen[None]):
     def action_more(self) -> None:
         table = self.query_one("#students", DataTable)
         if not self.exhausted:
-            self.fetch(self.wanted(), self.offset, self.query_one("#open", Checkbox).value)
+            self.fetch(self.wanted(), self.loaded, self.query_one("#open", Checkbox).value)
         table.action_page_down()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         table = event.data_table
         if not self.exhausted and event.cursor_row >= table.row_count - 10:
-            self.fetch(self.wanted(), self.offset, self.query_one("#open", Checkbox).value)
+            self.fetch(self.wanted(), self.loaded, self.query_one("#open", Checkbox).value)
 
     @work(exclusive=True, thread=True, group="students")
     def fetch(self, wanted: StudentFilter, offset: int, open_only: bool) -> None:
@@ -117,7 +117,7 @@ class StudentsScreen(Screen[None]):
         table = self.query_one("#students", DataTable)
         if offset == 0:
             table.clear()
-        elif offset != self.offset:
+        elif offset != self.loaded:
             return  # a page for an older query
         for r in rows:
             table.add_row(
@@ -129,7 +129,7 @@ class StudentsScreen(Screen[None]):
                 r["teacher"] or "",
                 key=r["id"],
             )
-        self.offset = offset + len(rows)
+        self.loaded = offset + len(rows)
         self.exhausted = len(rows) < PAGE_SIZE
         more = "" if self.exhausted else "+ (PageDown for more)"
         self.query_one("#status", Static).update(f"{table.row_count}{more} students shown")
