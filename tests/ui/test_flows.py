@@ -245,3 +245,57 @@ def test_palette_jumps_to_a_student_by_name(app: PoltermApp) -> None:
         assert "Grace Hopper" in text_of(app, "#name")
 
     drive(app, steps)
+
+
+def test_remote_period_is_added_then_ended_and_an_activity_listed(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#start").value = "2025-10-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cells(app, "#remote", 3) == ["ongoing"]
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one("#on").value = "2025-10-10"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cells(app, "#remote", 3) == ["2025-10-10"]
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#school_id").value = "north"
+        app.screen.query_one("#kind").value = "open-house"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cells(app, "#involvement", 2) == ["open-house"]
+
+    drive(app, steps)
+
+
+def test_a_conference_saved_elsewhere_meanwhile_is_not_overwritten(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_conference(1)
+        await settle(pilot)
+        app.session.update("conference", 1, {"location": "Room 9"})
+        app.screen.query_one("#at").value = "2025-10-16T09:00"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("was changed by" in m for m in messages)
+        at = app.session.db.execute("SELECT at FROM conference WHERE id = 1").fetchone()
+        assert at == ("2025-10-15T16:00",)
+
+    drive(app, steps)
+
+
+def test_students_with_open_findings_filter(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#open").value = True
+        await settle(pilot)
+        assert cells(app, "#students", 2) == ["S1"]
+
+    drive(app, steps)

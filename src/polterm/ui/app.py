@@ -25,6 +25,7 @@ class PoltermApp(App[None]):
         Binding("s", "open('students')", "Students"),
         Binding("p", "open('policies')", "Policies"),
         Binding("r", "open('reports')", "Reports"),
+        Binding("m", "open('records')", "Remote & involvement"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]

@@ -8,6 +8,7 @@ from textual.screen import Screen
 def top_level(name: str) -> Screen:
     """A fresh instance of a top-level screen by its name (footer keys, command palette)."""
     from polterm.ui.screens.dashboard import DashboardScreen
+    from polterm.ui.screens.district import DistrictScreen
     from polterm.ui.screens.policies import PoliciesScreen
     from polterm.ui.screens.reports import ReportsScreen
     from polterm.ui.screens.students import StudentsScreen
@@ -17,8 +18,9 @@ def top_level(name: str) -> Screen:
         "students": StudentsScreen,
         "policies": PoliciesScreen,
         "reports": ReportsScreen,
+        "records": DistrictScreen,
     }
     return screens[name]()
 
 
-TOP_LEVEL = ("dashboard", "students", "policies", "reports")
+TOP_LEVEL = ("dashboard", "students", "policies", "reports", "records")

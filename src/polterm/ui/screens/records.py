@@ -56,8 +56,8 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
             ("topic", "Topic", ()),
             ("caller", "Caller", ()),
         ],
-        lambda session, student_id, **kw: records.add_request(
-            session, _request_id(session), student_id, **kw
+        lambda session, subject, **kw: records.add_request(
+            session, _request_id(session), subject, **kw
         ),
     ),
     "remote": (
@@ -67,7 +67,12 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
             ("end", "End (empty: ongoing)", ()),
             ("school_id", "School id (empty: district-wide)", ()),
         ],
-        lambda session, student_id, **kw: schools.add_remote_period(session, **kw),
+        lambda session, subject, **kw: schools.add_remote_period(session, **kw),
+    ),
+    "end-remote": (
+        "End a remote-learning period",
+        [("on", "Last day", ())],
+        lambda session, subject, **kw: schools.end_remote_period(session, subject, **kw),
     ),
     "involvement": (
         "Involvement activity",
@@ -77,7 +82,7 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
             ("kind", "Kind", schools.INVOLVEMENT_KINDS),
             ("note", "Note", ()),
         ],
-        lambda session, student_id, **kw: schools.add_involvement(session, **kw),
+        lambda session, subject, **kw: schools.add_involvement(session, **kw),
     ),
 }
 
@@ -90,17 +95,17 @@ class RecordForm(ModalScreen[bool]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, kind: str, student_id: str | None = None) -> None:
+    def __init__(self, kind: str, subject: str | None = None) -> None:
         super().__init__()
         self.kind = kind
-        self.student_id = student_id
+        self.subject = subject
 
     def compose(self) -> ComposeResult:
         title, fields, _ = FORMS[self.kind]
         today = self.app.today.isoformat()  # type: ignore[attr-defined]
         with VerticalScroll(classes="dialog"):
             yield Static(
-                f"{title}{' for ' + self.student_id if self.student_id else ''}", classes="title"
+                f"{title}{' for ' + self.subject if self.subject else ''}", classes="title"
             )
             for name, label, choices in fields:
                 if choices:
@@ -122,7 +127,7 @@ class RecordForm(ModalScreen[bool]):
                 return
             values[name] = v or None
         try:
-            save(self.app.session, self.student_id, **values)  # type: ignore[attr-defined]
+            save(self.app.session, self.subject, **values)  # type: ignore[attr-defined]
         except PoltermError as error:
             self.notify(str(error), severity="error", title="Not saved")
             return
