@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from polterm.errors import PermissionDenied
@@ -63,3 +65,13 @@ def test_acting_as_oneself_is_not_acting_for_someone(world):
     assert not resolve_actor(world, "t1", user="t1").acting_for_someone
     with pytest.raises(PermissionDenied):
         resolve_actor(world, "t2", user="t1")
+
+
+def test_the_os_user_comes_from_the_uid_not_the_environment(monkeypatch):
+    import pwd
+
+    from polterm.services.session import os_user
+
+    monkeypatch.setenv("USER", "p1")
+    monkeypatch.setenv("LOGNAME", "p1")
+    assert os_user() == pwd.getpwuid(os.getuid()).pw_name

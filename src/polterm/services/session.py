@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import json
+import os
+import pwd
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,8 +37,11 @@ SYSTEM = Actor("system", "polterm", "it", None, "system")
 
 
 def os_user() -> str:
-    """The OS account running polterm: over SSH, the person who logged in."""
-    return getpass.getuser()
+    """The OS account running polterm: over SSH, the person who logged in.
+
+    From the real user id, never from $USER/$LOGNAME, which the user can set to anyone.
+    """
+    return pwd.getpwuid(os.getuid()).pw_name
 
 
 class Session:
