@@ -1,0 +1,236 @@
+"""A real OpenSSH server on 127.0.0.1, set up as docs/deploy-ssh.md says: a teacher who logs
+in gets polterm (never a shell) and sees only their own students, in the CLI and the UI.
+
+The set-up installs Debian's openssh-server when /usr/sbin/sshd is missing, creates the OS
+user `pt-teacher` in group `polterm-staff` if absent, and starts sshd with its own config on
+a free port; sshd and tmux are stopped by their pid / own socket at the end.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from polterm.cli.state import plugin_migrations
+from polterm.storage import open_database
+from tests.security.conftest import build_world, registry
+
+SSHD = Path("/usr/sbin/sshd")
+USER = "pt-teacher"  # the OS account of staff member t1
+GROUP = "polterm-staff"
+POLTERM = Path(sys.prefix) / "bin" / "polterm"
+
+
+@dataclass
+class Server:
+    port: int
+    key: Path
+    db: Path
+
+    def ssh(self, *command: str, tty: bool = False) -> list[str]:
+        """The ssh command line logging in as the teacher and asking for `command`."""
+        return [
+            "ssh", "-i", str(self.key), "-p", str(self.port), "-o", "BatchMode=yes",
+            "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no",
+            "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+            *(["-t"] if tty else []), f"{USER}@127.0.0.1", *command,
+        ]  # fmt: skip
+
+
+def run(*cmd: str) -> None:
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def install_openssh_server() -> None:
+    """apt-get install (after an update if the first try finds no package lists)."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "openssh-server"]
+    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True)
+        subprocess.run(install, env=env, check=True, capture_output=True)
+
+
+def ensure_user() -> None:
+    """The teacher's OS account, in the staff group, with a login shell and no password."""
+    if subprocess.run(["getent", "group", GROUP], capture_output=True).returncode:
+        run("groupadd", GROUP)
+    if subprocess.run(["id", USER], capture_output=True).returncode:
+        run("useradd", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/bin/sh",
+            "--groups", GROUP, USER)  # fmt: skip
+    run("usermod", "--append", "--groups", GROUP, USER)
+    run("usermod", "--password", "*", USER)  # '!' (locked) would refuse even key logins
+
+
+def reachable_interpreter() -> Iterator[None]:
+    """Let other users traverse to this Python (pyenv under a 0700 /root); undone after."""
+    changed = []
+    for parent in reversed(Path(os.path.realpath(sys.executable)).parents):
+        mode = stat.S_IMODE(parent.stat().st_mode)
+        if not mode & stat.S_IXOTH:
+            os.chmod(parent, mode | stat.S_IXOTH)
+            changed.append((parent, mode))
+    yield
+    for parent, mode in changed:
+        os.chmod(parent, mode)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """One sshd per test process; processes take turns (users, /root's mode are shared)."""
+    with open(Path(tempfile.gettempdir()) / "polterm-ssh-test.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield from _server()
+
+
+def _server() -> Iterator[Server]:
+    if not SSHD.exists():
+        install_openssh_server()
+    Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+    ensure_user()
+    base = Path(tempfile.mkdtemp(prefix="polterm-ssh-"))
+    base.chmod(0o711)
+    run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(base / "host_key"))
+    run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(base / "client_key"))
+    keys = base / "keys"
+    keys.mkdir(mode=0o755)
+    shutil.copy(base / "client_key.pub", keys / USER)
+    (keys / USER).chmod(0o644)
+
+    srv = base / "srv"  # /srv/polterm in docs/deploy-ssh.md
+    srv.mkdir()
+    shutil.chown(srv, group=GROUP)
+    srv.chmod(0o2770)
+    db_path = srv / "polterm.db"
+    db = open_database(db_path, plugin_migrations(registry()))
+    build_world(db)
+    db.execute("UPDATE staff SET username = ? WHERE id = 't1'", [USER])
+    db.close()
+    shutil.chown(db_path, group=GROUP)
+    db_path.chmod(0o660)
+
+    wrapper = base / "polterm-ssh"  # /usr/local/bin/polterm-ssh in the docs
+    wrapper.write_text(WRAPPER.format(polterm=POLTERM))
+    wrapper.chmod(0o755)
+    port = free_port()
+    config = base / "sshd_config"
+    config.write_text(SSHD_CONFIG.format(port=port, base=base, db=db_path, wrapper=wrapper))
+    gen = reachable_interpreter()
+    next(gen)
+    sshd = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            assert sshd.poll() is None, sshd.stderr.read() if sshd.stderr else ""
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "sshd did not listen"
+            time.sleep(0.05)
+        yield Server(port, base / "client_key", db_path)
+    finally:
+        sshd.terminate()
+        sshd.wait(timeout=10)
+        next(gen, None)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+WRAPPER = """#!/bin/sh
+# Run polterm with the words typed after `ssh host`; never a shell (no globbing either).
+set -f
+set -- $SSH_ORIGINAL_COMMAND
+[ "$1" = polterm ] && shift
+exec {polterm} "$@"
+"""
+
+SSHD_CONFIG = """\
+Port {port}
+ListenAddress 127.0.0.1
+HostKey {base}/host_key
+PidFile {base}/sshd.pid
+UsePAM no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+StrictModes no
+AuthorizedKeysFile {base}/keys/%u
+SetEnv POLTERM_DB={db}
+Match Group {group}
+    ForceCommand {wrapper}
+    AllowTcpForwarding no
+    X11Forwarding no
+""".replace("{group}", GROUP)
+
+
+def test_teacher_over_ssh_lists_only_their_students(server):
+    result = subprocess.run(
+        server.ssh("polterm", "student", "list", "--format", "json"),
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [s["id"] for s in json.loads(result.stdout)] == ["s1"]
+
+
+def test_teacher_over_ssh_gets_no_shell(server):
+    result = subprocess.run(
+        server.ssh("cat", "/etc/passwd;", "id"), capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2 and "root:" not in result.stdout
+    assert "No such command 'cat'" in result.stderr
+
+
+def test_teacher_writes_through_ssh_are_audited_as_them(server):
+    result = subprocess.run(
+        server.ssh("polterm", "request", "add", "--id", "ssh1", "--student", "s1",
+                   "--on", "2025-09-02", "--with", "teacher"),
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    db = open_database(server.db)
+    [row] = db.execute("SELECT actor, os_user FROM audit_log WHERE record_id = 'ssh1'").fetchall()
+    assert row == ("t1", USER)
+    assert stat.S_IMODE(server.db.stat().st_mode) & 0o007 == 0
+
+
+def test_teacher_ui_over_ssh_shows_only_their_students(server):
+    socket_name = f"polterm-ssh-test-{os.getpid()}"
+    tmux = ["tmux", "-L", socket_name]
+    command = " ".join(server.ssh(tty=True))
+    subprocess.run([*tmux, "new-session", "-d", "-x", "160", "-y", "45", command], check=True)
+    try:
+        assert "Staff t1 (teacher)" in wait_for(tmux, "Staff t1 (teacher)")
+        subprocess.run([*tmux, "send-keys", "s"], check=True)  # the students screen
+        screen = wait_for(tmux, "Fam1")
+        assert "Fam1" in screen and "Kid1" in screen, screen
+        assert "Fam2" not in screen and "Fam3" not in screen, screen
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def wait_for(tmux: list[str], text: str, seconds: float = 10) -> str:
+    """The pane's text once it shows `text` (or when time is up)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True)
+        if text in screen.stdout or time.monotonic() > deadline:
+            return screen.stdout
+        time.sleep(0.2)
