@@ -2,8 +2,8 @@
 in gets polterm (never a shell) and sees only their own students, in the CLI and the UI.
 
 The set-up installs Debian's openssh-server when /usr/sbin/sshd is missing, creates the OS
-user `pt-teacher` in group `polterm-staff` if absent, and starts sshd with its own config on
-a free port; sshd and tmux are stopped by their pid / own socket at the end.
+user `pt-teacher` in groups `polterm` and `polterm-staff` if absent, and starts sshd with its
+own config on a free port; sshd and tmux are stopped by their pid / own socket at the end.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from tests.security.conftest import build_world, registry
 
 SSHD = Path("/usr/sbin/sshd")
 USER = "pt-teacher"  # the OS account of staff member t1
-GROUP = "polterm-staff"
+DATA_GROUP = "polterm"  # owns the database
+GROUP = "polterm-staff"  # gets polterm and no shell
 POLTERM = Path(sys.prefix) / "bin" / "polterm"
 
 
@@ -65,12 +66,13 @@ def install_openssh_server() -> None:
 
 def ensure_user() -> None:
     """The teacher's OS account, in the staff group, with a login shell and no password."""
-    if subprocess.run(["getent", "group", GROUP], capture_output=True).returncode:
-        run("groupadd", GROUP)
+    for group in (DATA_GROUP, GROUP):
+        if subprocess.run(["getent", "group", group], capture_output=True).returncode:
+            subprocess.run(["groupadd", group], capture_output=True)  # another worker may win
     if subprocess.run(["id", USER], capture_output=True).returncode:
-        run("useradd", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/bin/sh",
-            "--groups", GROUP, USER)  # fmt: skip
-    run("usermod", "--append", "--groups", GROUP, USER)
+        subprocess.run(["useradd", "--no-create-home", "--home-dir", "/nonexistent",
+                        "--shell", "/bin/sh", USER], capture_output=True)  # fmt: skip
+    run("usermod", "--append", "--groups", f"{DATA_GROUP},{GROUP}", USER)
     run("usermod", "--password", "*", USER)  # '!' (locked) would refuse even key logins
 
 
@@ -117,14 +119,14 @@ def _server() -> Iterator[Server]:
 
     srv = base / "srv"  # /srv/polterm in docs/deploy-ssh.md
     srv.mkdir()
-    shutil.chown(srv, group=GROUP)
+    shutil.chown(srv, group=DATA_GROUP)
     srv.chmod(0o2770)
     db_path = srv / "polterm.db"
     db = open_database(db_path, plugin_migrations(registry()))
     build_world(db)
     db.execute("UPDATE staff SET username = ? WHERE id = 't1'", [USER])
     db.close()
-    shutil.chown(db_path, group=GROUP)
+    shutil.chown(db_path, group=DATA_GROUP)
     db_path.chmod(0o660)
 
     wrapper = base / "polterm-ssh"  # /usr/local/bin/polterm-ssh in the docs
@@ -156,6 +158,7 @@ def _server() -> Iterator[Server]:
 WRAPPER = """#!/bin/sh
 # Run polterm with the words typed after `ssh host`; never a shell (no globbing either).
 set -f
+umask 007
 set -- $SSH_ORIGINAL_COMMAND
 [ "$1" = polterm ] && shift
 exec {polterm} "$@"
@@ -208,7 +211,10 @@ def test_teacher_writes_through_ssh_are_audited_as_them(server):
     db = open_database(server.db)
     [row] = db.execute("SELECT actor, os_user FROM audit_log WHERE record_id = 'ssh1'").fetchall()
     assert row == ("t1", USER)
-    assert stat.S_IMODE(server.db.stat().st_mode) & 0o007 == 0
+    for name in ("polterm.db", "polterm.db-wal", "polterm.db-shm"):
+        file = server.db.with_name(name)
+        assert stat.S_IMODE(file.stat().st_mode) & 0o007 == 0, name
+        assert file.group() == DATA_GROUP, name
 
 
 def test_teacher_ui_over_ssh_shows_only_their_students(server):
