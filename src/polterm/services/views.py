@@ -47,16 +47,21 @@ def student_page(
     if wanted.grade:
         clauses.append("s.grade = ?")
         params.append(wanted.grade)
-    text = wanted.search.strip()
+    text = " ".join(wanted.search.split())
     if text:
-        prefix = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append(
-            "(s.family LIKE ? ESCAPE '\\' OR s.given LIKE ? ESCAPE '\\' OR s.id = ?"
-            " OR (s.given || ' ' || s.family) LIKE ? ESCAPE '\\'"
-            " OR s.id IN (SELECT gs.student_id FROM guardian g JOIN guardianship gs"
-            " ON gs.guardian_id = g.id WHERE g.name LIKE ? ESCAPE '\\'))"
-        )
-        params += [prefix, prefix, text, prefix, prefix]
+        alternatives = [
+            "s.family LIKE ? ESCAPE '\\'",
+            "s.given LIKE ? ESCAPE '\\'",
+            "s.id = ?",
+            "s.id IN (SELECT gs.student_id FROM guardian g JOIN guardianship gs"
+            " ON gs.guardian_id = g.id WHERE g.name LIKE ? ESCAPE '\\')",
+        ]
+        params += [_escape(text) + "%", _escape(text) + "%", text, _escape(text) + "%"]
+        first, _, rest = text.partition(" ")
+        if rest:  # "given family"
+            alternatives.append("(s.given LIKE ? ESCAPE '\\' AND s.family LIKE ? ESCAPE '\\')")
+            params += [_escape(first), _escape(rest) + "%"]
+        clauses.append(f"({' OR '.join(alternatives)})")
     if wanted.only_ids is not None:
         clauses.append("s.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(wanted.only_ids)))
@@ -67,6 +72,11 @@ def student_page(
         " ORDER BY s.family COLLATE NOCASE, s.given COLLATE NOCASE, s.id LIMIT ? OFFSET ?"
     )
     return list(session.db.query(sql, [*params, limit, offset]))
+
+
+def _escape(text: str) -> str:
+    """`text` for a LIKE pattern, its wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static, TextArea
 
 from polterm.errors import PoltermError
 from polterm.services.conferences import conference_draft, update_conference
 from polterm.services.views import checklists
+from polterm.ui.widgets.labels import label_fields
 
 NOTES = ("problem", "solutions", "plan")
 
@@ -49,7 +50,7 @@ class ConductScreen(ModalScreen[bool]):
                     yield Checkbox(item.text, bool(ticked.get(key)), name=key, classes="tick")
             for name in NOTES:
                 yield Label(name.capitalize(), classes="section")
-                yield TextArea(getattr(draft, name) or "", id=name)
+                yield TextArea(getattr(draft, name) or "", id=name, tab_behavior="focus")
             yield Input(
                 ",".join(draft.support), placeholder="Support: parent,school,student", id="support"
             )
@@ -60,6 +61,11 @@ class ConductScreen(ModalScreen[bool]):
             yield Checkbox("Mark held", draft.status == "held", id="held")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        label_fields(self)
+        self.query_one("#problem", TextArea).focus()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

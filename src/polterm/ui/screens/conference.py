@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from polterm.errors import PoltermError
 from polterm.policy import Attendee, ConferenceDraft
@@ -23,6 +23,7 @@ from polterm.services.conferences import (
     update_conference,
 )
 from polterm.services.views import conflicts, draft_warnings
+from polterm.ui.widgets.labels import label_fields
 
 
 class ConferenceForm(ModalScreen[bool]):
@@ -124,8 +125,11 @@ class ConferenceForm(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
+        label_fields(self)
+        self.query_one("#at", Input).focus()
         self.refresh_warnings()
 
     def draft(self) -> ConferenceDraft:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -18,6 +19,7 @@ class DashboardScreen(Screen[None]):
         yield Static("What needs you now", classes="title")
         yield LoadingIndicator(id="loading")
         yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="why", classes="muted")
         yield Static("Conferences today and this week", classes="title")
         yield DataTable(id="conferences", cursor_type="row")
         yield Static("", id="counts", classes="muted")
@@ -81,6 +83,14 @@ class DashboardScreen(Screen[None]):
             f"{len(data.findings)} findings as of {data.as_of} · by school: {schools or 'none'}"
             f" · by rule: {rules or 'none'}{errors}"
         )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The whole message and its citation, which the table cuts short."""
+        data = self.app.dashboard_cache  # type: ignore[attr-defined]
+        if event.data_table.id != "findings" or data is None:
+            return
+        f = data.findings[int(str(event.row_key.value).rsplit(":", 1)[1])]
+        self.query_one("#why", Static).update(escape(f"{f.message} — {f.citation}"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = str(event.row_key.value)

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Footer, Input, Select, Static
 
 from polterm.errors import PoltermError
 from polterm.services import records, schools
 from polterm.services.session import Session
+from polterm.ui.widgets.labels import label_fields
 
 Field = tuple[str, str, tuple[str, ...]]  # name, label, choices (empty: free text)
 
@@ -115,6 +116,10 @@ class RecordForm(ModalScreen[bool]):
                     yield Input(default, placeholder=label, id=name)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        label_fields(self)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -37,6 +37,7 @@ class StudentScreen(Screen[None]):
         yield Header()
         yield Static("", id="name", classes="title")
         yield LoadingIndicator(id="loading")
+        yield Static("Conferences (Enter: edit · h: conduct)", classes="section")
         yield DataTable(id="conferences", cursor_type="row")
         with VerticalScroll(id="detail"):
             yield Static("", id="body")
@@ -135,7 +136,9 @@ def render_detail(d: dict[str, Any]) -> str:
         out.append("  nothing owed as of today")
     out.append("[b]Guardians[/b]")
     for g in d["guardians"]:
-        contact = " ".join(x for x in (g.get("phone"), g.get("email")) if x) or "contact hidden"
+        contact = " ".join(x for x in (g.get("phone"), g.get("email")) if x)
+        if not contact:
+            contact = "no phone or e-mail on file" if "phone" in g else "contact hidden"
         needs = f"language {g['language']}" + (", needs an interpreter" if g["interpreter"] else "")
         out.append(f"  {escape(g['name'])} ({g['id']}) · {escape(contact)} · {needs}")
     ec = d["emergency_contact"]
