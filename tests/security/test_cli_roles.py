@@ -61,3 +61,44 @@ def test_conference_add_follows_conference_write_and_changes_nothing_when_refuse
 def test_audit_command_follows_audit_read(as_it, staff):
     result = as_it("audit", "--as", staff, "--format", "json")
     assert result.code == (0 if "audit.read" in EXPECTED[staff][0] else 2), result.err
+
+
+# each data-entry command about student s2 (oak, taught by t2) and the action it needs
+WRITES = {
+    "emergency-contact": ("contact.write", ["emergency-contact", "set", "--student", "s2",
+                                            "--name", "Aunt", "--phone", "555-0100"]),
+    "guardian": ("contact.write", ["guardian", "add", "--id", "g9", "--student", "s2",
+                                   "--name", "Pat Parent"]),
+    "attempt": ("attempt.write", ["attempt", "add", "--student", "s2", "--on", "2025-09-03",
+                                  "--method", "phone", "--outcome", "no-answer",
+                                  "--purpose", "other"]),
+    "escalation": ("escalation.write", ["escalation", "add", "--student", "s2",
+                                        "--on", "2025-09-04"]),
+    "request": ("request.write", ["request", "add", "--id", "r9", "--student", "s2",
+                                  "--on", "2025-09-02", "--with", "teacher"]),
+    "conference": ("conference.write", ["conference", "update", "2", "--status", "held"]),
+    "school": ("district.admin", ["school", "add", "--id", "elm", "--name", "Elm",
+                                  "--level", "elementary"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("staff", "command"), [(s, c) for s in STAFF for c in WRITES])
+def test_data_entry_commands_follow_the_role(as_it, staff, command):
+    action, args = WRITES[command]
+    before = as_it.dump()
+    result = as_it(*args, "--as", staff)
+    actions, reach = EXPECTED[staff]
+    may = action in actions and ("s2" in reach or action == "district.admin")
+    assert result.code == (0 if may else 2), result.err
+    if may:
+        [(actor, user)] = as_it.rows("SELECT DISTINCT actor, os_user FROM audit_log")
+        assert (actor, user) == (staff, "it1")
+    else:
+        assert as_it.dump() == before and "may not" in result.err
+
+
+@pytest.mark.parametrize("staff", STAFF)
+def test_only_it_takes_backups(as_it, staff, tmp_path):
+    result = as_it("backup", str(tmp_path / "copy.db"), "--as", staff)
+    assert result.code == (0 if staff == "it1" else 2), result.err
+    assert (tmp_path / "copy.db").exists() == (staff == "it1")
