@@ -137,3 +137,15 @@ def test_backups_are_not_world_readable(roles, tmp_path, monkeypatch, loose_umas
     target = tmp_path / "backup.db"
     assert roles("backup", str(target)).code == 0
     assert private(target), oct(target.stat().st_mode)
+
+
+def test_double_booking_on_the_command_line_is_one_line_and_changes_nothing(roles, monkeypatch):
+    monkeypatch.setattr("polterm.services.identity.os_user", lambda: "it1")
+    before = roles.dump()
+    result = roles("conference", "add", "--student", "s2", "--kind", "parent-teacher",
+                   "--at", "2025-09-11T15:15", "--staff", "t1")  # fmt: skip
+    assert result.code == 2 and result.out == ""
+    assert (
+        result.err == "Error: double-booked: a staff member already has a conference at that time\n"
+    )
+    assert roles.dump() == before
