@@ -299,3 +299,36 @@ def test_students_with_open_findings_filter(app: PoltermApp) -> None:
         assert cells(app, "#students", 2) == ["S1"]
 
     drive(app, steps)
+
+
+def test_form_shows_the_policys_warning_about_another_familys_guardian(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#kind").value = "parent-principal"
+        form.query_one("#initiated_by").value = "parent"
+        form.query_one("#attendees").value = "Parent Turing:G2"
+        await pilot.pause()
+        assert "Attendee Parent Turing is a guardian of another student" in text_of(
+            app, "#warnings"
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.db.execute("SELECT count(*) FROM conference").fetchone() == (1,)
+
+    drive(app, steps)
+
+
+def test_palette_jumps_to_a_conference_by_number(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("ctrl+p")
+        await pilot.press("1")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert "Conference 1 for S2" in text_of(app, ".title")
+
+    drive(app, steps)

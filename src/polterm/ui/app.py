@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import ClassVar
 
 from textual.app import App
@@ -31,7 +32,11 @@ class PoltermApp(App[None]):
     ]
 
     def __init__(self, session: Session, today: date | None = None) -> None:
+        from polterm.ui.screens import TOP_LEVEL, top_level
+
         super().__init__()
+        for name in TOP_LEVEL:
+            self.add_mode(name, partial(top_level, name))
         self.session = session
         self.today = today or date.today()
         self.dashboard_cache: Dashboard | None = None
@@ -45,12 +50,12 @@ class PoltermApp(App[None]):
         self.action_open("dashboard")
 
     def action_open(self, name: str) -> None:
-        """Show a top-level screen, replacing the stack below the base."""
-        from polterm.ui.screens import top_level
-
-        while len(self.screen_stack) > 1:
+        """Show a top-level screen: each is a Textual mode, kept with its own stack and state."""
+        if self.current_mode != name:
+            self.switch_mode(name)
+            return
+        while len(self.screen_stack) > 1:  # the same key again: back to its first screen
             self.pop_screen()
-        self.push_screen(top_level(name))
 
     def action_help(self) -> None:
         from polterm.ui.screens.help import HelpScreen

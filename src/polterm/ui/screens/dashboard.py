@@ -14,6 +14,8 @@ from polterm.services.views import Dashboard, dashboard
 class DashboardScreen(Screen[None]):
     """Findings most urgent first; Enter opens the student or conference a row concerns."""
 
+    shown: Dashboard | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("What needs you now", classes="title")
@@ -34,6 +36,11 @@ class DashboardScreen(Screen[None]):
         )
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        """Back on the dashboard after a write elsewhere: evaluate again."""
+        if self.is_mounted and self.app.dashboard_cache is not self.shown:  # type: ignore[attr-defined]
+            self.reload()
+
     def reload(self) -> None:
         cached = self.app.dashboard_cache  # type: ignore[attr-defined]
         if cached is not None:
@@ -48,7 +55,7 @@ class DashboardScreen(Screen[None]):
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: Dashboard) -> None:
-        self.app.dashboard_cache = data  # type: ignore[attr-defined]
+        self.app.dashboard_cache = self.shown = data  # type: ignore[attr-defined]
         self.query_one("#loading").display = False
         table = self.query_one("#findings", DataTable)
         table.clear()
