@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlite_utils import Migrations
+
 from polterm import hookimpl
 from polterm.policy import (
     Checklist,
@@ -31,6 +33,7 @@ from polterm_clinton_6310.flexible import TWO_FLEXIBLE_CONFERENCES
 from polterm_clinton_6310.info import POLICY
 from polterm_clinton_6310.involvement import PRINCIPAL_INVOLVEMENT_REPORT
 from polterm_clinton_6310.kinds import KINDS
+from polterm_clinton_6310.migrations import migrations
 from polterm_clinton_6310.remote_learning import REMOTE_LEARNING_CONFERENCE
 from polterm_clinton_6310.report import conference_section
 
@@ -57,6 +60,11 @@ def polterm_policy() -> PolicyInfo:
 def polterm_register_rules(register: Callable[[Rule], None]) -> None:
     for rule in RULES:
         register(rule)
+
+
+@hookimpl
+def polterm_migrations() -> Migrations:
+    return migrations
 
 
 @hookimpl

@@ -28,8 +28,8 @@ def evaluate_remote_option(ctx: RuleContext) -> Iterator[Finding]:
     sql = f"""
         SELECT c.id, c.student_id, s.school_id, c.kind
         FROM conference c JOIN student s ON s.id = c.student_id
-        WHERE c.kind IN (:flexible, :remote) AND c.remote_offered = 0
-          AND c.modality = 'in-person' AND {LIVE} AND {where}"""
+        WHERE c.remote_offered = 0 AND c.modality = 'in-person'
+          AND c.kind IN (:flexible, :remote) AND {LIVE} AND {where}"""
     named = {
         **params,
         "flexible": FLEXIBLE,
@@ -83,7 +83,7 @@ def evaluate_resource_document(ctx: RuleContext) -> Iterator[Finding]:
         SELECT c.id, c.student_id, s.school_id, substr(c.at, 1, 10) AS day,
                c.status = 'held' AND c.at < :after AS held
         FROM conference c JOIN student s ON s.id = c.student_id
-        WHERE c.kind = :remote AND c.at >= :effective AND {LIVE} AND {where}
+        WHERE c.kind = 'remote-learning' AND c.at >= :effective AND {LIVE} AND {where}
           AND NOT EXISTS (
               SELECT 1 FROM resource_document d
               WHERE d.conference_id = c.id AND d.provided_on < :after
@@ -92,7 +92,6 @@ def evaluate_resource_document(ctx: RuleContext) -> Iterator[Finding]:
     as_of = ctx.as_of_iso
     named = {
         **params,
-        "remote": REMOTE_LEARNING,
         "effective": effective,
         "after": day_after(ctx.as_of),
     }

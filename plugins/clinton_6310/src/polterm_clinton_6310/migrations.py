@@ -1,0 +1,25 @@
+"""The indexes Policy 6310's rules need to run in one pass at a million students."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("polterm_clinton_6310")
+
+
+@migrations()
+def m001_rule_indexes(db: Database) -> None:
+    """A covering index for counting a student's held conferences of a kind in a date range,
+    and partial indexes that hold only the conferences two conference rules look at."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS clinton_6310_conference_counted "
+        "ON conference(student_id, kind, status, at)"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS clinton_6310_conference_in_person "
+        "ON conference(kind, at) WHERE remote_offered = 0 AND modality = 'in-person'"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS clinton_6310_conference_remote_learning "
+        "ON conference(at) WHERE kind = 'remote-learning'"
+    )
