@@ -18,6 +18,7 @@ from polterm.services.validate import parse_date
 
 CONTACT_FIELDS = ("phone", "email")
 HIDDEN = "(hidden)"
+_BOOKKEEPING = frozenset({"version", "updated_by", "updated_at"})  # the row's actor/at say it
 
 
 def read_audit(
@@ -83,7 +84,7 @@ def changes(row: dict[str, Any]) -> str:
     before, after = row["before"] or {}, row["after"] or {}
     if row["action"] == "delete":
         return "deleted"
-    keys = [k for k in after if before.get(k) != after.get(k) and k not in {"version"}]
+    keys = [k for k in after if before.get(k) != after.get(k) and k not in _BOOKKEEPING]
     if row["action"] == "update":
         return "; ".join(f"{k}: {_short(before.get(k))} -> {_short(after[k])}" for k in keys)
     return "; ".join(f"{k}={_short(after[k])}" for k in keys if after[k] is not None)
