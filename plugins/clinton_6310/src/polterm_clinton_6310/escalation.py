@@ -43,8 +43,8 @@ def evaluate_escalation(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "action",
                 f"{failed} attempts to reach the parent to schedule a remote-learning "
-                f"conference failed (since {since}): the teacher must report this to the "
-                "principal or designee",
+                f"conference for the remote learning that began {period.start} failed (since "
+                f"{since}): the teacher must report this to the principal or designee",
                 student_id=student.student_id,
                 school_id=student.school_id,
                 citation=citation,
@@ -126,6 +126,7 @@ def evaluate_welfare_check(ctx: RuleContext) -> Iterator[Finding]:
         WHERE {where}"""
     named = {**params, "after": day_after(ctx.as_of)}
     periods = remote_periods(ctx.db)
+    starts = {p.id: p.start for p in periods}
     escalated: dict[tuple[str, int | None], date] = {}
     checked: dict[tuple[str, int | None], date] = defaultdict(lambda: date.min)
     about: dict[str, tuple[str, bool]] = {}
@@ -144,11 +145,12 @@ def evaluate_welfare_check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         school_id, contact = about[student_id]
         tail = "" if contact else "; no emergency contact is on file"
+        began = f" for the remote learning that began {starts[pid]}" if pid is not None else ""
         yield ctx.finding(
             "action",
-            f"The parent could not be reached (reported to the principal on {reported}): the "
-            "principal or designee must contact the emergency contact about the student's "
-            f"and family's health and safety{tail}",
+            f"The parent could not be reached{began} (reported to the principal on "
+            f"{reported}): the principal or designee must contact the emergency contact about "
+            f"the student's and family's health and safety{tail}",
             student_id=student_id,
             school_id=school_id,
             citation=citation,
