@@ -332,3 +332,41 @@ def test_palette_jumps_to_a_conference_by_number(app: PoltermApp) -> None:
         assert "Conference 1 for S2" in text_of(app, ".title")
 
     drive(app, steps)
+
+
+def test_students_load_a_page_at_a_time(app: PoltermApp) -> None:
+    app.session.db["student"].insert_all(
+        {
+            "id": f"P{i:03d}",
+            "given": "Pat",
+            "family": f"Zed{i:03d}",
+            "grade": "2",
+            "school_id": "north",
+        }
+        for i in range(250)
+    )
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        table = app.screen.query_one("#students", DataTable)
+        assert table.row_count == 100
+        table.focus()
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert table.row_count == 200
+
+    drive(app, steps)
+
+
+def test_a_policy_configured_but_not_installed_ends_the_app_with_code_2(
+    app: PoltermApp,
+) -> None:
+    app.session.db["district_policy"].insert({"policy": "missing_policy", "position": 9})
+
+    async def main() -> None:
+        async with app.run_test() as pilot:
+            await pilot.pause()
+
+    asyncio.run(main())
+    assert app.return_code == 2

@@ -28,6 +28,7 @@ class PoltermApp(App[None]):
         Binding("r", "open('reports')", "Reports"),
         Binding("m", "open('records')", "Remote & involvement"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", show=False),
         Binding("q", "quit", "Quit"),
     ]
 

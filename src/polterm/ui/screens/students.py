@@ -23,7 +23,7 @@ class StudentsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("pagedown", "more", "More", show=False),
+        Binding("pagedown", "more", "More", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
