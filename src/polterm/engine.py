@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import threading
@@ -16,9 +17,20 @@ from sqlite_utils import Database
 
 from polterm import config
 from polterm.plugins import PluginError, Registry, one_line
-from polterm.policy import STATUSES, Finding, RuleContext, Scope
+from polterm.policy import (
+    STATUSES,
+    Checklist,
+    ConferenceDraft,
+    ConferenceKind,
+    Finding,
+    ReportRequest,
+    ReportSection,
+    RuleContext,
+    Scope,
+)
 
 DEFAULT_TIMEOUT_S = 60.0
+TIMEOUT_ENV = "POLTERM_RULE_TIMEOUT"
 
 # SQLite authorizer action codes a rule may use: reading and nothing else.
 _READ_ACTIONS = {
@@ -49,10 +61,11 @@ def evaluate(
     *,
     scope: Scope | None = None,
     policies: list[str] | None = None,
-    timeout: float = DEFAULT_TIMEOUT_S,
+    timeout: float | None = None,
 ) -> Evaluation:
     """Run every in-force rule of the given (default: active) policies; nothing is written."""
     scope = scope or Scope()
+    timeout = rule_timeout() if timeout is None else timeout
     result = Evaluation(as_of, errors=list(registry.errors))
     names = policies if policies is not None else config.active_policies(db)
     for name in names:
@@ -80,9 +93,118 @@ def evaluate(
                 )
                 continue
             result.findings.extend(found)
-    result.findings = [f for f in result.findings if _in_scope(f, scope)]
+    if scope != Scope():
+        taught = _taught_by(db, scope.teacher_id) if scope.teacher_id is not None else None
+        result.findings = [f for f in result.findings if _in_scope(f, scope, taught)]
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def rule_timeout() -> float:
+    """Seconds a rule may run: `$POLTERM_RULE_TIMEOUT`, else 60 (a bad value is a user error)."""
+    value = os.environ.get(TIMEOUT_ENV)
+    if not value:
+        return DEFAULT_TIMEOUT_S
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
+        from polterm.errors import PoltermError
+
+        raise PoltermError(f"{TIMEOUT_ENV}={value!r} is not a positive number of seconds")
+    return seconds
+
+
+def conference_warnings(
+    session_or_db: Any, registry: Registry, draft: ConferenceDraft, as_of: date
+) -> tuple[list[Finding], list[PluginError]]:
+    """Every active policy's warnings for a conference being entered, each policy isolated."""
+    db: Database = session_or_db if isinstance(session_or_db, Database) else session_or_db.db
+    findings: list[Finding] = []
+    errors: list[PluginError] = []
+    for name, loaded in _active(db, registry):
+        ctx = RuleContext(db=db, as_of=as_of, policy=loaded.info)
+        try:
+            with read_only(db), time_limit(db, rule_timeout()):
+                results, failed = call_policy_hook(
+                    registry, name, "polterm_conference_warnings", conference=draft, ctx=ctx
+                )
+                found = [f for items in results for f in _validated(items, name)]
+        except Exception as error:
+            errors.append(PluginError(loaded.plugin, f"conference warnings: {one_line(error)}"))
+            continue
+        errors.extend(failed)
+        findings.extend(found)
+    findings.sort(key=Finding.sort_key)
+    return findings, errors
+
+
+def report_sections(
+    db: Database, registry: Registry, request: ReportRequest
+) -> tuple[list[ReportSection], list[PluginError]]:
+    """Every active policy's part of the involvement report, each policy isolated."""
+    sections: list[ReportSection] = []
+    errors: list[PluginError] = []
+    for name, loaded in _active(db, registry):
+        ctx = RuleContext(db=db, as_of=request.as_of, policy=loaded.info)
+        try:
+            with read_only(db), time_limit(db, rule_timeout()):
+                results, failed = call_policy_hook(
+                    registry, name, "polterm_report_sections", report=request, ctx=ctx
+                )
+                found = [s for items in results for s in _sections(items, name)]
+        except Exception as error:
+            errors.append(PluginError(loaded.plugin, f"report sections: {one_line(error)}"))
+            continue
+        errors.extend(failed)
+        sections.extend(found)
+    return sections, errors
+
+
+def conference_kinds(db: Database, registry: Registry) -> list[tuple[str, ConferenceKind]]:
+    """The conference kinds of the district's active policies, as (policy, kind) pairs."""
+    return [
+        (name, kind) for name, loaded in _active(db, registry) for kind in loaded.kinds.values()
+    ]
+
+
+def checklists(
+    db: Database, registry: Registry, draft: ConferenceDraft | None, stage: str | None = None
+) -> list[tuple[str, Checklist]]:
+    """The active policies' checklists that apply to a conference (and stage), as pairs."""
+    out = []
+    for name, loaded in _active(db, registry):
+        for checklist in loaded.checklists:
+            if stage is not None and checklist.stage != stage:
+                continue
+            try:
+                applies = checklist.applies_to(draft)
+            except Exception:
+                applies = False  # a broken predicate hides its checklist, never the form
+            if applies:
+                out.append((name, checklist))
+    return out
+
+
+def _active(db: Database, registry: Registry) -> list[tuple[str, Any]]:
+    """The district's active policies that are installed and loaded, in the district's order."""
+    return [
+        (name, registry.policies[name])
+        for name in config.active_policies(db)
+        if name in registry.policies
+    ]
+
+
+def _sections(items: Any, policy: str) -> Iterator[ReportSection]:
+    for item in [items] if isinstance(items, ReportSection) else items:
+        if not isinstance(item, ReportSection):
+            raise TypeError(f"returned {type(item).__name__}, not ReportSection")
+        yield item
+
+
+def _taught_by(db: Database, teacher_id: str) -> set[str]:
+    return {r[0] for r in db.execute("SELECT id FROM student WHERE teacher_id = ?", [teacher_id])}
 
 
 def missing_policies(db: Database, registry: Registry) -> list[str]:
@@ -131,8 +253,10 @@ def _validated(items: Any, policy: str) -> Iterator[Finding]:
         yield item
 
 
-def _in_scope(finding: Finding, scope: Scope) -> bool:
+def _in_scope(finding: Finding, scope: Scope, taught: set[str] | None) -> bool:
     """The engine's own filter, so a plugin that ignores the scope cannot leak other students."""
+    if taught is not None and finding.student_id not in taught:
+        return False
     if scope.student_id is not None and finding.student_id != scope.student_id:
         return False
     if scope.school_id is not None and finding.school_id != scope.school_id:

@@ -86,7 +86,7 @@ def build_registry(pm: pluggy.PluginManager | None = None) -> Registry:
         if plugin is None:
             continue
         try:
-            loaded = _load_policy(pm, name, plugin)
+            loaded = _load_policy(pm, name, plugin, installed.get(name))
         except Exception as error:
             errors.append(PluginError(name, one_line(error)))
             continue
@@ -99,7 +99,9 @@ def build_registry(pm: pluggy.PluginManager | None = None) -> Registry:
     return Registry(pm, policies, errors, installed)
 
 
-def _load_policy(pm: pluggy.PluginManager, name: str, plugin: object) -> LoadedPolicy | None:
+def _load_policy(
+    pm: pluggy.PluginManager, name: str, plugin: object, dist: str | None
+) -> LoadedPolicy | None:
     impls = {
         hook: [i.function for i in caller.get_hookimpls() if i.plugin_name == name]
         for hook, caller in vars(pm.hook).items()
@@ -111,7 +113,7 @@ def _load_policy(pm: pluggy.PluginManager, name: str, plugin: object) -> LoadedP
     info = impls["polterm_policy"][0]()
     if not isinstance(info, PolicyInfo):
         raise TypeError(f"polterm_policy returned {type(info).__name__}, not PolicyInfo")
-    loaded = LoadedPolicy(info, name, _version_of(plugin), sorted(impls))
+    loaded = LoadedPolicy(info, name, _version_of(plugin, dist), sorted(impls))
 
     def collect(hook: str, kind: type, add: Callable[[Any], None]) -> None:
         def register(item: object) -> None:
@@ -132,8 +134,10 @@ def _load_policy(pm: pluggy.PluginManager, name: str, plugin: object) -> LoadedP
     return loaded
 
 
-def _version_of(plugin: object) -> str:
-    """The version of the distribution that ships the plugin's module."""
+def _version_of(plugin: object, dist: str | None) -> str:
+    """The version of the distribution that ships the plugin (its entry point's, if known)."""
+    if dist is not None:
+        return importlib.metadata.version(dist)
     module = getattr(plugin, "__name__", type(plugin).__module__).split(".")[0]
     for dist_name in importlib.metadata.packages_distributions().get(module, []):
         return importlib.metadata.version(dist_name)

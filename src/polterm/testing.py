@@ -1,12 +1,14 @@
 """Build a small district in memory and evaluate a policy on it: for plugin authors' tests.
 
     from polterm.testing import District
-    d = District(policies=["my_policy"])
+    d = District(policies=["my_policy"], plugins=[my_plugin_module])
     s = d.student(school=d.school(level="elementary"))
     d.conference(s, kind="flexible", at="2025-10-01T15:00", status="held")
-    findings = d.check("2025-11-01", plugin=my_plugin_module)
+    findings = d.check("2025-11-01")
 
 Rows go straight into the tables with believable defaults, so a test states only what matters.
+This module is also a pytest plugin (entry point `pytest11`): with polterm installed, every
+test gets the `district` fixture, a factory taking the same arguments as `District`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import date
 from typing import Any
 
 import pluggy
+import pytest
 from sqlite_utils import Database
 
 from polterm import hookspecs
@@ -208,3 +211,9 @@ class District:
         if result.errors:
             raise AssertionError("; ".join(map(str, result.errors)))
         return [f for f in result.findings if rule is None or f.rule == rule]
+
+
+@pytest.fixture
+def district() -> type[District]:
+    """A factory of in-memory districts: `d = district(policies=[...], plugins=[module])`."""
+    return District

@@ -43,6 +43,21 @@ def _register() -> None:
     from polterm.cli import commands
 
     commands.register(cli)
+    _register_plugin_commands()
+
+
+def _register_plugin_commands() -> None:
+    """Let each installed plugin add its own commands; one that fails is left out, not fatal."""
+    from polterm.plugins import make_plugin_manager
+
+    pm, _, _ = make_plugin_manager()
+    for impl in pm.hook.polterm_register_commands.get_hookimpls():
+        try:
+            impl.function(cli=cli)
+        except Exception as error:
+            click.echo(
+                f"policy plugin {impl.plugin_name!r} could not add its commands: {error}", err=True
+            )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import click
 
-from polterm.cli import audit, conferences, maintenance, people, records, schools, setup
+from polterm.cli import (
+    audit,
+    conferences,
+    maintenance,
+    people,
+    policy,
+    records,
+    schools,
+    setup,
+)
 
 
 def register(cli: click.Group) -> None:
-    for module in (setup, schools, people, conferences, records, maintenance, audit):
+    for module in (setup, schools, people, conferences, records, maintenance, audit, policy):
         module.register(cli)

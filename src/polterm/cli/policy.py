@@ -1,0 +1,321 @@
+"""Policy commands: `check`, `rules`, `plugins`, `new-policy` and the `config` group."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from polterm import config
+from polterm.cli.output import emit, emit_table, format_option
+from polterm.cli.state import State, common_options, pass_state
+from polterm.engine import evaluate, missing_policies
+from polterm.errors import PoltermError
+from polterm.plugins import Registry
+from polterm.policy import FINDING_KEYS, STATUSES, Finding
+from polterm.services.validate import parse_date
+
+EXIT_FOUND = 1
+EXIT_PLUGIN_FAILED = 3
+TABLE_COLUMNS = ("policy", "rule", "status", "school_id", "student_id", "conference_id", "due")
+CHUNK = 5000
+
+
+@click.command()
+@common_options
+@click.option("--as-of", "as_of", metavar="DATE", help="Evaluate as of this date [default: today].")
+@click.option("--policy", metavar="P", help="Only this policy's findings.")
+@click.option("--school", "school_id", metavar="ID", help="Only this school.")
+@click.option("--student", "student_id", metavar="ID", help="Only this student.")
+@format_option("table", "json", "csv")
+@click.option(
+    "--fail-on",
+    type=click.Choice(STATUSES),
+    help="Exit 1 when any finding has exactly this status (overdue does not count as due).",
+)
+@pass_state
+def check(
+    state: State,
+    as_of: str | None,
+    policy: str | None,
+    school_id: str | None,
+    student_id: str | None,
+    fmt: str,
+    fail_on: str | None,
+) -> None:
+    """Evaluate the district's active policies as of a date; you see only whom you may see.
+
+    Exit status: 0 nothing to report; 1 `--fail-on` matched a finding; 3 a policy plugin is
+    missing or failed (one line each on stderr; the other policies' findings still print).
+    """
+    from polterm.services import authz
+
+    day = parse_date(as_of, "--as-of") if as_of else date.today()
+    session = state.session()
+    db = session.db
+    active = config.active_policies(db)
+    if policy is not None and policy not in active:
+        raise PoltermError(
+            f"policy {policy!r} is not active in this district (active: {', '.join(active)})"
+        )
+    scope = authz.within(session, school_id=school_id, student_id=student_id)
+    problems = [
+        m for m in missing_policies(db, state.registry) if policy is None or repr(policy) in m
+    ]
+    result = evaluate(db, state.registry, day, scope=scope, policies=[policy] if policy else None)
+    failed = [str(e) for e in result.errors if policy is None or _belongs(e.plugin, policy, state)]
+    _print_findings(result.findings, day, fmt)
+    for line in problems + failed:
+        click.echo(line, err=True)
+    ctx = click.get_current_context()
+    if problems or failed:
+        ctx.exit(EXIT_PLUGIN_FAILED)
+    if fail_on and any(f.status == fail_on for f in result.findings):
+        ctx.exit(EXIT_FOUND)
+
+
+def _belongs(plugin: str, policy: str, state: State) -> bool:
+    """A plugin error concerns the asked policy, or a plugin that never said its policy."""
+    loaded = state.registry.policies.get(policy)
+    names = {p.plugin for p in state.registry.policies.values()}
+    return (loaded is not None and loaded.plugin == plugin) or plugin not in names
+
+
+def _print_findings(findings: list[Finding], as_of: date, fmt: str) -> None:
+    """Write the findings in chunks: one encoder call per finding, no per-line echo."""
+    out = sys.stdout
+    if fmt == "json":
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        out.write(f'{{"as_of": "{as_of.isoformat()}", "findings": [')
+        for start in range(0, len(findings), CHUNK):
+            chunk = findings[start : start + CHUNK]
+            text = ",\n".join(encode(f.as_dict()) for f in chunk)
+            out.write(("\n" if start == 0 else ",\n") + text)
+        out.write("\n]}\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(FINDING_KEYS)
+        for start in range(0, len(findings), CHUNK):
+            writer.writerows(
+                [getattr(f, k) for k in FINDING_KEYS] for f in findings[start : start + CHUNK]
+            )
+    elif not findings:
+        click.echo(f"No findings as of {as_of.isoformat()}.")
+    else:
+        emit_table([f.as_dict() for f in findings], (*TABLE_COLUMNS, "message"))
+    out.flush()
+
+
+@click.command()
+@common_options
+@click.option("--policy", metavar="P", help="Only this policy's rules.")
+@format_option()
+@pass_state
+def rules(state: State, policy: str | None, fmt: str) -> None:
+    """List every installed policy's rules: citation, effective dates and settings in force.
+
+    Settings are the district's values when a database exists, the rule defaults otherwise.
+    """
+    registry = state.registry
+    _check_installed(registry, policy)
+    db = state.database() if state.path.exists() else None
+    out = []
+    for name, loaded in sorted(registry.policies.items()):
+        if policy is not None and name != policy:
+            continue
+        overrides = config.rule_settings(db, name) if db is not None else {}
+        for rule in loaded.rules.values():
+            out.append(
+                {
+                    "policy": name,
+                    "rule": rule.id,
+                    "title": rule.title,
+                    "citation": rule.citation,
+                    "effective_from": _iso(rule.effective_from),
+                    "effective_to": _iso(rule.effective_to),
+                    "settings": config.effective_settings(
+                        rule.settings, overrides.get(rule.id, {})
+                    ),
+                }
+            )
+    if fmt == "json":
+        emit(out, fmt)
+        return
+    rows = [{**r, "settings": _settings_text(r["settings"])} for r in out]
+    emit_table(rows, ("policy", "rule", "effective_from", "effective_to", "settings", "title"))
+
+
+@click.command()
+@common_options
+@format_option()
+@pass_state
+def plugins(state: State, fmt: str) -> None:
+    """List the installed policy plugins: version, policy, hooks and rules.
+
+    A plugin that failed to load is named on stderr and the exit status is 3.
+    """
+    registry = state.registry
+    by_plugin = {loaded.plugin: loaded for loaded in registry.policies.values()}
+    out = []
+    for name, plugin in sorted(registry.pm.list_name_plugin()):
+        if plugin is None:
+            continue
+        loaded = by_plugin.get(name)
+        hooks = (
+            loaded.hooks
+            if loaded
+            else sorted(c.name for c in registry.pm.get_hookcallers(plugin) or [] if c.name != "_")
+        )
+        out.append(
+            {
+                "name": name,
+                "version": loaded.version if loaded else None,
+                "policy": loaded.info.name if loaded else None,
+                "hooks": hooks,
+                "rules": list(loaded.rules) if loaded else [],
+            }
+        )
+    emit(out, fmt, ("name", "version", "policy", "hooks", "rules"))
+    for error in registry.errors:
+        click.echo(str(error), err=True)
+    if registry.errors:
+        click.get_current_context().exit(EXIT_PLUGIN_FAILED)
+
+
+@click.command("new-policy")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to create the package [default: ./polterm-NAME].",
+)
+def new_policy(name: str, directory: Path | None) -> None:
+    """Scaffold an installable policy plugin package whose test passes straight away."""
+    from polterm.scaffold import scaffold
+
+    target = scaffold(name, directory)
+    click.echo(f"Created {target}")
+    click.echo(f"Next: pip install -e {target} && polterm plugins")
+
+
+@click.group("config")
+def config_group() -> None:
+    """View and change which policies are active and the district's rule settings."""
+
+
+@config_group.command("policies")
+@common_options
+@format_option()
+@pass_state
+def config_policies(state: State, fmt: str) -> None:
+    """The district's active policies, and whether each is installed."""
+    db = state.session().db
+    installed = state.registry.policies
+    rows = [
+        {
+            "policy": name,
+            "installed": name in installed,
+            "version": installed[name].version if name in installed else None,
+        }
+        for name in config.active_policies(db)
+    ]
+    emit(rows, fmt, ("policy", "installed", "version"))
+
+
+@config_group.command("settings")
+@common_options
+@click.option("--policy", metavar="P", help="Only this policy's overrides.")
+@format_option()
+@pass_state
+def config_settings(state: State, policy: str | None, fmt: str) -> None:
+    """The district's overrides of rule defaults."""
+    db = state.session().db
+    names = [policy] if policy else config.active_policies(db)
+    rows = [
+        {"policy": name, "rule": rule, "key": key, "value": value}
+        for name in names
+        for rule, values in sorted(config.rule_settings(db, name).items())
+        for key, value in sorted(values.items())
+    ]
+    emit(rows, fmt, ("policy", "rule", "key", "value"))
+
+
+@config_group.command("set")
+@common_options
+@click.argument("policy")
+@click.argument("rule")
+@click.argument("key")
+@click.argument("value")
+@pass_state
+def config_set(state: State, policy: str, rule: str, key: str, value: str) -> None:
+    """Override a rule setting; VALUE is JSON (30, true, "text") or else plain text."""
+    session = state.session()
+    session.authorize("district.admin")
+    _known_setting(state.registry, policy, rule, key)
+    parsed = _parse_value(value)
+    row = {"policy": policy, "rule": rule, "key": key, "value": json.dumps(parsed)}
+    if session.db["policy_setting"].count_where(
+        "policy = ? AND rule = ? AND key = ?", [policy, rule, key]
+    ):
+        session.update("policy_setting", (policy, rule, key), {"value": row["value"]})
+    else:
+        session.insert("policy_setting", row)
+    click.echo(f"{policy} {rule} {key} = {json.dumps(parsed)}")
+
+
+@config_group.command("unset")
+@common_options
+@click.argument("policy")
+@click.argument("rule")
+@click.argument("key")
+@pass_state
+def config_unset(state: State, policy: str, rule: str, key: str) -> None:
+    """Go back to the rule's default for a setting."""
+    session = state.session()
+    session.authorize("district.admin")
+    session.delete("policy_setting", (policy, rule, key))
+    click.echo(f"{policy} {rule} {key}: back to the default")
+
+
+def _known_setting(registry: Registry, policy: str, rule: str, key: str) -> None:
+    """A setting must name an installed policy's rule and one of its settings."""
+    _check_installed(registry, policy)
+    rules_of = registry.policies[policy].rules
+    if rule not in rules_of:
+        raise PoltermError(f"policy {policy!r} has no rule {rule!r}")
+    if key not in rules_of[rule].settings:
+        known = ", ".join(rules_of[rule].settings) or "none"
+        raise PoltermError(f"rule {rule!r} has no setting {key!r} (settings: {known})")
+
+
+def _check_installed(registry: Registry, policy: str | None) -> None:
+    if policy is not None and policy not in registry.policies:
+        raise PoltermError(
+            f"policy {policy!r} is not installed (installed: {', '.join(registry.policies)})"
+        )
+
+
+def _parse_value(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _settings_text(settings: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={json.dumps(v)}" for k, v in settings.items())
+
+
+def register(cli: click.Group) -> None:
+    for command in (check, rules, plugins, new_policy, config_group):
+        cli.add_command(command)
