@@ -1,0 +1,142 @@
+"""A misbehaving plugin fails alone: the others' findings stand and nothing is written."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from polterm import hookimpl
+from polterm.engine import evaluate
+from polterm.policy import Finding, PolicyInfo, Rule, RuleContext
+from polterm.testing import District
+
+
+def good(ctx: RuleContext) -> Iterator[Finding]:
+    """One finding per school."""
+    for (school,) in ctx.db.execute("SELECT id FROM school ORDER BY id"):
+        yield ctx.finding("warning", "fine", school_id=school)
+
+
+def raises(ctx: RuleContext) -> list[Finding]:
+    raise RuntimeError("boom")
+
+
+def wrong_type(ctx: RuleContext) -> list[object]:
+    return [{"policy": "bad"}]
+
+
+def other_policy(ctx: RuleContext) -> list[Finding]:
+    return [Finding("good", "x", "due", None, None, None, None, "m", "c")]
+
+
+def writes(ctx: RuleContext) -> list[Finding]:
+    ctx.db.execute("INSERT INTO school (id, name, level) VALUES ('evil', 'Evil', 'high')")
+    return []
+
+
+def slow_python(ctx: RuleContext) -> list[Finding]:
+    time.sleep(5)
+    return []
+
+
+def slow_sql(ctx: RuleContext) -> list[Finding]:
+    ctx.db.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
+    ).fetchall()
+    return []
+
+
+class Policy:
+    def __init__(self, name: str, evaluate) -> None:  # type: ignore[no-untyped-def]
+        self.name = name
+        self.evaluate = evaluate
+
+    @hookimpl
+    def polterm_policy(self) -> PolicyInfo:
+        return PolicyInfo(self.name, self.name, self.name)
+
+    @hookimpl
+    def polterm_register_rules(self, register) -> None:  # type: ignore[no-untyped-def]
+        register(Rule("rule", "A rule", "§1", self.evaluate))
+
+
+class RaisingPolicy:
+    @hookimpl
+    def polterm_policy(self) -> PolicyInfo:
+        raise RuntimeError("no policy today")
+
+
+class RaisingRegistration:
+    @hookimpl
+    def polterm_policy(self) -> PolicyInfo:
+        return PolicyInfo("reg", "reg", "reg")
+
+    @hookimpl
+    def polterm_register_rules(self, register) -> None:  # type: ignore[no-untyped-def]
+        register("not a rule")
+
+
+def run(bad: object, timeout: float | None = 2.0):  # type: ignore[no-untyped-def]
+    d = District(policies=["good", "bad"], plugins=[Policy("good", good), bad])
+    d.school(id="oak")
+    registry = d.registry()
+    result = evaluate(d.db, registry, date(2025, 10, 1), timeout=timeout)
+    return d, result
+
+
+@pytest.mark.parametrize(
+    ("evaluate_fn", "message"),
+    [
+        (raises, "rule rule: RuntimeError: boom"),
+        (wrong_type, "rule rule: TypeError: returned dict, not Finding"),
+        (other_policy, "returned a finding of policy 'good'"),
+        (writes, "not authorized"),
+    ],
+)
+def test_a_failing_rule_is_reported_in_one_line_and_the_others_still_count(
+    evaluate_fn, message
+) -> None:  # type: ignore[no-untyped-def]
+    _, result = run(Policy("bad", evaluate_fn))
+    assert [(f.policy, f.school_id) for f in result.findings] == [("good", "oak")]
+    (error,) = result.errors
+    assert message in str(error)
+    assert "\n" not in str(error)
+
+
+def test_a_rule_that_tries_to_write_writes_nothing() -> None:
+    d, result = run(Policy("bad", writes))
+    assert result.errors
+    assert [r[0] for r in d.db.execute("SELECT id FROM school")] == ["oak"]
+
+
+@pytest.mark.parametrize("evaluate_fn", [slow_python, slow_sql])
+def test_a_slow_rule_is_stopped_at_the_time_limit(evaluate_fn) -> None:  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    _, result = run(Policy("bad", evaluate_fn), timeout=0.2)
+    assert time.monotonic() - started < 2
+    assert [f.policy for f in result.findings] == ["good"]
+    (error,) = result.errors
+    assert "took longer than 0.2 s" in str(error)
+
+
+def test_the_time_limit_comes_from_polterm_rule_timeout(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("POLTERM_RULE_TIMEOUT", "0.1")
+    _, result = run(Policy("bad", slow_python), timeout=None)
+    assert "took longer than 0.1 s" in str(result.errors[0])
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (RaisingPolicy(), "RuntimeError: no policy today"),
+        (RaisingRegistration(), "polterm_register_rules registered str, not Rule"),
+    ],
+)
+def test_a_plugin_whose_registration_fails_is_left_out_and_named(bad, message) -> None:  # type: ignore[no-untyped-def]
+    d, result = run(bad)
+    assert set(d.registry().policies) == {"good"}
+    assert [f.policy for f in result.findings] == ["good"]
+    assert any(message in str(e) for e in result.errors)
