@@ -370,3 +370,13 @@ def test_a_policy_configured_but_not_installed_ends_the_app_with_code_2(
 
     asyncio.run(main())
     assert app.return_code == 2
+
+
+def test_enter_on_a_dashboard_finding_opens_its_student(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.screen.query_one("#findings", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Ada Lovelace · S1" in text_of(app, "#name")
+
+    drive(app, steps)

@@ -17,6 +17,7 @@ from polterm.policy import Attendee, ConferenceDraft
 from polterm.services.conferences import (
     INITIATORS,
     MODALITIES,
+    STATUSES,
     conference_draft,
     conference_kinds,
     schedule_conference,
@@ -86,6 +87,12 @@ class ConferenceForm(ModalScreen[bool]):
                     value=(d.initiated_by if d and d.initiated_by else Select.NULL),
                     prompt="Initiated by",
                     id="initiated_by",
+                )
+                yield Select(
+                    [(x, x) for x in STATUSES],
+                    value=d.status if d else "scheduled",
+                    allow_blank=False,
+                    id="status",
                 )
                 yield Checkbox(
                     "Remote attendance offered", d.remote_offered if d else False, id="remote"
@@ -158,6 +165,7 @@ class ConferenceForm(ModalScreen[bool]):
             school_id=school[0],
             school_level=school[1],
             modality=value("modality"),
+            status=value("status"),
             remote_offered=bool(value("remote")),
             initiated_by=value("initiated_by"),
             staff_ids=tuple(s.strip() for s in (value("staff") or "").split(",") if s.strip()),
@@ -210,6 +218,7 @@ class ConferenceForm(ModalScreen[bool]):
                     for k in (
                         "kind",
                         "at",
+                        "status",
                         "modality",
                         "remote_offered",
                         "initiated_by",
