@@ -1,0 +1,138 @@
+"""Every hook in polterm.hookspecs has a test here; a new hook without one fails the suite."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import date
+
+import click
+import pluggy
+import pytest
+from sqlite_utils import Database, Migrations
+
+import polterm.cli
+from polterm import hookimpl, hookspecs
+from polterm.cli.state import plugin_migrations
+from polterm.engine import checklists, conference_kinds, conference_warnings, report_sections
+from polterm.policy import (
+    Checklist,
+    ChecklistItem,
+    ConferenceDraft,
+    ConferenceKind,
+    PolicyInfo,
+    ReportRequest,
+    ReportSection,
+    Rule,
+)
+from polterm.testing import District
+
+HOOKS = sorted(name for name, fn in vars(hookspecs).items() if hasattr(fn, "polterm_spec"))
+
+migrations = Migrations("polterm_hooktest")
+
+
+@migrations()
+def m001_own_table(db: Database) -> None:
+    db["hooktest_note"].create({"id": int, "note": str}, pk="id")
+
+
+class EveryHook:
+    """A plugin that implements every hook, each answering something recognisable."""
+
+    @hookimpl
+    def polterm_policy(self) -> PolicyInfo:
+        return PolicyInfo("hooktest", "Hook test policy", "Policy HT")
+
+    @hookimpl
+    def polterm_register_rules(self, register) -> None:  # type: ignore[no-untyped-def]
+        register(
+            Rule("ht-rule", "Rule", "§1", lambda ctx: [ctx.finding("due", "m", school_id="s")])
+        )
+
+    @hookimpl
+    def polterm_register_conference_kinds(self, register) -> None:  # type: ignore[no-untyped-def]
+        register(ConferenceKind("ht-kind", "Hook test kind"))
+
+    @hookimpl
+    def polterm_register_checklists(self, register) -> None:  # type: ignore[no-untyped-def]
+        register(Checklist("ht-list", "List", (ChecklistItem("one", "Step one"),)))
+
+    @hookimpl
+    def polterm_conference_warnings(self, conference, ctx):  # type: ignore[no-untyped-def]
+        return [ctx.finding("warning", f"check {conference.student_id}", rule="ht-warn")]
+
+    @hookimpl
+    def polterm_report_sections(self, report, ctx):  # type: ignore[no-untyped-def]
+        return [ReportSection("HT section", {"school": report.school_id})]
+
+    @hookimpl
+    def polterm_migrations(self) -> Migrations:
+        return migrations
+
+    @hookimpl
+    def polterm_register_commands(self, cli: click.Group) -> None:
+        @cli.command("hooktest-hello")
+        def hello() -> None:
+            click.echo("hello from a plugin")
+
+
+@pytest.fixture
+def d() -> District:
+    return District(policies=["hooktest"], plugins=[EveryHook()])
+
+
+def test_hook_polterm_policy(d: District) -> None:
+    assert d.registry().policies["hooktest"].info.citation == "Policy HT"
+
+
+def test_hook_polterm_register_rules(d: District) -> None:
+    assert [f.rule for f in d.check("2025-10-01")] == ["ht-rule"]
+
+
+def test_hook_polterm_register_conference_kinds(d: District) -> None:
+    kinds = conference_kinds(d.db, d.registry())
+    assert [(p, k.id) for p, k in kinds] == [("hooktest", "ht-kind")]
+
+
+def test_hook_polterm_register_checklists(d: District) -> None:
+    draft = ConferenceDraft(student_id="s", kind="ht-kind", at="2025-10-01T15:00")
+    assert [c.id for _, c in checklists(d.db, d.registry(), draft)] == ["ht-list"]
+
+
+def test_hook_polterm_conference_warnings(d: District) -> None:
+    draft = ConferenceDraft(student_id="s9", kind="ht-kind", at="2025-10-01T15:00")
+    found, errors = conference_warnings(d.db, d.registry(), draft, date(2025, 9, 1))
+    assert errors == []
+    assert [(f.rule, f.message) for f in found] == [("ht-warn", "check s9")]
+
+
+def test_hook_polterm_report_sections(d: District) -> None:
+    request = ReportRequest("oak", "y", date(2025, 8, 1), date(2026, 6, 1), date(2026, 6, 1))
+    sections, errors = report_sections(d.db, d.registry(), request)
+    assert (errors, [s.facts for s in sections]) == ([], [{"school": "oak"}])
+
+
+def test_hook_polterm_migrations(d: District) -> None:
+    assert d.db["hooktest_note"].exists()
+    assert plugin_migrations(d.registry()) == [migrations]
+
+
+def test_hook_polterm_register_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    group = click.Group("polterm")
+    pm = pluggy.PluginManager("polterm")
+    pm.add_hookspecs(hookspecs)
+    pm.register(EveryHook(), name="hooktest")
+    monkeypatch.setattr(polterm.cli, "cli", group)
+    monkeypatch.setattr("polterm.plugins.make_plugin_manager", lambda: (pm, [], {}))
+    polterm.cli._register_plugin_commands()
+    assert "hooktest-hello" in group.commands
+
+
+def test_the_hook_list_is_read_from_hookspecs() -> None:
+    assert "polterm_policy" in HOOKS
+    assert len(HOOKS) == len(inspect.getmembers(hookspecs, lambda f: hasattr(f, "polterm_spec")))
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_has_a_test(hook: str) -> None:
+    assert callable(globals().get(f"test_hook_{hook}")), f"no test_hook_{hook} in {__name__}"

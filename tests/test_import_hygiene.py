@@ -1,0 +1,34 @@
+"""The engine, storage, services and policy API never import Textual (scripts start fast)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+MODULES = [
+    "polterm.engine",
+    "polterm.plugins",
+    "polterm.hookspecs",
+    "polterm.policy",
+    "polterm.config",
+    "polterm.testing",
+    "polterm.storage",
+    "polterm.services.session",
+    "polterm.services.authz",
+    "polterm.services.views",
+    "polterm.cli.policy",
+]
+
+
+def test_core_modules_import_no_textual() -> None:
+    code = (
+        "import importlib, sys\n"
+        f"for name in {MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(loaded)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
