@@ -7,6 +7,7 @@ import click
 from polterm.cli import (
     audit,
     conferences,
+    demo,
     maintenance,
     people,
     policy,
@@ -17,5 +18,5 @@ from polterm.cli import (
 
 
 def register(cli: click.Group) -> None:
-    for module in (setup, schools, people, conferences, records, maintenance, audit, policy):
+    for module in (setup, demo, schools, people, conferences, records, maintenance, audit, policy):
         module.register(cli)

@@ -1,0 +1,71 @@
+"""`polterm demo`: build the generated demo district, then open the UI on it."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from polterm.cli.output import emit, format_option
+from polterm.cli.state import State, common_options, pass_state
+from polterm.demo.generate import generate
+from polterm.errors import PoltermError
+from polterm.services.session import os_user
+
+
+@click.command()
+@common_options
+@click.option("--students", default=2000, show_default=True, help="How many students.")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same district.")
+@click.option("--no-tui", is_flag=True, help="Build the district only; do not open the UI.")
+@click.option("--force", is_flag=True, help="Replace an existing database file.")
+@format_option()
+@pass_state
+def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt: str) -> None:
+    """Build a generated demo district (no real people) and open it; you are its IT staff."""
+    if students < 1:
+        raise PoltermError(f"--students {students}: give at least 1")
+    path = state.path
+    if path.exists():
+        if not force:
+            raise PoltermError(f"{path} already exists: use --force to replace it, or another --db")
+        _remove(path)
+    started = time.perf_counter()
+    try:
+        with _progress(students) as step:
+            summary = generate(state.database(create=True), students, seed, os_user(), step)
+    except BaseException:
+        if state._db is not None:
+            state._db.close()
+        _remove(path)
+        raise
+    data = {**vars(summary), "db": str(path), "seconds": round(time.perf_counter() - started, 1)}
+    emit(data, fmt, list(data))
+    if not no_tui:
+        from polterm.ui import run_ui
+
+        run_ui(state)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when a person is watching, nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label="Generating students", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _remove(path: Path) -> None:
+    """Remove a database file and its WAL companions."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(demo)

@@ -1,0 +1,1 @@
+"""A generated, deterministic demo district that shows every rule of both seed policies."""
