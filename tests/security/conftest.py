@@ -61,6 +61,10 @@ def build_world(db: Database) -> None:
              "problem": "Reading", "plan": NOTES, "notes": NOTES}
         )  # fmt: skip
         db["conference_staff"].insert({"conference_id": n, "staff_id": teacher})
+        db["parent_request"].insert(  # never arranged: a p1471 finding about each student
+            {"id": f"req{n}", "student_id": sid, "requested_on": "2025-09-01",
+             "with_whom": "teacher"}
+        )  # fmt: skip
 
 
 @pytest.fixture

@@ -102,3 +102,21 @@ def test_only_it_takes_backups(as_it, staff, tmp_path):
     result = as_it("backup", str(tmp_path / "copy.db"), "--as", staff)
     assert result.code == (0 if staff == "it1" else 2), result.err
     assert (tmp_path / "copy.db").exists() == (staff == "it1")
+
+
+@pytest.mark.parametrize("staff", STAFF)
+def test_check_reports_findings_only_about_reached_students(as_it, staff):
+    result = as_it("check", "--as-of", "2025-10-15", "--format", "json", "--as", staff)
+    assert result.code == 0, result.err
+    findings = result.json()["findings"]
+    assert {f["student_id"] for f in findings} == EXPECTED[staff][1]
+
+
+@pytest.mark.parametrize("staff", ["t1", "p1", "o1"])
+def test_check_filters_cannot_reach_past_the_role(as_it, staff):
+    result = as_it("check", "--as-of", "2025-10-15", "--format", "json", "--as", staff,
+                   "--student", "s3")  # fmt: skip
+    assert result.json()["findings"] == []
+    result = as_it("check", "--as-of", "2025-10-15", "--format", "json", "--as", staff,
+                   "--school", "pine")  # fmt: skip
+    assert result.json()["findings"] == []

@@ -193,6 +193,16 @@ def test_teacher_over_ssh_lists_only_their_students(server):
     assert [s["id"] for s in json.loads(result.stdout)] == ["s1"]
 
 
+def test_teacher_check_over_ssh_reports_only_their_students(server):
+    result = subprocess.run(
+        server.ssh("polterm", "check", "--as-of", "2025-10-15", "--format", "json"),
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert findings and {f["student_id"] for f in findings} == {"s1"}
+
+
 def test_teacher_over_ssh_gets_no_shell(server):
     result = subprocess.run(
         server.ssh("cat", "/etc/passwd;", "id"), capture_output=True, text=True, timeout=30
