@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from polterm import config
-from polterm.engine import Evaluation, call_policy_hook, evaluate
-from polterm.policy import Checklist, ConferenceDraft, Finding, RuleContext
+from polterm import config, engine
+from polterm.engine import Evaluation, evaluate
+from polterm.policy import Checklist, ConferenceDraft, Finding
 from polterm.services import authz
 from polterm.services.people import show_student
 from polterm.services.session import Session
@@ -232,20 +232,8 @@ def policy_rows(session: Session) -> list[dict[str, Any]]:
 
 def draft_warnings(session: Session, draft: ConferenceDraft, as_of: date) -> list[str]:
     """What the active policies say about a conference before it is saved, one line each."""
-    out: list[str] = []
-    for loaded in loaded_policies(session):
-        ctx = RuleContext(db=session.db, as_of=as_of, policy=loaded.info)
-        results, errors = call_policy_hook(
-            session.registry,
-            loaded.info.name,
-            "polterm_conference_warnings",
-            conference=draft,
-            ctx=ctx,
-        )
-        for batch in results:
-            out += [getattr(w, "message", str(w)) for w in batch]
-        out += [str(e) for e in errors]
-    return out
+    found, errors = engine.conference_warnings(session.db, session.registry, draft, as_of)
+    return [f.message for f in found] + [str(e) for e in errors]
 
 
 def checklists(
@@ -253,10 +241,9 @@ def checklists(
 ) -> list[tuple[str, Checklist]]:
     """The (policy, checklist) pairs of the active policies that apply to this conference."""
     return [
-        (loaded.info.name, checklist)
-        for loaded in loaded_policies(session)
-        for checklist in loaded.checklists
-        if checklist.stage in stages and checklist.applies_to(draft)
+        pair
+        for pair in engine.checklists(session.db, session.registry, draft)
+        if pair[1].stage in stages
     ]
 
 

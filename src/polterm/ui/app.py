@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from functools import partial
 from typing import ClassVar
@@ -12,6 +13,7 @@ from textual.binding import Binding, BindingType
 from polterm.engine import missing_policies
 from polterm.services.session import Session
 from polterm.services.views import Dashboard
+from polterm.storage import open_database
 from polterm.ui.commands import JumpProvider
 
 
@@ -41,6 +43,7 @@ class PoltermApp(App[None]):
         self.session = session
         self.today = today or date.today()
         self.dashboard_cache: Dashboard | None = None
+        self._readers = threading.local()
 
     def on_mount(self) -> None:
         problems = missing_policies(self.session.db, self.session.registry)
@@ -49,6 +52,21 @@ class PoltermApp(App[None]):
             return
         self.sub_title = f"{self.session.actor.name} ({self.session.actor.role}) · {self.today}"
         self.action_open("dashboard")
+
+    def reader(self) -> Session:
+        """This worker thread's own session on the database file, for reads.
+
+        The engine's read-only guard and time limit are set per connection, so a worker's
+        evaluation must never share the connection the forms write through.
+        """
+        session = getattr(self._readers, "session", None)
+        if session is None:
+            path = self.session.db.execute("PRAGMA database_list").fetchone()[2]
+            if not path:  # an in-memory database has one connection only
+                return self.session
+            session = Session(open_database(path), self.session.actor, self.session.registry)
+            self._readers.session = session
+        return session
 
     def action_open(self, name: str) -> None:
         """Show a top-level screen: each is a Textual mode, kept with its own stack and state."""

@@ -26,7 +26,7 @@ class JumpProvider(Provider):
         if len(text) >= 2:
             from polterm.services.views import search_students
 
-            rows = await asyncio.to_thread(search_students, app.session, text)  # type: ignore[attr-defined]
+            rows = await asyncio.to_thread(lambda: search_students(app.reader(), text))  # type: ignore[attr-defined]
             for r in rows:
                 label = f"{r['given']} {r['family']} ({r['id']}, grade {r['grade']})"
                 yield Hit(0.9, label, partial(app.open_student, r["id"]), help="Open student")  # type: ignore[attr-defined]

@@ -51,7 +51,7 @@ class DashboardScreen(Screen[None]):
 
     @work(exclusive=True, thread=True)
     def load(self) -> None:
-        data = dashboard(self.app.session, self.app.today)  # type: ignore[attr-defined]
+        data = dashboard(self.app.reader(), self.app.today)  # type: ignore[attr-defined]
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: Dashboard) -> None:

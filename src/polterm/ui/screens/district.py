@@ -39,7 +39,7 @@ class DistrictScreen(Screen[None]):
 
     @work(exclusive=True, thread=True)
     def reload(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = self.app.reader()  # type: ignore[attr-defined]
         remote = list_remote_periods(session)
         activities = list(
             session.db.query(

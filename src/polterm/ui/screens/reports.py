@@ -13,9 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
-from polterm.engine import call_policy_hook
-from polterm.policy import ReportRequest, RuleContext
-from polterm.services.views import loaded_policies
+from polterm.engine import report_sections
+from polterm.policy import ReportRequest
 
 
 def report_text(session, school_id: str, year: str, as_of: date) -> str:  # type: ignore[no-untyped-def]
@@ -28,18 +27,14 @@ def report_text(session, school_id: str, year: str, as_of: date) -> str:  # type
         school_id, year, date.fromisoformat(start), date.fromisoformat(end), as_of
     )
     out = [f"Parental involvement report · {school_id} · {year} · as of {as_of}"]
-    for loaded in loaded_policies(session):
-        ctx = RuleContext(db=session.db, as_of=as_of, policy=loaded.info)
-        results, errors = call_policy_hook(
-            session.registry, loaded.info.name, "polterm_report_sections", report=request, ctx=ctx
-        )
-        for section in (s for batch in results for s in batch):
-            out.append(f"\n{section.title} ({loaded.info.name})")
-            out += [f"  {k}: {v}" for k, v in section.facts.items()]
-            for name, rows in section.tables.items():
-                out.append(f"  {name}:")
-                out += ["    " + ", ".join(f"{k}={v}" for k, v in r.items()) for r in rows]
-        out += [f"  error: {e}" for e in errors]
+    sections, errors = report_sections(session.db, session.registry, request)
+    for section in sections:
+        out.append(f"\n{section.title} ({section.policy})")
+        out += [f"  {k}: {v}" for k, v in section.facts.items()]
+        for name, rows in section.tables.items():
+            out.append(f"  {name}:")
+            out += ["    " + ", ".join(f"{k}={v}" for k, v in r.items()) for r in rows]
+    out += [f"error: {e}" for e in errors]
     return "\n".join(out)
 
 
@@ -78,7 +73,7 @@ class ReportsScreen(Screen[None]):
     def build(self, school: str, year: str) -> None:
         app = self.app
         try:
-            text = report_text(app.session, school, year, app.today)  # type: ignore[attr-defined]
+            text = report_text(app.reader(), school, year, app.today)  # type: ignore[attr-defined]
         except Exception as error:
             text = f"error: {error}"
         app.call_from_thread(self.show, text)

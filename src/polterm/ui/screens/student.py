@@ -56,7 +56,7 @@ class StudentScreen(Screen[None]):
     def load(self) -> None:
         app = self.app
         try:
-            detail = student_detail(app.session, self.student_id, app.today)  # type: ignore[attr-defined]
+            detail = student_detail(app.reader(), self.student_id, app.today)  # type: ignore[attr-defined]
         except Exception as error:  # PoltermError, PermissionDenied: shown, not raised
             app.call_from_thread(app.notify, str(error), severity="error")
             return

@@ -106,10 +106,10 @@ class StudentsScreen(Screen[None]):
     def fetch(self, wanted: StudentFilter, offset: int, open_only: bool) -> None:
         app = self.app
         if open_only:
-            data = app.dashboard_cache or dashboard(app.session, app.today)  # type: ignore[attr-defined]
+            data = app.dashboard_cache or dashboard(app.reader(), app.today)  # type: ignore[attr-defined]
             app.dashboard_cache = data  # type: ignore[attr-defined]
             wanted = StudentFilter(**{**wanted.__dict__, "only_ids": data.open_students})
-        rows = student_page(app.session, wanted, offset)  # type: ignore[attr-defined]
+        rows = student_page(app.reader(), wanted, offset)  # type: ignore[attr-defined]
         if not get_current_worker().is_cancelled:
             app.call_from_thread(self.show, rows, offset)
 
