@@ -13,6 +13,7 @@ import pluggy
 import pytest
 
 from polterm import hookimpl, hookspecs
+from polterm.cli.policy import finding_json
 from polterm.plugins import Registry, build_registry
 from polterm.policy import FINDING_KEYS, Finding, PolicyInfo, Rule, RuleContext
 
@@ -276,3 +277,15 @@ def test_plugins_json_lists_name_version_policy_hooks_rules(
         ("beta", ["b"]),
     ]
     assert json.dumps(plugins)  # one JSON document
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        Finding("p", "r", "due", 's"1', 7, "sch\\1", "2025-10-01", "Café “quoted”\n", "§1"),
+        Finding("p", "r", "action", None, None, None, None, "m", ""),
+        Finding("p", "r", "warning", 12, "x", None, None, "m", "c"),  # type: ignore[arg-type]
+    ],
+)
+def test_the_fast_json_of_a_finding_is_what_json_dumps_gives(finding: Finding) -> None:
+    assert json.loads(finding_json(finding)) == json.loads(json.dumps(finding.as_dict()))
