@@ -1,7 +1,7 @@
 """A real OpenSSH server on 127.0.0.1, set up as docs/deploy-ssh.md says: a teacher who logs
 in gets polterm (never a shell) and sees only their own students, in the CLI and the UI.
 
-The set-up installs Debian's openssh-server when /usr/sbin/sshd is missing, creates the OS
+The set-up installs Debian's openssh-server (and ssh, tmux) when missing, creates the OS
 user `pt-teacher` in groups `polterm` and `polterm-staff` if absent, and starts sshd with its
 own config on a free port; sshd and tmux are stopped by their pid / own socket at the end.
 """
@@ -33,6 +33,11 @@ USER = "pt-teacher"  # the OS account of staff member t1
 DATA_GROUP = "polterm"  # owns the database
 GROUP = "polterm-staff"  # gets polterm and no shell
 POLTERM = Path(sys.prefix) / "bin" / "polterm"
+PACKAGES = {  # Debian package -> whether it is already there
+    "openssh-server": SSHD.exists,
+    "openssh-client": lambda: shutil.which("ssh") is not None,
+    "tmux": lambda: shutil.which("tmux") is not None,
+}
 
 
 @dataclass
@@ -55,13 +60,13 @@ def run(*cmd: str) -> None:
     subprocess.run(cmd, check=True, capture_output=True)
 
 
-def install_openssh_server() -> None:
+def install(*packages: str) -> None:
     """apt-get install (after an update if the first try finds no package lists)."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "openssh-server"]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+    command = ["apt-get", "install", "-y", "-q", *packages]
+    if subprocess.run(command, env=env, capture_output=True).returncode != 0:
         subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True)
-        subprocess.run(install, env=env, check=True, capture_output=True)
+        subprocess.run(command, env=env, check=True, capture_output=True)
 
 
 def ensure_user() -> None:
@@ -104,8 +109,9 @@ def server() -> Iterator[Server]:
 
 
 def _server() -> Iterator[Server]:
-    if not SSHD.exists():
-        install_openssh_server()
+    missing = [p for p, there in PACKAGES.items() if not there()]
+    if missing:
+        install(*missing)
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
     ensure_user()
     base = Path(tempfile.mkdtemp(prefix="polterm-ssh-"))
