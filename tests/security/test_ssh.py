@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import socket
 import stat
@@ -239,7 +240,9 @@ def test_teacher_ui_over_ssh_shows_only_their_students(server):
     command = " ".join(server.ssh(tty=True))
     subprocess.run([*tmux, "new-session", "-d", "-x", "160", "-y", "45", command], check=True)
     try:
-        assert "Staff t1 (teacher)" in wait_for(tmux, "Staff t1 (teacher)")
+        first = wait_for(tmux, "req1")  # the first screen: what needs the teacher, by student id
+        assert "Staff t1 (teacher)" in first and re.search(r"\bs1\b", first), first
+        assert not re.search(r"\bs[23]\b|req[23]", first), first
         subprocess.run([*tmux, "send-keys", "s"], check=True)  # the students screen
         screen = wait_for(tmux, "Fam1")
         assert "Fam1" in screen and "Kid1" in screen, screen
