@@ -154,3 +154,32 @@ def test_demo_command_refuses_an_existing_database_unless_forced(fresh):
     forced = fresh("demo", "--no-tui", "--students", "50", "--force", "--format", "json")
     assert forced.code == 0 and forced.json()["students"] == 50
     assert fresh.rows("SELECT count(*) FROM student") == [(50,)]
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [
+        "c.student_id = d.student_id",
+        "EXISTS (SELECT 1 FROM conference_staff x JOIN conference_staff y"
+        " ON y.staff_id = x.staff_id WHERE x.conference_id = c.id AND y.conference_id = d.id)",
+        "EXISTS (SELECT 1 FROM conference_attendee x JOIN conference_attendee y"
+        " ON y.guardian_id = x.guardian_id"
+        " WHERE x.conference_id = c.id AND y.conference_id = d.id)",
+    ],
+    ids=["student", "staff", "guardian"],
+)
+def test_nobody_is_booked_twice(demo_db, shared):
+    """The load runs without the booking triggers, so the data must keep their promise."""
+    assert not one(
+        demo_db,
+        f"""SELECT count(*) FROM conference c JOIN conference d
+            ON c.id < d.id AND c.status <> 'cancelled' AND d.status <> 'cancelled'
+            AND julianday(c.at) < julianday(d.at) + d.duration_minutes / 1440.0
+            AND julianday(d.at) < julianday(c.at) + c.duration_minutes / 1440.0
+            WHERE {shared}""",
+    )
+
+
+def test_triggers_and_indexes_are_back_after_the_load(demo_db):
+    names = {r[0] for r in demo_db.execute("SELECT name FROM sqlite_master")}
+    assert {"conference_no_double_booking_insert", "conference_student", "guardian_name"} <= names
