@@ -8,12 +8,14 @@ The mix is chosen so that every rule of clinton_6310 and p1471 has findings to e
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -45,6 +47,11 @@ LANGUAGES = (
     ("vi", 1),
     ("pl", 1),
 )
+LANGUAGE_CODES = tuple(code for code, _ in LANGUAGES)
+LANGUAGE_WEIGHTS = tuple(itertools.accumulate(weight for _, weight in LANGUAGES))
+MODALITIES = ("in-person", "phone", "video", "other")
+MODALITY_WEIGHTS = (70, 80, 98, 100)
+LOCATIONS = {"phone": "Phone call", "video": "Video meeting", "other": "Messaging app"}
 LANGUAGE_NAMES = {
     "es": "Spanish",
     "pt": "Portuguese",
@@ -207,6 +214,7 @@ def school_counts(students: int) -> dict[str, int]:
     }
 
 
+@cache
 def weekday(start: date, n: int) -> date:
     """The n-th weekday on or after start (0 is start itself, moved off a weekend)."""
     day = start
@@ -221,6 +229,7 @@ def weekday(start: date, n: int) -> date:
     return day
 
 
+@cache
 def at(day: date, slot: int, first_hour: int = 12) -> str:
     minutes = first_hour * 60 + 30 * slot
     return f"{day.isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}"
@@ -456,9 +465,11 @@ class Generator:
     def family(self) -> None:
         rng = self.rng
         last = names.family(rng)
-        language = rng.choices([c for c, _ in LANGUAGES], [w for _, w in LANGUAGES])[0]
+        language = rng.choices(LANGUAGE_CODES, cum_weights=LANGUAGE_WEIGHTS)[0]
         interpreter = language != "en" and rng.random() < 0.6
-        kids = min(rng.choices((1, 2, 3), (55, 33, 12))[0], self.target - self.student_id)
+        kids = min(
+            rng.choices((1, 2, 3), cum_weights=(55, 88, 100))[0], self.target - self.student_id
+        )
         guardians = self.guardians(last, language, interpreter, rng.random() < 0.7)
         neighbourhood = rng.randrange(10_000)
         spoken = language if interpreter else "en"
@@ -584,8 +595,7 @@ class Generator:
         self.conference_id += 1
         cid = self.conference_id
         modality = (
-            extra.pop("modality", None)
-            or rng.choices(("in-person", "phone", "video", "other"), (70, 10, 18, 2))[0]
+            extra.pop("modality", None) or rng.choices(MODALITIES, cum_weights=MODALITY_WEIGHTS)[0]
         )
         offered = extra.pop("remote_offered", None)
         if offered is None:
@@ -594,12 +604,7 @@ class Generator:
         row = {
             "group_size": "individual" if elementary else None,
             "planning": "advance" if elementary else None,
-            "location": {
-                "in-person": f"Room {rng.randint(101, 240)}",
-                "phone": "Phone call",
-                "video": "Video meeting",
-                "other": "Messaging app",
-            }[modality],
+            "location": LOCATIONS.get(modality) or f"Room {rng.randrange(101, 241)}",
             **extra,
         }
         guardian = self.guardian_language(kid)
