@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlite_utils import Database
@@ -272,14 +273,18 @@ class RuleContext:
         """Build a finding of this context's policy and rule, with its citation filled in."""
         if status not in STATUSES:
             raise ValueError(f"unknown finding status {status!r}")
-        return Finding(
-            policy=self.policy.name,
-            rule=rule or (self.rule.id if self.rule else ""),
-            status=status,
-            student_id=student_id,
-            conference_id=conference_id,
-            school_id=school_id,
-            due=due.isoformat() if isinstance(due, date) else due,
-            message=message,
-            citation=citation or self.citation(),
+        return Finding(  # positional and with the default citation cached: rules call this a lot
+            self.policy.name,
+            rule or (self.rule.id if self.rule else ""),
+            status,
+            student_id,
+            conference_id,
+            school_id,
+            due.isoformat() if isinstance(due, date) else due,
+            message,
+            citation or self._default_citation,
         )
+
+    @cached_property
+    def _default_citation(self) -> str:
+        return self.citation()
