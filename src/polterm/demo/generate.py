@@ -97,7 +97,7 @@ SHOWCASE_GRADES = {
     "other-patron": "K",
 }
 SLOTS = 16  # 30-minute slots from 12:00 to 20:00; ad-hoc meetings use the morning
-MORNING = 9  # 30-minute slots from 07:00 to 11:30
+MORNING = 8  # 30-minute slots from 08:00 to 11:30
 DURATION = 25  # minutes: five minutes between meetings in 30-minute slots
 
 COLUMNS = {
@@ -771,9 +771,9 @@ class Generator:
 
     def book(self, day: date, people: list[str]) -> str:
         """A morning slot on or after day when everyone named is free (ad-hoc meetings)."""
-        n = 0
+        n = self.rng.randrange(MORNING)
         while True:
-            when = at(weekday(day, n // MORNING), n % MORNING, first_hour=7)
+            when = at(weekday(day, n // MORNING), n % MORNING, first_hour=8)
             if all((p, when) not in self.adhoc for p in people):
                 self.adhoc.update((p, when) for p in people)
                 return when
