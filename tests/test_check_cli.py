@@ -289,3 +289,24 @@ def test_plugins_json_lists_name_version_policy_hooks_rules(
 )
 def test_the_fast_json_of_a_finding_is_what_json_dumps_gives(finding: Finding) -> None:
     assert json.loads(finding_json(finding)) == json.loads(json.dumps(finding.as_dict()))
+
+
+class NoPolicy:
+    name = "nopolicy"
+
+    @hookimpl
+    def polterm_policy(self) -> PolicyInfo:
+        raise RuntimeError("half installed")
+
+
+def test_plugins_names_a_plugin_that_failed_and_exits_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = registry_of(ALPHA, NoPolicy())
+    monkeypatch.setattr("polterm.cli.state.build_registry", lambda: registry)
+    result = Polterm(tmp_path / "none.db")("plugins", "--format", "json")
+    assert result.code == 3
+    assert result.err.strip() == "policy plugin 'nopolicy' failed: RuntimeError: half installed"
+    listed = {p["name"]: p for p in result.json()}
+    assert listed["nopolicy"]["policy"] is None
+    assert listed["alpha"]["rules"] == ["call", "late"]

@@ -51,7 +51,7 @@ def check(
 ) -> None:
     """Evaluate the district's active policies as of a date; you see only whom you may see.
 
-    Exit status: 0 nothing to report; 1 `--fail-on` matched a finding; 3 a policy plugin is
+    Exit status: 0 done; 1 `--fail-on` matched a finding; 2 bad input; 3 a policy plugin is
     missing or failed (one line each on stderr; the other policies' findings still print).
     """
     from polterm.services import authz
