@@ -88,6 +88,8 @@ SHOWCASE = (
     "approved-1806",
     "teacher-meeting",
     "request-teacher",
+    "remote-no-show",
+    "remote-cancelled",
 )
 SHOWCASE_GRADES = {
     "missing-report": "2",
@@ -696,7 +698,7 @@ class Generator:
             self.conference(
                 kid,
                 "remote-learning",
-                rng.choice(("no-show", "cancelled")),
+                "no-show" if r < 0.94 else "cancelled",
                 self.window(kid, REMOTE_2025),
                 modality="video",
             )
@@ -907,7 +909,14 @@ class Generator:
         )
 
 
-UNREACHABLE = {"unreachable": 0.955, "escalated": 0.97, "welfare-done": 0.99, "reached": 0.999}
+UNREACHABLE = {
+    "remote-no-show": 0.935,
+    "remote-cancelled": 0.945,
+    "unreachable": 0.955,
+    "escalated": 0.97,
+    "welfare-done": 0.99,
+    "reached": 0.999,
+}
 REQUESTS = {
     "open-request",
     "fresh-request",
