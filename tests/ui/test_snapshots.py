@@ -13,6 +13,7 @@ SIZES = [(120, 40), (80, 24)]
 async def settle(pilot: Pilot) -> None:
     for _ in range(2):
         await pilot.app.workers.wait_for_complete()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
 

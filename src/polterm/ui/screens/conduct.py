@@ -65,7 +65,7 @@ class ConductScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         label_fields(self)
-        self.query_one("#problem", TextArea).focus()
+        self.query_one("#problem", TextArea).focus(scroll_visible=False)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -136,7 +136,7 @@ class ConferenceForm(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         label_fields(self)
-        self.query_one("#at", Input).focus()
+        self.query_one("#at", Input).focus(scroll_visible=False)
         self.refresh_warnings()
 
     def draft(self) -> ConferenceDraft:
