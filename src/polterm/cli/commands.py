@@ -8,6 +8,7 @@ from polterm.cli import (
     audit,
     conferences,
     demo,
+    io,
     maintenance,
     people,
     policy,
@@ -18,5 +19,16 @@ from polterm.cli import (
 
 
 def register(cli: click.Group) -> None:
-    for module in (setup, demo, schools, people, conferences, records, maintenance, audit, policy):
+    for module in (
+        setup,
+        demo,
+        schools,
+        people,
+        conferences,
+        records,
+        maintenance,
+        audit,
+        policy,
+        io,
+    ):
         module.register(cli)

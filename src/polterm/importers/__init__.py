@@ -1,0 +1,1 @@
+"""Loading rosters from other systems into polterm."""

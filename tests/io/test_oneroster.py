@@ -1,0 +1,112 @@
+"""OneRoster import: idempotent, all or nothing with `file:line`, BOM/CRLF/quoted newlines."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Polterm
+from tests.io.roster import write_set
+
+
+@pytest.fixture
+def district(fresh: Polterm) -> Polterm:
+    assert fresh("init", "--district", "Gen", "--policy", "clinton_6310").code == 0
+    return fresh
+
+
+def _dump(p: Polterm) -> list[str]:
+    """The database without the audit log (each import adds its one audit row)."""
+    return [line for line in p.dump() if "audit_log" not in line]
+
+
+def _edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """Rewrite a CSV file through `change(rows)`, keeping its BOM if it had one."""
+    bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    change(rows)
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+
+
+def test_importing_twice_leaves_the_same_database(district: Polterm, tmp_path: Path) -> None:
+    roster = write_set(tmp_path / "r", students=6)
+    assert district("import", "oneroster", str(roster)).code == 0
+    first = _dump(district)
+    run = district("import", "oneroster", str(roster))
+    assert run.code == 0, run.err
+    assert _dump(district) == first
+    assert district.rows("SELECT count(*) FROM student WHERE active = 1") == [(6,)]
+    assert district.rows("SELECT count(*) FROM guardianship") == [(12,)]
+    assert district.rows("SELECT teacher_id FROM student WHERE id = 's-1'") == [("t-1",)]
+    assert district.rows("SELECT level FROM school ORDER BY id") == [("elementary",), ("middle",)]
+
+
+def _drop_column(rows: list[list[str]]) -> None:
+    i = rows[0].index("role")
+    for r in rows:
+        del r[i]
+
+
+BROKEN = [
+    ("users.csv", _drop_column, "users.csv:1: missing column role"),
+    ("users.csv", lambda rows: rows[3].__setitem__(4, "org-nowhere"),
+     "users.csv:4: unknown org 'org-nowhere'"),
+    ("academicSessions.csv", lambda rows: rows[2].__setitem__(4, "2025-13-01"),
+     "academicSessions.csv:3: bad startDate '2025-13-01'"),
+    ("users.csv", lambda rows: rows[5].__setitem__(0, "s-0"),
+     "users.csv:6: duplicate sourcedId 's-0'"),
+    ("users.csv", lambda rows: rows.pop(4), "users.csv:4: unknown agentSourcedIds 'g-0a'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "change", "message"), BROKEN)
+def test_a_broken_export_names_file_and_line_and_changes_nothing(
+    district: Polterm,
+    tmp_path: Path,
+    name: str,
+    change,
+    message: str,  # type: ignore[no-untyped-def]
+) -> None:
+    roster = write_set(tmp_path / "r", students=3)
+    before = district.dump()
+    _edit(roster / name, change)
+    run = district("import", "oneroster", str(roster))
+    assert run.code == 2
+    assert message in run.err
+    assert district.dump() == before
+
+
+def test_bom_crlf_and_quoted_newlines_are_read(district: Polterm, tmp_path: Path) -> None:
+    roster = write_set(tmp_path / "r", students=3, bom=True)
+    _edit(roster / "users.csv", lambda rows: rows[3].__setitem__(9, "Fen,\nwick"))
+    assert (roster / "users.csv").read_bytes().startswith(b"\xef\xbb\xbfsourcedId")
+    run = district("import", "oneroster", str(roster))
+    assert run.code == 0, run.err
+    assert district.rows("SELECT family FROM student WHERE id = 's-0'") == [("Fen,\nwick",)]
+    # a bad row after the quoted newline is reported at its physical line
+    _edit(roster / "users.csv", lambda rows: rows[6].__setitem__(4, "org-x"))
+    assert "users.csv:8: unknown org 'org-x'" in district("import", "oneroster", str(roster)).err
+
+
+def test_reimport_marks_missing_and_tobedeleted_students_inactive(
+    district: Polterm, tmp_path: Path
+) -> None:
+    roster = write_set(tmp_path / "r", students=3)
+    assert district("import", "oneroster", str(roster)).code == 0
+
+    def change(rows: list[list[str]]) -> None:
+        rows[:] = [r for r in rows if r[0] not in ("s-2", "g-2a", "g-2b")]
+        next(r for r in rows if r[0] == "s-1")[1] = "tobedeleted"
+
+    _edit(roster / "users.csv", change)
+    _edit(roster / "enrollments.csv", lambda rows: rows.pop())
+    run = district("import", "oneroster", str(roster))
+    assert run.code == 0, run.err
+    assert district.rows("SELECT id, active FROM student ORDER BY id") == [
+        ("s-0", 1), ("s-1", 0), ("s-2", 0)
+    ]  # fmt: skip
+    assert district.rows("SELECT count(*) FROM guardianship WHERE student_id = 's-2'") == [(2,)]
