@@ -956,6 +956,23 @@ def _cache(db: Database) -> Iterator[None]:
 
 
 @contextmanager
+def _rollback_journal(db: Database) -> Iterator[None]:
+    """Write a new file's pages once, straight to it, instead of into the WAL and then back.
+
+    A rollback journal of an empty file holds next to nothing; WAL mode returns afterwards.
+    """
+    (mode,) = db.execute("PRAGMA journal_mode").fetchone()
+    if mode != "wal":
+        yield
+        return
+    db.execute("PRAGMA journal_mode = DELETE")
+    try:
+        yield
+    finally:
+        db.execute("PRAGMA journal_mode = WAL")
+
+
+@contextmanager
 def _bulk_load(db: Database) -> Iterator[None]:
     """Load without the double-booking triggers and the tables' indexes, then restore them.
 
@@ -990,7 +1007,7 @@ def generate(
     if db.table("district").count:
         raise PoltermError("this database already has a district; use --force to replace it")
     gen = Generator(db, students, seed, user)
-    with _cache(db), transaction(db), _bulk_load(db):
+    with _cache(db), _rollback_journal(db), transaction(db), _bulk_load(db):
         gen.district()
         gen.build_schools()
         gen.calendar()
