@@ -60,7 +60,7 @@ def test_another_seed_gives_other_people(installed_registry, demo_db):
     assert dump(build(installed_registry, seed=2)) != dump(demo_db)
 
 
-def test_district_has_both_policies_schools_of_each_level_and_the_os_user_as_it(demo_db):
+def test_district_has_both_policies_schools_of_each_level_and_demo_users(demo_db):
     assert [
         r[0] for r in demo_db.execute("SELECT policy FROM district_policy ORDER BY position")
     ] == [
@@ -69,9 +69,15 @@ def test_district_has_both_policies_schools_of_each_level_and_the_os_user_as_it(
     ]
     levels = dict(demo_db.execute("SELECT level, count(*) FROM school GROUP BY level").fetchall())
     assert levels == {"elementary": 3, "middle": 2, "high": 1}
-    assert demo_db.execute("SELECT role FROM staff WHERE username = 'demo-tester'").fetchone() == (
-        "it",
-    )
+    roles = dict(demo_db.execute("SELECT username, role FROM staff WHERE username IS NOT NULL"))
+    assert roles == {
+        "demo-tester": "it",
+        "superintendent1": "superintendent",
+        "principal1": "principal",
+        "designee1": "designee",
+        "office1": "office",
+        "teacher1": "teacher",
+    }
     assert one(demo_db, "SELECT count(*) FROM student") == STUDENTS
     assert one(demo_db, "SELECT count(*) FROM audit_log WHERE table_name = 'district'") == 1
 

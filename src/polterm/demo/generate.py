@@ -255,7 +255,6 @@ class Generator:
         self.household = 0
         self.adhoc: set[tuple[str, str]] = set()  # (person, at) booked outside the windows
         self.remote_school: str = ""
-        self.superintendent = "SUP"
 
     # -- district, schools and staff -------------------------------------------------------
 
@@ -290,15 +289,16 @@ class Generator:
     def build_schools(self) -> None:
         used: set[str] = set()
         share = {lvl: len(g) / len(GRADES) for lvl, g in LEVELS.items()}
-        self.staff_row(self.superintendent, "superintendent", None)
-        self.staff_row(self.user, "it", None, self.user, self.user)
         demo_users = {
+            "superintendent": "superintendent1",
             "principal": "principal1",
             "designee": "designee1",
             "office": "office1",
             "teacher": "teacher1",
         }
         demo_users = {k: v for k, v in demo_users.items() if v != self.user}
+        self.staff_row("SUP", "superintendent", None, demo_users.get("superintendent"))
+        self.staff_row(self.user, "it", None, self.user, self.user)
         for level, count in school_counts(self.target).items():
             self.schools[level] = []
             per_grade = self.target * share[level] / count / len(LEVELS[level])
@@ -609,7 +609,7 @@ class Generator:
             "location": LOCATIONS.get(modality) or f"Room {rng.randrange(101, 241)}",
             **extra,
         }
-        guardian = self.guardian_language(kid)
+        guardian = self.interpreter_note(kid)
         self.rows.add(
             "conference",
             cid,
@@ -639,7 +639,7 @@ class Generator:
         self.summary.conferences += 1
         return cid
 
-    def guardian_language(self, kid: Kid) -> str | None:
+    def interpreter_note(self, kid: Kid) -> str | None:
         """The note that books an interpreter for families who need one."""
         lang = kid.language
         return f"Interpreter: {LANGUAGE_NAMES[lang]}" if lang in LANGUAGE_NAMES else None
