@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from polterm.ui.app import PoltermApp
 
@@ -14,6 +15,8 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(2):
         await pilot.app.workers.wait_for_complete()
         await pilot.wait_for_scheduled_animations()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # a blinking cursor would make the picture random
         await pilot.pause()
 
 
