@@ -7,13 +7,18 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import click
 
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.exporters import tables
+from polterm.exporters.ics import conference_calendar
 from polterm.importers.oneroster import import_oneroster, total_bytes
+from polterm.reports import involvement
+from polterm.services.validate import parse_date
 
 
 @click.group("import")
@@ -56,5 +61,105 @@ def atomic_output(path: Path, binary: bool = False) -> Iterator[object]:
         raise
 
 
+@click.group("export")
+def export_group() -> None:
+    """Write calendars and tables for other programs."""
+
+
+@export_group.command("ics")
+@common_options
+@click.option("--staff", "staff_id", metavar="ID", help="A staff member's conferences.")
+@click.option("--student", "student_id", metavar="ID", help="A student's conferences.")
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .ics file to write.")  # fmt: skip
+@pass_state
+def export_ics(state: State, staff_id: str | None, student_id: str | None, output: Path) -> None:
+    """An RFC 5545 calendar of conferences; re-exports update events (stable UIDs)."""
+    cal = conference_calendar(state.session(), staff_id=staff_id, student_id=student_id)
+    with atomic_output(output, binary=True) as f:
+        f.write(cal.to_ical())  # type: ignore[attr-defined]
+
+
+def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-untyped-def]
+    """`export students|conferences|findings`: the same options, different rows."""
+
+    @export_group.command(name, help=doc)
+    @common_options
+    @click.option("--school", "school_id", metavar="ID", help="One school [default: district].")
+    @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+                  show_default=True, help="CSV for spreadsheets, JSON for scripts.")  # fmt: skip
+    @click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+                  help="File to write [default: standard output].")  # fmt: skip
+    @click.option("--with-contacts", is_flag=True, hidden=name != "students",
+                  help="Add guardians' email and phone (needs contact.read).")  # fmt: skip
+    @click.option("--as-of", "as_of", metavar="DATE", hidden=name != "findings",
+                  help="Findings as of this date [default: today].")  # fmt: skip
+    @pass_state
+    def command(
+        state: State, school_id: str | None, fmt: str, output: Path | None,
+        with_contacts: bool, as_of: str | None,
+    ) -> None:  # fmt: skip
+        session = state.session()
+        if name == "students":
+            rows = tables.students(session, school_id, with_contacts=with_contacts)
+            cols = columns + (tables.CONTACT_COLUMNS if with_contacts else [])
+        elif name == "conferences":
+            rows, cols = tables.conferences(session, school_id), columns
+        else:
+            day = parse_date(as_of, "--as-of") if as_of else date.today()
+            rows, cols = tables.findings(session, school_id, day), columns
+        if output is None:
+            tables.write(rows, cols, fmt, sys.stdout)
+            sys.stdout.flush()
+            return
+        with atomic_output(output) as f:
+            tables.write(rows, cols, fmt, f)  # type: ignore[arg-type]
+
+    return command
+
+
+_table_command("students", tables.STUDENT_COLUMNS,
+               "Students (guardians' names; contacts only with --with-contacts).")  # fmt: skip
+_table_command("conferences", tables.CONFERENCE_COLUMNS, "Conferences (no notes).")
+_table_command("findings", tables.FINDING_COLUMNS, "What the active policies find.")
+
+
+@click.group("report")
+def report_group() -> None:
+    """Reports for principals and the superintendent."""
+
+
+@report_group.command("involvement")
+@common_options
+@click.option("--school", "school_id", required=True, metavar="ID", help="The school.")
+@click.option("--year", required=True, metavar="NAME", help="The school year, e.g. 2025-2026.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "toml"]), default="md",
+              show_default=True, help="Markdown to read, JSON or TOML to process.")  # fmt: skip
+@click.option("--as-of", "as_of", metavar="DATE", help="Figures as of [default: today].")
+@click.option("--submit", is_flag=True, help="Record that the principal submitted it.")
+@click.option("--on", "on", metavar="DATE", help="With --submit: the date it was submitted.")
+@pass_state
+def report_involvement(
+    state: State, school_id: str, year: str, fmt: str, as_of: str | None, submit: bool,
+    on: str | None,
+) -> None:  # fmt: skip
+    """The parental involvement report of one school and year (AR 6310)."""
+    if on and not submit:
+        raise click.UsageError("--on goes with --submit")
+    if submit and not on:
+        raise click.UsageError("--submit needs --on DATE")
+    session = state.session()
+    day = parse_date(as_of, "--as-of") if as_of else date.today()
+    if submit:
+        involvement.build_report(session, school_id, year, day)  # checks school and year
+        involvement.submit(session, school_id, year, parse_date(on or "", "--on"))
+    report = involvement.build_report(session, school_id, year, day)
+    render = {"md": involvement.render_markdown, "json": involvement.render_json,
+              "toml": involvement.render_toml}[fmt]  # fmt: skip
+    click.echo(render(report), nl=False)
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(import_group)
+    cli.add_command(export_group)
+    cli.add_command(report_group)

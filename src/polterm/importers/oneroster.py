@@ -104,6 +104,7 @@ class _Import:
         self.db.execute(
             "CREATE TEMP TABLE roster_user (id TEXT PRIMARY KEY, kind TEXT, line INTEGER)"
         )
+        self.db.execute("DROP TABLE IF EXISTS temp.roster_enrolled")
         self.db.execute("DROP TABLE IF EXISTS temp.roster_class")
         self.db.execute("CREATE TEMP TABLE roster_class (id TEXT PRIMARY KEY, teacher TEXT)")
         self.orgs()
@@ -279,14 +280,18 @@ class _Import:
                     [row["userSourcedId"], row["classSourcedId"]],
                 )
         batch: list[tuple[str, str]] = []
-        done: set[str] = set()
+        self.db.execute("CREATE TEMP TABLE roster_enrolled (id TEXT PRIMARY KEY)")
         for line, row in self.rows("enrollments.csv"):
-            if row["role"] != "student" or row["userSourcedId"] in done:
+            if row["role"] != "student":
                 continue
             self.check_class(line, row["classSourcedId"])
             if self.kind(row["userSourcedId"]) != "student":
                 raise RowError(f"enrollments.csv:{line}: unknown student {row['userSourcedId']!r}")
-            done.add(row["userSourcedId"])
+            first = self.db.execute(
+                "INSERT OR IGNORE INTO temp.roster_enrolled (id) VALUES (?)", [row["userSourcedId"]]
+            )
+            if first.rowcount == 0:
+                continue
             batch.append((row["classSourcedId"], row["userSourcedId"]))
             if len(batch) >= BATCH:
                 self.flush_teachers(batch)

@@ -1,0 +1,1 @@
+"""Files polterm writes for other programs: calendars and tables."""

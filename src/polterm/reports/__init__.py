@@ -1,0 +1,1 @@
+"""Reports polterm writes for principals and the superintendent."""

@@ -1,0 +1,93 @@
+"""ICS calendars parsed back, CSV/JSON exports without contacts by default, the report."""
+
+from __future__ import annotations
+
+import csv
+import io as stdio
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from tests.conftest import SEED, Polterm
+
+
+@pytest.fixture
+def seeded(fresh: Polterm) -> Polterm:
+    for args in SEED:
+        run = fresh(*args)
+        assert run.code == 0, (args, run.err)
+    cancelled = ["conference", "add", "--student", "s1", "--kind", "parent-teacher",
+                 "--at", "2025-09-17T15:00", "--staff", "t1", "--status", "cancelled"]  # fmt: skip
+    assert fresh(*cancelled).code == 0
+    return fresh
+
+
+def _events(path: Path) -> list:  # type: ignore[type-arg]
+    return Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+
+
+def test_teacher_calendar_parses_with_stable_uids_and_cancelled_status(
+    seeded: Polterm, tmp_path: Path
+) -> None:
+    out = tmp_path / "t1.ics"
+    run = seeded("export", "ics", "--staff", "t1", "-o", str(out))
+    assert run.code == 0, run.err
+    cal = Calendar.from_ical(out.read_bytes())
+    assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["America/New_York"]
+    events = cal.walk("VEVENT")
+    assert [str(e["status"]) for e in events] == ["CONFIRMED", "CANCELLED"]
+    assert str(events[0]["summary"]) == "Conference: parent-teacher — Sam R."
+    assert str(events[0]["dtstart"].dt.tzinfo) == "America/New_York"
+    assert "max@example.org" not in out.read_text()
+    uids = [str(e["uid"]) for e in events]
+    assert uids[0].startswith("conference-1@testville.polterm")
+    assert seeded("export", "ics", "--staff", "t1", "-o", str(out)).code == 0
+    assert [str(e["uid"]) for e in _events(out)] == uids
+
+
+def test_ics_of_an_unknown_staff_member_is_one_line_and_writes_nothing(
+    seeded: Polterm, tmp_path: Path
+) -> None:
+    out = tmp_path / "x.ics"
+    run = seeded("export", "ics", "--staff", "nobody", "-o", str(out))
+    assert run.code == 2 and run.err == "Error: no staff member with id 'nobody'\n"
+    assert not out.exists() and list(tmp_path.glob(".x.ics*")) == []
+
+
+def test_students_export_leaves_out_contacts_unless_asked(seeded: Polterm) -> None:
+    run = seeded("export", "students", "--school", "oak")
+    rows = list(csv.DictReader(stdio.StringIO(run.out)))
+    assert [r["id"] for r in rows] == ["s1"] and rows[0]["guardians"] == "Max Rivera"
+    assert "555-0101" not in run.out and "max@example.org" not in run.out
+    run = seeded("export", "students", "--with-contacts", "--format", "json")
+    assert "max@example.org" in json.loads(run.out)[0]["guardian_contacts"]
+
+
+def test_conferences_and_findings_export_to_a_file(seeded: Polterm, tmp_path: Path) -> None:
+    out = tmp_path / "c.json"
+    assert seeded("export", "conferences", "--format", "json", "-o", str(out)).code == 0
+    assert [c["status"] for c in json.loads(out.read_text())] == ["scheduled", "cancelled"]
+    run = seeded("export", "findings", "--as-of", "2026-01-15")
+    rows = list(csv.DictReader(stdio.StringIO(run.out)))
+    assert rows and set(rows[0]) == {"policy", "rule", "status", "student_id", "conference_id",
+                                     "school_id", "due", "message", "citation"}  # fmt: skip
+
+
+def test_involvement_report_in_three_formats_and_submit(seeded: Polterm) -> None:
+    args = ("report", "involvement", "--school", "oak", "--year", "2025-2026",
+            "--as-of", "2026-06-30")  # fmt: skip
+    md = seeded(*args).out
+    assert md.startswith("# Parental involvement report — Oak Elementary (oak)")
+    assert "## Involvement activities" in md and "Not yet submitted" in md
+    data = json.loads(seeded(*args, "--format", "json").out)
+    assert {s["policy"] for s in data["sections"]} >= {"core", "clinton_6310", "p1471"}
+    assert tomllib.loads(seeded(*args, "--format", "toml").out)["year"] == "2025-2026"
+    run = seeded(*args, "--submit", "--on", "2026-06-01", "--as", "bprincipal")
+    assert run.code == 0, run.err
+    assert seeded.rows("SELECT submitted_on, submitted_by FROM involvement_report") == [
+        ("2026-06-01", "p1")
+    ]
+    assert "Submitted to the superintendent on 2026-06-01 by p1." in run.out
