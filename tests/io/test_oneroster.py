@@ -110,3 +110,27 @@ def test_reimport_marks_missing_and_tobedeleted_students_inactive(
         ("s-0", 1), ("s-1", 0), ("s-2", 0)
     ]  # fmt: skip
     assert district.rows("SELECT count(*) FROM guardianship WHERE student_id = 's-2'") == [(2,)]
+
+
+def test_demographics_language_goes_to_the_guardians(district: Polterm, tmp_path: Path) -> None:
+    roster = write_set(tmp_path / "r", students=2)
+    (roster / "demographics.csv").write_text("sourcedId,sex,primaryLanguage\r\ns-1,F,es\r\n")
+    assert district("import", "oneroster", str(roster)).code == 0
+    assert district.rows("SELECT id, language FROM guardian ORDER BY id") == [
+        ("g-0a", "en"), ("g-0b", "en"), ("g-1a", "es"), ("g-1b", "es")
+    ]  # fmt: skip
+    (roster / "demographics.csv").write_text("sourcedId,primaryLanguage\r\ns-1,es\r\ns-9,fr\r\n")
+    assert (
+        "demographics.csv:3: unknown user 's-9'" in district("import", "oneroster", str(roster)).err
+    )
+
+
+def test_import_writes_one_audit_row_with_its_counts(district: Polterm, tmp_path: Path) -> None:
+    roster = write_set(tmp_path / "r", students=2)
+    assert district("import", "oneroster", str(roster)).code == 0
+    rows = district.rows("SELECT actor, table_name, after FROM audit_log"
+                         " WHERE table_name = 'oneroster_import'")  # fmt: skip
+    assert len(rows) == 1 and [(rows[0][0],)] == district.rows(
+        "SELECT id FROM staff WHERE role = 'it'"
+    )
+    assert '"students": 2' in rows[0][2] and '"links": 4' in rows[0][2]

@@ -6,6 +6,9 @@ else "elementary". Roles: teacher -> teacher, administrator -> principal;
 guardian/parent/relative -> guardian. The teacher of record is the primary teacher of
 the student's first class in enrollments.csv (the homeroom when listed first).
 
+A `demographics.csv`, when present, may carry a home language (`language` or
+`primaryLanguage`, an extension many exports add); it goes onto the student's guardians.
+
 Audit: one audit row per import with the counts, not one per record: at 500,000 users
 per-record rows with before/after JSON would double the database and the import time.
 """
@@ -52,7 +55,7 @@ class ImportCounts:
     staff: int = 0
     students: int = 0
     guardians: int = 0
-    links: int = 0
+    links: int = 0  # new guardian links
     deactivated: int = 0
     extra: dict[str, int] = field(default_factory=dict)
 
@@ -113,6 +116,8 @@ class _Import:
         self.agents()
         self.classes()
         self.enrollments()
+        if (self.dir / "demographics.csv").is_file():
+            self.demographics()
         self.deactivate_missing()
         self.audit()
 
@@ -256,10 +261,11 @@ class _Import:
         self.flush_links(batch)
 
     def flush_links(self, batch: list[tuple[str, str]]) -> None:
+        before = self.db.conn.total_changes
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO guardianship (student_id, guardian_id) VALUES (?, ?)", batch
         )
-        self.counts.links += len(batch)
+        self.counts.links += self.db.conn.total_changes - before
         batch.clear()
 
     def classes(self) -> None:
@@ -308,6 +314,26 @@ class _Import:
     def check_class(self, line: int, class_id: str) -> None:
         if not self.db.execute("SELECT 1 FROM roster_class WHERE id = ?", [class_id]).fetchone():
             raise RowError(f"enrollments.csv:{line}: unknown class {class_id!r}")
+
+    def demographics(self) -> None:
+        """Home language (a `language` or `primaryLanguage` column) onto the guardians."""
+        for line, row in self.rows("demographics.csv"):
+            language = row.get("language") or row.get("primaryLanguage")
+            if not language:
+                continue
+            kind = self.kind(row.get("sourcedId", ""))
+            if kind == "guardian":
+                self.db.execute(
+                    "UPDATE guardian SET language = ? WHERE id = ?", [language, row["sourcedId"]]
+                )
+            elif kind == "student":
+                self.db.execute(
+                    "UPDATE guardian SET language = ? WHERE id IN (SELECT guardian_id"
+                    " FROM guardianship WHERE student_id = ?)",
+                    [language, row["sourcedId"]],
+                )
+            else:
+                raise RowError(f"demographics.csv:{line}: unknown user {row.get('sourcedId')!r}")
 
     def deactivate_missing(self) -> None:
         """Students the export no longer lists stay, marked inactive."""
