@@ -12,6 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.conftest import SEED, Polterm
+from tests.io.roster import write_set
 
 
 @pytest.fixture
@@ -91,3 +92,27 @@ def test_involvement_report_in_three_formats_and_submit(seeded: Polterm) -> None
         ("2026-06-01", "p1")
     ]
     assert "Submitted to the superintendent on 2026-06-01 by p1." in run.out
+
+
+def test_student_calendar_and_one_line_errors(seeded: Polterm, tmp_path: Path) -> None:
+    out = tmp_path / "s1.ics"
+    assert seeded("export", "ics", "--student", "s1", "-o", str(out)).code == 0
+    assert len(_events(out)) == 2
+    both = seeded("export", "ics", "--student", "s1", "--staff", "t1", "-o", str(out))
+    assert (both.code, both.err) == (2, "Error: give exactly one of --staff or --student\n")
+    run = seeded("report", "involvement", "--school", "oak", "--year", "1999", "--submit")
+    assert (run.code, run.err) == (2, "Error: --submit needs --on DATE\n")
+    run = seeded("import", "oneroster", str(tmp_path / "none"))
+    assert run.code == 2 and run.err.count("\n") == 1
+
+
+def test_a_teacher_may_not_import_or_submit(seeded: Polterm, tmp_path: Path) -> None:
+    seeded("staff", "add", "--id", "t9", "--name", "Ty", "--role", "teacher", "--username", "ty")
+    before = seeded.dump()
+    roster = write_set(tmp_path / "r", students=2)
+    run = seeded("import", "oneroster", str(roster), "--as", "ty")
+    assert run.code == 2
+    run = seeded("report", "involvement", "--school", "oak", "--year", "2025-2026",
+                 "--submit", "--on", "2026-06-01", "--as", "ty")  # fmt: skip
+    assert run.code == 2
+    assert seeded.dump() == before

@@ -14,6 +14,7 @@ import click
 
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.errors import PoltermError
 from polterm.exporters import tables
 from polterm.exporters.ics import conference_calendar
 from polterm.importers.oneroster import import_oneroster, total_bytes
@@ -35,7 +36,7 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
     """Import a OneRoster 1.1 CSV export (all or nothing; re-import updates in place)."""
     session = state.session()
     if not directory.is_dir():
-        raise click.UsageError(f"{directory} is not a directory")
+        raise PoltermError(f"{directory} is not a directory")
     if sys.stderr.isatty():
         with click.progressbar(
             length=total_bytes(directory), label="Importing", file=sys.stderr
@@ -145,9 +146,9 @@ def report_involvement(
 ) -> None:  # fmt: skip
     """The parental involvement report of one school and year (AR 6310)."""
     if on and not submit:
-        raise click.UsageError("--on goes with --submit")
+        raise PoltermError("--on goes with --submit")
     if submit and not on:
-        raise click.UsageError("--submit needs --on DATE")
+        raise PoltermError("--submit needs --on DATE")
     session = state.session()
     day = parse_date(as_of, "--as-of") if as_of else date.today()
     if submit:
