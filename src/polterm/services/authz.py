@@ -94,7 +94,11 @@ def check(
             )
         school_id = school_id or row[0]
     in_school = school_id is None or school_id == actor.school_id
-    if actor.role in _SCHOOL_BOUND_ROLES and not in_school:
+    # a teacher's school-wide question (a school's list or report) is about their school only
+    school_bound = actor.role in _SCHOOL_BOUND_ROLES or (
+        actor.role in _STUDENT_BOUND_ROLES and student_id is None
+    )
+    if school_bound and not in_school:
         raise PermissionDenied(
             f"{actor.staff_id} may not do {action} at school {school_id}: not their school"
         )
