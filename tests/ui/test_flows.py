@@ -215,12 +215,12 @@ def test_report_is_shown_and_saved_to_a_file(app: PoltermApp, tmp_path) -> None:
         app.screen.query_one("#year").value = "2025-2026"
         app.screen.query_one("#school").value = "north"
         await settle(pilot)
-        assert "north · 2025-2026" in text_of(app, "#report")
+        assert "Parental involvement report — North Elementary (north)" in text_of(app, "#report")
         await pilot.press("ctrl+s")
         await pilot.pause()
 
     drive(app, steps)
-    assert "(p1471)" in target.read_text()
+    assert "School year **2025-2026**" in target.read_text()
 
 
 def test_help_lists_the_keys_of_the_screen(app: PoltermApp) -> None:

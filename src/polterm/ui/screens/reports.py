@@ -1,4 +1,4 @@
-"""The involvement report of a school and year: each active policy's section, saved on ctrl+s."""
+"""The involvement report of a school and year, as the report command builds it; ctrl+s saves it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,29 +14,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
-from polterm.engine import report_sections
-from polterm.policy import ReportRequest
+from polterm.reports.involvement import build_report, render_markdown
+from polterm.services.session import Session
 
 
-def report_text(session, school_id: str, year: str, as_of: date) -> str:  # type: ignore[no-untyped-def]
-    """The report as plain text, built from the policies' `polterm_report_sections`."""
-    session.authorize("report.read", school_id=school_id)
-    start, end = session.db.execute(
-        "SELECT start, end FROM school_year WHERE name = ?", [year]
-    ).fetchone()
-    request = ReportRequest(
-        school_id, year, date.fromisoformat(start), date.fromisoformat(end), as_of
-    )
-    out = [f"Parental involvement report · {school_id} · {year} · as of {as_of}"]
-    sections, errors = report_sections(session.db, session.registry, request)
-    for section in sections:
-        out.append(f"\n{section.title} ({section.policy})")
-        out += [f"  {k}: {v}" for k, v in section.facts.items()]
-        for name, rows in section.tables.items():
-            out.append(f"  {name}:")
-            out += ["    " + ", ".join(f"{k}={v}" for k, v in r.items()) for r in rows]
-    out += [f"error: {e}" for e in errors]
-    return "\n".join(out)
+def report_text(session: Session, school_id: str, year: str, as_of: date) -> str:
+    """The report as `polterm report involvement` writes it (Markdown), for screen and file."""
+    return render_markdown(build_report(session, school_id, year, as_of))
 
 
 class ReportsScreen(Screen[None]):
@@ -55,7 +40,7 @@ class ReportsScreen(Screen[None]):
                 prompt="Year",
                 id="year",
             )
-            yield Input("involvement-report.txt", id="path")
+            yield Input("involvement-report.md", id="path")
         with VerticalScroll(id="detail"):
             yield Static("Choose a school and a year.", id="report")
         yield Footer()
@@ -80,7 +65,7 @@ class ReportsScreen(Screen[None]):
 
     def show(self, text: str) -> None:
         self.text = text
-        self.query_one("#report", Static).update(text)
+        self.query_one("#report", Static).update(Text(text))  # Markdown, not Rich markup
 
     def action_save(self) -> None:
         text = getattr(self, "text", None)
