@@ -105,3 +105,10 @@ def roles(fresh: Polterm, world_file: Path) -> Polterm:
     src.close()
     dst.close()
     return fresh
+
+
+@pytest.fixture
+def as_it(roles: Polterm, monkeypatch: pytest.MonkeyPatch) -> Polterm:
+    """Commands run by the IT OS user `it1`, who may act for anyone with --as."""
+    monkeypatch.setattr("polterm.services.identity.os_user", lambda: "it1")
+    return roles

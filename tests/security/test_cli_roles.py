@@ -8,13 +8,6 @@ from tests.security.conftest import NOTES, STAFF, STUDENTS
 from tests.security.test_roles import EXPECTED
 
 
-@pytest.fixture
-def as_it(roles, monkeypatch):
-    """Commands run by the IT OS user `it1`, who may act for anyone with --as."""
-    monkeypatch.setattr("polterm.services.identity.os_user", lambda: "it1")
-    return roles
-
-
 @pytest.mark.parametrize("staff", STAFF)
 def test_student_list_shows_only_reached_students(as_it, staff):
     result = as_it("student", "list", "--as", staff, "--format", "json")
