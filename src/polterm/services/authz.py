@@ -5,7 +5,8 @@ The rules, per role (the reach is which students an action may touch):
 - teacher: the students they teach (`student.teacher_id` is their staff id). Sitting in on
   another teacher's conference does not widen it, so the engine's `Scope.teacher_id` and
   these checks agree. They read and edit those students' records, contacts, conferences
-  (with notes), requests, attempts and escalations; nothing school- or district-wide.
+  (with notes), requests, attempts and escalations, and read their own school's reports;
+  nothing about other schools or the district, no new students.
 - principal, designee: everything about their school's students, their school's reports
   and the audit log of their school's students; not district administration.
 - office: their school's students, contact data, requests, contact attempts and
