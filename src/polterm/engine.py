@@ -121,45 +121,58 @@ def conference_warnings(
 ) -> tuple[list[Finding], list[PluginError]]:
     """Every active policy's warnings for a conference being entered, each policy isolated."""
     db: Database = session_or_db if isinstance(session_or_db, Database) else session_or_db.db
-    findings: list[Finding] = []
+    findings, errors = _guarded_hook(
+        db,
+        registry,
+        as_of,
+        "polterm_conference_warnings",
+        "conference warnings",
+        _validated,
+        conference=draft,
+    )
+    findings.sort(key=Finding.sort_key)
+    return findings, errors
+
+
+def _guarded_hook(
+    db: Database,
+    registry: Registry,
+    as_of: date,
+    hook: str,
+    label: str,
+    validate: Callable[[Any, str], Iterator[Any]],
+    **kwargs: Any,
+) -> tuple[list[Any], list[PluginError]]:
+    """Call a hook of every active policy read-only and time-limited, one failing alone."""
+    out: list[Any] = []
     errors: list[PluginError] = []
     for name, loaded in _active(db, registry):
         ctx = RuleContext(db=db, as_of=as_of, policy=loaded.info)
         try:
             with read_only(db), time_limit(db, rule_timeout()):
-                results, failed = call_policy_hook(
-                    registry, name, "polterm_conference_warnings", conference=draft, ctx=ctx
-                )
-                found = [f for items in results for f in _validated(items, name)]
+                results, failed = call_policy_hook(registry, name, hook, ctx=ctx, **kwargs)
+                found = [item for items in results for item in validate(items, name)]
         except Exception as error:
-            errors.append(PluginError(loaded.plugin, f"conference warnings: {one_line(error)}"))
+            errors.append(PluginError(loaded.plugin, f"{label}: {one_line(error)}"))
             continue
         errors.extend(failed)
-        findings.extend(found)
-    findings.sort(key=Finding.sort_key)
-    return findings, errors
+        out.extend(found)
+    return out, errors
 
 
 def report_sections(
     db: Database, registry: Registry, request: ReportRequest
 ) -> tuple[list[ReportSection], list[PluginError]]:
     """Every active policy's part of the involvement report, each policy isolated."""
-    sections: list[ReportSection] = []
-    errors: list[PluginError] = []
-    for name, loaded in _active(db, registry):
-        ctx = RuleContext(db=db, as_of=request.as_of, policy=loaded.info)
-        try:
-            with read_only(db), time_limit(db, rule_timeout()):
-                results, failed = call_policy_hook(
-                    registry, name, "polterm_report_sections", report=request, ctx=ctx
-                )
-                found = [s for items in results for s in _sections(items, name)]
-        except Exception as error:
-            errors.append(PluginError(loaded.plugin, f"report sections: {one_line(error)}"))
-            continue
-        errors.extend(failed)
-        sections.extend(found)
-    return sections, errors
+    return _guarded_hook(
+        db,
+        registry,
+        request.as_of,
+        "polterm_report_sections",
+        "report sections",
+        _sections,
+        report=request,
+    )
 
 
 def conference_kinds(db: Database, registry: Registry) -> list[tuple[str, ConferenceKind]]:
