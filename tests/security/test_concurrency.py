@@ -75,6 +75,38 @@ def test_a_teacher_cannot_be_in_two_overlapping_conferences(world, at, minutes, 
         session.insert("conference_staff", {"conference_id": 11, "staff_id": "p1"})
 
 
+@pytest.mark.parametrize("first", ["2025-10-01T18:40", "2025-10-01T09:00", "2025-10-01T13:55"])
+def test_back_to_back_conferences_of_one_student_are_not_a_clash(world, first):
+    book(world, 10, "s1", first)
+    end = world.execute("SELECT strftime('%Y-%m-%dT%H:%M', ?, '+30 minutes')", [first]).fetchone()[
+        0
+    ]
+    session_for(world, "it1").insert(
+        "conference", {"student_id": "s1", "kind": "parent-teacher", "at": end}
+    )
+    with pytest.raises(ConflictError, match="double-booked: the student"):
+        session_for(world, "it1").insert(
+            "conference", {"student_id": "s1", "kind": "parent-teacher", "at": first[:-1] + "9"}
+        )
+
+
+def test_an_older_database_gets_the_whole_minute_triggers(tmp_path):
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_back_to_back_is_not_a_clash'")
+    db.execute("DROP TRIGGER conference_no_double_booking_insert")
+    db.execute(
+        "CREATE TRIGGER conference_no_double_booking_insert BEFORE INSERT ON conference "
+        "BEGIN SELECT RAISE(ABORT, 'old'); END"
+    )
+    db.conn.commit()
+    reopened = open_database(path)
+    sql = reopened.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'conference_no_double_booking_insert'"
+    ).fetchone()[0]
+    assert "strftime('%s', NEW.at)" in sql
+
+
 def test_moving_a_conference_onto_a_busy_teacher_is_refused(world):
     session = session_for(world, "it1")
     world["conference_staff"].insert({"conference_id": 2, "staff_id": "t1"})  # t1 at 12th too

@@ -270,11 +270,16 @@ def statements(script: str) -> list[str]:
     return out
 
 
+def _minute(at: str) -> str:
+    """SQL: a timestamp as whole minutes since the epoch (julianday fractions round unevenly)."""
+    return f"(CAST(strftime('%s', {at}) AS INTEGER) / 60)"
+
+
 def _overlaps(at: str, minutes: str) -> str:
     """SQL: conference c2 is not cancelled and its [at, at+duration) meets [at, at+minutes)."""
     return (
-        f"c2.status != 'cancelled' AND julianday(c2.at) < julianday({at}) + {minutes} / 1440.0"
-        f" AND julianday({at}) < julianday(c2.at) + c2.duration_minutes / 1440.0"
+        f"c2.status != 'cancelled' AND {_minute('c2.at')} < {_minute(at)} + {minutes}"
+        f" AND {_minute(at)} < {_minute('c2.at')} + c2.duration_minutes"
     )
 
 
@@ -326,3 +331,12 @@ def m002_no_double_booking(db: Database) -> None:
         db.execute(_conference_clash(event))
         db.execute(_link_clash("conference_staff", "staff_id", _STAFF_TAKEN, event))
         db.execute(_link_clash("conference_attendee", "guardian_id", _GUARDIAN_TAKEN, event))
+
+
+@migrations()
+def m003_back_to_back_is_not_a_clash(db: Database) -> None:
+    """Rebuild the double-booking triggers to compare whole minutes: 18:40+30 meets 19:10."""
+    for table in ("conference", "conference_staff", "conference_attendee"):
+        for event in ("insert", "update"):
+            db.execute(f"DROP TRIGGER IF EXISTS {table}_no_double_booking_{event}")
+    m002_no_double_booking(db)
