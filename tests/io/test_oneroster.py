@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from polterm.storage import open_database
 from tests.conftest import Polterm
 from tests.io.roster import write_set
 
@@ -134,3 +135,47 @@ def test_import_writes_one_audit_row_with_its_counts(district: Polterm, tmp_path
         "SELECT id FROM staff WHERE role = 'it'"
     )
     assert '"students": 2' in rows[0][2] and '"links": 4' in rows[0][2]
+
+
+def test_reimport_leaves_hand_entered_students_active(district: Polterm, tmp_path: Path) -> None:
+    roster = write_set(tmp_path / "r", students=2)
+    assert district("import", "oneroster", str(roster)).code == 0
+    added = district(
+        "student", "add", "--id", "walk-in", "--given", "Ada", "--family", "Newcomer",
+        "--grade", "3", "--school", "org-0",
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    assert district("import", "oneroster", str(roster)).code == 0
+    assert district.rows("SELECT active FROM student WHERE id = 'walk-in'") == [(1,)]
+    assert district.rows("SELECT count(*) FROM student WHERE active = 0") == [(0,)]
+
+
+def test_an_org_and_a_user_may_share_a_sourced_id(district: Polterm, tmp_path: Path) -> None:
+    roster = write_set(tmp_path / "r", students=2)
+    text = (roster / "users.csv").read_text().replace("s-1,", "org-1,").replace(",s-1", ",org-1")
+    (roster / "users.csv").write_text(text)
+    for other in ("enrollments.csv", "userProfiles.csv"):
+        if (roster / other).is_file():
+            (roster / other).write_text((roster / other).read_text().replace(",s-1,", ",org-1,"))
+    run = district("import", "oneroster", str(roster))
+    assert run.code == 0, run.err
+    assert district.rows("SELECT id FROM student ORDER BY id") == [("org-1",), ("s-0",)]
+
+
+def test_upgrading_counts_unaudited_students_as_rostered(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    db.execute("DROP TABLE roster_student")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_roster_students'")
+    db["school"].insert({"id": "sc", "name": "Lakeside Elementary", "level": "elementary"})
+    for sid in ("imported", "typed"):
+        db["student"].insert(
+            {"id": sid, "given": "A", "family": "B", "grade": "1", "school_id": "sc"}
+        )
+    db["audit_log"].insert(
+        {"at": "2026-01-01T00:00:00Z", "actor": "it", "os_user": "it", "action": "insert",
+         "table_name": "student", "record_id": "typed"}
+    )  # fmt: skip
+    db.conn.commit()
+    upgraded = open_database(path)
+    assert upgraded.execute("SELECT id FROM roster_student").fetchall() == [("imported",)]

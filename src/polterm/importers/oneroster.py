@@ -106,7 +106,8 @@ class _Import:
     def all(self) -> None:
         self.db.execute("DROP TABLE IF EXISTS temp.roster_user")
         self.db.execute(
-            "CREATE TEMP TABLE roster_user (id TEXT PRIMARY KEY, kind TEXT, line INTEGER)"
+            "CREATE TEMP TABLE roster_user (file TEXT, id TEXT, kind TEXT, line INTEGER,"
+            " PRIMARY KEY (file, id))"
         )
         self.db.execute("DROP TABLE IF EXISTS temp.roster_enrolled")
         self.db.execute("DROP TABLE IF EXISTS temp.roster_class")
@@ -229,6 +230,9 @@ class _Import:
             " excluded.active)",
             batch,
         )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO roster_student (id) VALUES (?)", [row[:1] for row in batch]
+        )
         self.counts.students += len(batch)
         batch.clear()
 
@@ -337,9 +341,10 @@ class _Import:
                 raise RowError(f"demographics.csv:{line}: unknown user {row.get('sourcedId')!r}")
 
     def deactivate_missing(self) -> None:
-        """Students the export no longer lists stay, marked inactive."""
+        """Rostered students the export no longer lists stay, marked inactive; hand-entered stay."""
         cursor = self.db.execute(
             "UPDATE student SET active = 0, version = version + 1 WHERE active = 1"
+            " AND id IN (SELECT id FROM roster_student)"
             " AND id NOT IN (SELECT id FROM temp.roster_user WHERE kind = 'student')"
         )
         self.counts.deactivated = cursor.rowcount
@@ -358,25 +363,28 @@ class _Import:
         )
 
     def seen(self, name: str, line: int, uid: str, kind: str) -> None:
-        """Remember a sourcedId; the same id twice in an export is an error."""
+        """Remember a sourcedId; the same id twice in one file is an error (files are separate)."""
         if not uid:
             raise RowError(f"{name}:{line}: empty sourcedId")
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO temp.roster_user (id, kind, line) VALUES (?, ?, ?)",
-            [uid, kind, line],
+            "INSERT OR IGNORE INTO temp.roster_user (file, id, kind, line) VALUES (?, ?, ?, ?)",
+            [name, uid, kind, line],
         )
         if cursor.rowcount == 0:
             raise RowError(f"{name}:{line}: duplicate sourcedId {uid!r}")
 
-    def kind(self, uid: str) -> str | None:
-        row = self.db.execute("SELECT kind FROM temp.roster_user WHERE id = ?", [uid]).fetchone()
+    def kind(self, uid: str, file: str = "users.csv") -> str | None:
+        """What an id of this export's file names (student, guardian, staff, org…), if anything."""
+        row = self.db.execute(
+            "SELECT kind FROM temp.roster_user WHERE file = ? AND id = ?", [file, uid]
+        ).fetchone()
         return row[0] if row else None
 
     def school_of(self, name: str, line: int, orgs: str, *, staff: bool = False) -> str | None:
         """The first school among a user's orgs; a reference to no org is an error."""
         ids = [o.strip() for o in orgs.split(",") if o.strip()]
         for org in ids:
-            if self.kind(org) != "org":
+            if self.kind(org, "orgs.csv") != "org":
                 raise RowError(f"{name}:{line}: unknown org {org!r}")
         for org in ids:
             if org in self.schools:

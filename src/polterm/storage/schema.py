@@ -340,3 +340,18 @@ def m003_back_to_back_is_not_a_clash(db: Database) -> None:
         for event in ("insert", "update"):
             db.execute(f"DROP TRIGGER IF EXISTS {table}_no_double_booking_{event}")
     m002_no_double_booking(db)
+
+
+@migrations()
+def m004_roster_students(db: Database) -> None:
+    """Remember which students a roster import brought, so a re-import never retires hand-entered.
+
+    Existing students without an audited insert came from an import (or the demo) and count.
+    """
+    db.execute(
+        "CREATE TABLE roster_student (id TEXT PRIMARY KEY REFERENCES student(id) ON DELETE CASCADE)"
+    )
+    db.execute(
+        "INSERT INTO roster_student (id) SELECT id FROM student WHERE id NOT IN"
+        " (SELECT record_id FROM audit_log WHERE table_name = 'student' AND action = 'insert')"
+    )
