@@ -68,7 +68,7 @@ SNOW_WEEK = (date(2026, 2, 9), date(2026, 2, 13))
 SCHOOL_REMOTE_START = date(2026, 9, 28)
 # Windows in which a teacher sees each family: slot = class position, day = sibling order.
 FALL_2025, REMOTE_2025, SPRING_2026 = date(2025, 10, 20), date(2025, 12, 1), date(2026, 3, 16)
-FALL_2026, REMOTE_2026, LATER_2026 = date(2026, 10, 5), date(2026, 11, 2), date(2026, 12, 7)
+FALL_2026, REMOTE_2026, LATER_2026 = date(2026, 10, 5), date(2026, 11, 2), TODAY
 REMOTE_LATER = date(2027, 1, 11)
 # Early students show one case of each rule, so even a small demo explains every rule.
 SHOWCASE = (
