@@ -7,6 +7,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ class Figure:
     reference_name: str = ""
     target: str = ""
     met: bool | None = None
+    per: str = "students"  # what `size` counts
 
     @property
     def ratio(self) -> float | None:
@@ -45,17 +48,35 @@ def run_child(
     timeout: float = 900,
 ) -> float:
     """Wall time of a child process in seconds; fails loudly if it fails."""
-    start = time.perf_counter()
-    proc = subprocess.run(
-        args, stdout=stdout, stderr=subprocess.PIPE, env=env, timeout=timeout, check=False
-    )
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):  # check --fail-on style 1 is a result, not a failure
-        raise RuntimeError(
-            f"{' '.join(map(str, args))} exited {proc.returncode}: "
-            f"{proc.stderr.decode(errors='replace')[-500:]}"
-        )
-    return elapsed
+    return run_measured(args, stdout=stdout, env=env, timeout=timeout)[0]
+
+
+def run_measured(
+    args: Sequence[str],
+    *,
+    stdout: int | None = subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of one child process, from its own rusage (wait4)."""
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=stdout, stderr=stderr, env=env)
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):  # check --fail-on style 1 is a result, not a failure
+            stderr.seek(0)
+            raise RuntimeError(
+                f"{' '.join(map(str, args))} exited {proc.returncode}: "
+                f"{stderr.read().decode(errors='replace')[-500:]}"
+            )
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def run_json_child(
@@ -117,7 +138,7 @@ def demo_db(students: int, seed: int = 1) -> Path:
 def render(figures: list[Figure]) -> str:
     """The one table `make bench` prints (Markdown, so the README can carry it)."""
     lines = [
-        "| figure | students | value | reference | ratio | target | met |",
+        "| figure | size | value | reference | ratio | target | met |",
         "|---|---:|---:|---:|---:|---|---|",
     ]
     for f in figures:
@@ -125,7 +146,7 @@ def render(figures: list[Figure]) -> str:
         ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
         met = "" if f.met is None else ("yes" if f.met else "**no**")
         lines.append(
-            f"| {f.name} | {f.size:,} | {f.value:.3f} {f.unit} | {ref} | {ratio} "
+            f"| {f.name} | {f.size:,} {f.per} | {f.value:.3f} {f.unit} | {ref} | {ratio} "
             f"| {f.target} | {met} |"
         )
     return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""`polterm import oneroster` rows per second vs a plain executemany floor; its peak memory."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from benchmarks.harness import BIN, OUT, Figure, bench_env, run_child, run_measured
+from tests.io.roster import write_set
+
+USERS = 500_000
+SCHOOLS = 20  # a teacher each; every student has two guardians
+RATE_RATIO = 0.5
+MEMORY_MB = 200.0
+
+
+def roster(users: int = USERS) -> Path:
+    """The generated OneRoster set, written once and kept in benchmarks/out/."""
+    path = OUT / f"oneroster-{users}"
+    if not path.exists():
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        write_set(tmp, students=(users - SCHOOLS) // 3, schools=SCHOOLS)
+        tmp.rename(path)
+    return path
+
+
+def run(db: Path, size: int) -> list[Figure]:
+    """The district size does not matter: the import brings its own, into a new database."""
+    env = bench_env()
+    source = roster()
+    work = OUT / "import"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    empty = work / "empty.db"
+    run_child(
+        [str(BIN / "polterm"), "--db", str(empty), "init", "--district", "Generated",
+         "--policy", "clinton_6310", "--policy", "p1471"],
+        env=env,
+    )  # fmt: skip
+    target, floor_db = work / "import.db", work / "floor.db"
+    shutil.copy(empty, target)
+    shutil.copy(empty, floor_db)
+    floor, _ = run_measured(
+        [sys.executable, "-m", "benchmarks.import_floor", str(floor_db), str(source)], env=env
+    )
+    seconds, peak = run_measured(
+        [str(BIN / "polterm"), "--db", str(target), "import", "oneroster", str(source),
+         "--format", "json"],
+        env=env,
+    )  # fmt: skip
+    shutil.rmtree(work)
+    rate, floor_rate = USERS / seconds, USERS / floor
+    print(f"    import {seconds:.1f} s, floor {floor:.1f} s", file=sys.stderr)
+    return [
+        Figure(
+            "import oneroster",
+            USERS,
+            rate,
+            "rows/s",
+            floor_rate,
+            "executemany floor",
+            f"≥ {RATE_RATIO:g}× floor",
+            rate / floor_rate >= RATE_RATIO,
+            per="users",
+        ),
+        Figure(
+            "import peak RSS",
+            USERS,
+            peak,
+            "MB",
+            target=f"≤ {MEMORY_MB:g} MB",
+            met=peak <= MEMORY_MB,
+            per="users",
+        ),
+    ]
