@@ -1,0 +1,259 @@
+"""Run in a child process: drive the real PoltermApp headless through a flow and time it.
+
+`search DB`: open the student list, then type real names a key at a time; each keystroke is
+timed until the table holds the query's new first page and the screen has refreshed.
+`walk DB`: the UI issue's walk (open, search a name, open the student, schedule a conference
+for their open request, record it held, back to the dashboard) with the longest event-loop
+stall of each step. The walk writes: give it a copy. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, DataTable, Input
+
+from benchmarks.ui_child import StallMonitor, polterm_app, settle
+
+NAMES = 4  # real names typed in the search, spread over the student ids
+TIMEOUT_S = 300.0
+IDLE_S = 2.0  # the walk's reference: the app idle, no key pressed
+
+
+async def until(app: App, ready: Callable[[], bool]) -> None:
+    """Poll every millisecond until `ready()`, then until the screen has been refreshed."""
+    deadline = time.perf_counter() + TIMEOUT_S
+    while not ready():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"not ready after {TIMEOUT_S:g} s on {app.screen!r}")
+        await asyncio.sleep(0.001)
+    refreshed = asyncio.get_running_loop().create_future()
+    app.call_after_refresh(refreshed.set_result, None)
+    await refreshed
+
+
+def table_keys(app: App, selector: str) -> list[str]:
+    """The row keys a table on the current screen holds, in order ([] if it has none)."""
+    found = app.screen.query(selector).results(DataTable)
+    table = next(iter(found), None)
+    return [] if table is None else [str(key.value) for key in table.rows]
+
+
+async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
+    """Open time of the student list, and each keystroke's time to its new first page.
+
+    The reference is the same page's query on a connection of its own, timed just before.
+    A keystroke that leaves the first page as it was is typed but not timed (no change to see).
+    """
+    from polterm.cli.state import State
+    from polterm.services.views import StudentFilter, student_page
+    from polterm.ui.screens.students import DEBOUNCE_S
+
+    reader = State(db_path=db).session()
+
+    def first_page(text: str) -> tuple[list[str], float]:
+        start = time.perf_counter()
+        page = [r["id"] for r in student_page(reader, StudentFilter(search=text))]
+        return page, time.perf_counter() - start
+
+    def showing(expected: list[str]) -> Callable[[], bool]:
+        return lambda: table_keys(app, "#students") == expected
+
+    async def quiet() -> None:
+        await asyncio.sleep(DEBOUNCE_S * 1.2)  # past the debounce, then its worker
+        await settle(app)
+
+    async def timed(key: str, expected: list[str]) -> float:
+        start = time.perf_counter()
+        await pilot.press(key)
+        await until(app, showing(expected))
+        return time.perf_counter() - start
+
+    await settle(app)  # the dashboard's evaluation is done: the app is idle
+    everyone, open_query = first_page("")
+    opened = await timed("s", everyone)
+    count = reader.db.execute("SELECT count(*) FROM student WHERE active = 1").fetchone()[0]
+    names = [
+        reader.db.execute(
+            "SELECT family FROM student WHERE active = 1 ORDER BY id LIMIT 1 OFFSET ?",
+            [count * (i * 2 + 1) // (NAMES * 2)],
+        ).fetchone()[0]
+        for i in range(NAMES)
+    ]
+    box = app.screen.query_one("#search", Input)
+    keystrokes: list[float] = []
+    queries: list[float] = []
+    unchanged = 0
+    for name in names:
+        box.value = ""
+        await until(app, showing(everyone))
+        await quiet()
+        for typed in (name[: i + 1] for i in range(len(name))):
+            expected, query = first_page(typed)
+            if expected == table_keys(app, "#students"):
+                await pilot.press(typed[-1])
+                unchanged += 1
+            else:
+                keystrokes.append(await timed(typed[-1], expected))
+                queries.append(query)
+            await quiet()
+    return {
+        "open_ms": opened * 1000,
+        "open_query_ms": open_query * 1000,
+        "keystroke_ms": [k * 1000 for k in keystrokes],
+        "query_ms": [q * 1000 for q in queries],
+        "names": names,
+        "unchanged_pages": unchanged,
+        "debounce_ms": DEBOUNCE_S * 1000,
+    }
+
+
+async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
+    """The tmux walk of the UI issue, step by step, with each step's longest stall."""
+    from polterm.ui.screens.conduct import ConductScreen
+    from polterm.ui.screens.conference import ConferenceForm
+    from polterm.ui.screens.dashboard import DashboardScreen
+    from polterm.ui.screens.student import StudentScreen
+
+    db = app.session.db  # type: ignore[attr-defined]
+    stalls: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+
+    async def step(name: str, act: Callable[[], Awaitable[Any]], ready: Callable[[], bool]) -> None:
+        monitor.longest = 0.0
+        start = time.perf_counter()
+        await act()
+        await until(app, ready)
+        await settle(app)
+        seconds[name] = time.perf_counter() - start
+        stalls[name] = monitor.longest * 1000
+
+    def on_screen(kind: type) -> bool:
+        return isinstance(app.screen, kind)
+
+    def dashboard_shown() -> bool:
+        screen = app.screen
+        cache = app.dashboard_cache  # type: ignore[attr-defined]
+        return isinstance(screen, DashboardScreen) and cache is not None and screen.shown is cache
+
+    await step("open", pilot.pause, dashboard_shown)
+    monitor.longest = 0.0
+    await asyncio.sleep(IDLE_S)  # the reference: what the machine alone does to the loop
+    idle = monitor.longest * 1000
+    owed = next(
+        f
+        for f in app.dashboard_cache.findings  # type: ignore[attr-defined]
+        if f.rule == "arrange-parent-request"
+    )
+    student = owed.student_id
+    given, family = db.execute(
+        "SELECT given, family FROM student WHERE id = ?", [student]
+    ).fetchone()
+    request = db.execute(
+        "SELECT r.id FROM parent_request r WHERE r.student_id = ? AND NOT EXISTS"
+        " (SELECT 1 FROM conference c WHERE c.request_id = r.id) ORDER BY r.requested_on",
+        [student],
+    ).fetchone()[0]
+
+    await step("students", lambda: pilot.press("s"), lambda: bool(table_keys(app, "#students")))
+    keys = ["space" if c == " " else c for c in f"{given} {family}"]
+    await step(
+        "search a name",
+        lambda: pilot.press(*keys),
+        lambda: student in table_keys(app, "#students"),
+    )
+
+    async def open_student() -> None:
+        await pilot.press("enter")  # from the search box to the table, as in the flow tests
+        table = app.screen.query_one("#students", DataTable)
+        table.move_cursor(row=table_keys(app, "#students").index(student))
+        await pilot.press("enter")
+
+    await step(
+        "open the student",
+        open_student,
+        lambda: on_screen(StudentScreen) and app.screen.detail is not None,
+    )
+    await step("new conference form", lambda: pilot.press("n"), lambda: on_screen(ConferenceForm))
+
+    async def schedule() -> None:  # the request is what the finding owes; staff are optional
+        form = app.screen
+        form.query_one("#at", Input).value = f"{app.today}T07:10"  # type: ignore[attr-defined]
+        form.query_one("#request", Input).value = request
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+
+    def conference_id() -> int | None:
+        row = db.execute("SELECT id FROM conference WHERE request_id = ?", [request]).fetchone()
+        return row and row[0]
+
+    def scheduled() -> bool:
+        return on_screen(StudentScreen) and str(conference_id()) in table_keys(app, "#conferences")
+
+    await step("schedule it", schedule, scheduled)
+
+    async def conduct() -> None:
+        table = app.screen.query_one("#conferences", DataTable)
+        table.move_cursor(row=table_keys(app, "#conferences").index(str(conference_id())))
+        await pilot.press("h")
+
+    await step("conduct form", conduct, lambda: on_screen(ConductScreen))
+
+    async def held() -> None:
+        app.screen.query_one("#held", Checkbox).value = True
+        await pilot.press("ctrl+s")
+
+    def recorded() -> bool:
+        status = db.execute(
+            "SELECT status FROM conference WHERE id = ?", [conference_id()]
+        ).fetchone()[0]
+        return status == "held" and on_screen(StudentScreen)
+
+    await step("record it held", held, recorded)
+    await step("back to the dashboard", lambda: pilot.press("d"), dashboard_shown)
+    cleared = not any(
+        f.rule == "arrange-parent-request" and f.student_id == student
+        for f in app.dashboard_cache.findings  # type: ignore[attr-defined]
+    )
+    return {
+        "student": student,
+        "finding_cleared": cleared,
+        "idle_stall_ms": idle,
+        "step_stall_ms": stalls,
+        "step_s": seconds,
+    }
+
+
+def main() -> None:
+    mode, db = sys.argv[1], Path(sys.argv[2])
+    monitor = StallMonitor()
+    app = polterm_app(db)
+    result: dict[str, Any] = {}
+
+    async def auto_pilot(pilot: Pilot) -> None:
+        watcher = asyncio.get_running_loop().create_task(monitor.watch())
+        try:
+            if mode == "search":
+                result.update(await search(app, pilot, db))
+            else:
+                result.update(await walk(app, pilot, monitor))
+        finally:
+            watcher.cancel()
+            app.exit()
+
+    app.run(headless=True, size=(120, 40), auto_pilot=auto_pilot)
+    if not result:
+        raise SystemExit(f"{mode} did not finish (return code {app.return_code})")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
