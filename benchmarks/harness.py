@@ -142,11 +142,16 @@ def render(figures: list[Figure]) -> str:
         "|---|---:|---:|---:|---:|---|---|",
     ]
     for f in figures:
-        ref = f"{f.reference:.3f} {f.unit} ({f.reference_name})" if f.reference is not None else ""
+        ref = "" if f.reference is None else f"{_num(f.reference)} {f.unit} ({f.reference_name})"
         ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
         met = "" if f.met is None else ("yes" if f.met else "**no**")
         lines.append(
-            f"| {f.name} | {f.size:,} {f.per} | {f.value:.3f} {f.unit} | {ref} | {ratio} "
+            f"| {f.name} | {f.size:,} {f.per} | {_num(f.value)} {f.unit} | {ref} | {ratio} "
             f"| {f.target} | {met} |"
         )
     return "\n".join(lines)
+
+
+def _num(value: float) -> str:
+    """Three significant digits, whole numbers from 100 up (rows/s, MB, ms read at a glance)."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
