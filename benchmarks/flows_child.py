@@ -148,12 +148,14 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
     monitor.longest = 0.0
     await asyncio.sleep(IDLE_S)  # the reference: what the machine alone does to the loop
     idle = monitor.longest * 1000
-    owed = next(
+    owed = [
         f
         for f in app.dashboard_cache.findings  # type: ignore[attr-defined]
         if f.rule == "arrange-parent-request"
-    )
-    student = owed.student_id
+    ]
+    if not owed:
+        raise LookupError("the dashboard lists no parent request to arrange: nothing to walk")
+    student = owed[0].student_id
     given, family = db.execute(
         "SELECT given, family FROM student WHERE id = ?", [student]
     ).fetchone()
