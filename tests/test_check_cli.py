@@ -15,7 +15,7 @@ import pytest
 from polterm import hookimpl, hookspecs
 from polterm.cli.policy import finding_json
 from polterm.plugins import Registry, build_registry
-from polterm.policy import FINDING_KEYS, Finding, PolicyInfo, Rule, RuleContext
+from polterm.policy import FINDING_KEYS, Finding, FindingQuery, PolicyInfo, Rule, RuleContext
 
 from .conftest import Polterm
 
@@ -32,6 +32,19 @@ def per_student(status: str) -> Callable[[RuleContext], Iterator[Finding]]:
             )
 
     return evaluate
+
+
+def awkward(ctx: RuleContext) -> FindingQuery:
+    """Per student, values JSON must escape, from one query; a school-less conference too."""
+    return ctx.query(
+        """SELECT s.id AS student_id, s.school_id, 7 AS conference_id,
+                  'Café “quoted” ' || char(34, 92, 10, 9, 1) || s.id AS message
+           FROM student s
+           UNION ALL SELECT NULL, NULL, NULL, 'no one'""",
+        {},
+        status="warning",
+        due=date(2025, 10, 1),
+    )
 
 
 def broken(ctx: RuleContext) -> list[Finding]:
@@ -289,6 +302,29 @@ def test_plugins_json_lists_name_version_policy_hooks_rules(
 )
 def test_the_fast_json_of_a_finding_is_what_json_dumps_gives(finding: Finding) -> None:
     assert json.loads(finding_json(finding)) == json.loads(json.dumps(finding.as_dict()))
+
+
+def test_check_json_of_a_rule_query_is_what_json_dumps_gives(
+    run: Polterm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = registry_of(ALPHA, FakePolicy("beta", Rule("b", "B", "§9", awkward)))
+    monkeypatch.setattr("polterm.cli.state.build_registry", lambda: registry)
+    result = run("check", "--as-of", "2025-10-01", "--format", "json", "--policy", "beta")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()[1:-1]
+    findings = result.json()["findings"]
+    assert [line.rstrip(",") for line in lines] == [
+        json.dumps(f, ensure_ascii=False) for f in findings
+    ]
+    assert [(f["school_id"], f["student_id"], f["conference_id"]) for f in findings] == [
+        (None, None, None),
+        ("elm", "s2", 7),
+        ("oak", "s1", 7),
+    ]
+    assert findings[1]["message"] == 'Café “quoted” "\\\n\t\x01s2'
+    assert findings[1]["citation"] == "§9; Policy beta"
+    as_csv = run("check", "--as-of", "2025-10-01", "--format", "csv", "--policy", "beta").out
+    assert [r[3] for r in list(csv.reader(io.StringIO(as_csv)))[1:]] == ["", "s2", "s1"]
 
 
 class NoPolicy:

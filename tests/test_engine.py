@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
 from polterm import hookimpl
 from polterm.engine import checklists, conference_kinds, conference_warnings, report_sections
 from polterm.policy import (
@@ -13,6 +15,7 @@ from polterm.policy import (
     ConferenceDraft,
     ConferenceKind,
     Finding,
+    FindingQuery,
     PolicyInfo,
     ReportRequest,
     ReportSection,
@@ -27,6 +30,15 @@ def every_student(ctx: RuleContext) -> Iterator[Finding]:
     """One `due` finding per student, naming the rule's `n` setting (ignores the scope)."""
     for sid, school in ctx.db.execute("SELECT id, school_id FROM student ORDER BY id"):
         yield ctx.finding("due", f"n={ctx.settings.get('n')}", student_id=sid, school_id=school)
+
+
+def every_student_query(ctx: RuleContext) -> FindingQuery:
+    """`every_student` as one query, its rows in no particular order (ignores the scope)."""
+    return ctx.query(
+        "SELECT id AS student_id, school_id, 'n=' || :n AS message FROM student ORDER BY id DESC",
+        {"n": ctx.settings.get("n")},
+        status="due",
+    )
 
 
 class Fake:
@@ -73,8 +85,8 @@ class Fake:
         return [ReportSection(f"{self.name} for {report.school_id}", {"as_of": ctx.as_of_iso})]
 
 
-def rule(rule_id: str = "r", **kwargs) -> Rule:  # type: ignore[no-untyped-def]
-    return Rule(rule_id, "A rule", "§1", every_student, **kwargs)
+def rule(rule_id: str = "r", evaluate=every_student, **kwargs) -> Rule:  # type: ignore[no-untyped-def]
+    return Rule(rule_id, "A rule", "§1", evaluate, **kwargs)
 
 
 def test_a_rule_applies_from_its_effective_from_to_its_effective_to_inclusive() -> None:
@@ -124,6 +136,49 @@ def test_the_engine_narrows_findings_to_the_scope_when_a_plugin_ignores_it() -> 
     by_school = d.check("2025-10-01", scope=Scope(school_ids=frozenset({pine})))
     assert [f.student_id for f in by_school] == [theirs]
     assert d.check("2025-10-01", scope=Scope(school_ids=frozenset())) == []
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(),
+        Scope(teacher_id="t1"),
+        Scope(school_ids=frozenset({"pine"})),
+        Scope(school_id="oak", student_id="s3"),
+        Scope(school_ids=frozenset()),
+    ],
+    ids=repr,
+)
+def test_a_rule_query_gives_what_yielding_findings_gives_sorted_and_scoped(scope: Scope) -> None:
+    yielded = District(policies=["fake"], plugins=[Fake("fake", rule(settings={"n": 2}))])
+    queried = Rule("r", "A rule", "§1", every_student_query, settings={"n": 2})
+    by_query = District(policies=["fake"], plugins=[Fake("fake", queried)])
+    for d in (yielded, by_query):
+        oak, pine = d.school(id="oak"), d.school(id="pine")
+        teacher = d.staff(school=oak, id="t1")
+        for sid, school in (("s3", oak), ("s1", pine), ("s2", oak), ("s4", pine)):
+            d.student(school=school, id=sid, teacher=teacher if sid != "s2" else None)
+    expected = yielded.check("2025-10-01", scope=scope)
+    result = by_query.evaluate("2025-10-01", scope)
+    assert result.findings == expected
+    assert result.has_status("due") == bool(expected)
+    assert not result.has_status("overdue")
+
+
+def test_a_rule_query_may_give_each_row_its_own_status() -> None:
+    def statuses(ctx: RuleContext) -> FindingQuery:
+        return ctx.query(
+            "SELECT id AS student_id, school_id, CASE WHEN id = 's1' THEN 'overdue' ELSE 'due' "
+            "END AS status, 'late' AS message FROM student",
+            {},
+        )
+
+    d = District(policies=["fake"], plugins=[Fake("fake", rule(evaluate=statuses))])
+    for sid in ("s1", "s2"):
+        d.student(id=sid)
+    result = d.evaluate("2025-10-01")
+    assert [(f.student_id, f.status) for f in result.findings] == [("s1", "overdue"), ("s2", "due")]
+    assert result.has_status("overdue") and not result.has_status("warning")
 
 
 def test_conference_kinds_and_checklists_come_from_active_policies_only() -> None:

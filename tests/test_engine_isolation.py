@@ -10,7 +10,7 @@ import pytest
 
 from polterm import hookimpl
 from polterm.engine import evaluate
-from polterm.policy import Finding, PolicyInfo, Rule, RuleContext
+from polterm.policy import Finding, FindingQuery, PolicyInfo, Rule, RuleContext
 from polterm.testing import District
 
 
@@ -47,6 +47,28 @@ def slow_sql(ctx: RuleContext) -> list[Finding]:
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
     ).fetchall()
     return []
+
+
+def query_of_a_bad_status(ctx: RuleContext) -> FindingQuery:
+    return ctx.query("SELECT id AS school_id, 'maybe' AS status, 'm' AS message FROM school", {})
+
+
+def query_of_an_unknown_column(ctx: RuleContext) -> FindingQuery:
+    return ctx.query("SELECT id AS school, 'm' AS message FROM school", {}, status="due")
+
+
+def query_of_another_policy(ctx: RuleContext) -> FindingQuery:
+    query = ctx.query("SELECT 'm' AS message FROM school", {}, status="due")
+    return FindingQuery(query.db, query.sql, query.params, {**query.fixed, "policy": "good"})
+
+
+def slow_query(ctx: RuleContext) -> FindingQuery:
+    return ctx.query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+        "SELECT 'm' || i AS message FROM n",
+        {},
+        status="due",
+    )
 
 
 class Policy:
@@ -94,6 +116,9 @@ def run(bad: object, timeout: float | None = 2.0):  # type: ignore[no-untyped-de
         (wrong_type, "rule rule: TypeError: returned dict, not Finding"),
         (other_policy, "returned a finding of policy 'good'"),
         (writes, "not authorized"),
+        (query_of_a_bad_status, "returned status 'maybe'"),
+        (query_of_an_unknown_column, "query columns school, message are not distinct finding"),
+        (query_of_another_policy, "returned a finding of policy 'good'"),
     ],
 )
 def test_a_failing_rule_is_reported_in_one_line_and_the_others_still_count(
@@ -112,7 +137,7 @@ def test_a_rule_that_tries_to_write_writes_nothing() -> None:
     assert [r[0] for r in d.db.execute("SELECT id FROM school")] == ["oak"]
 
 
-@pytest.mark.parametrize("evaluate_fn", [slow_python, slow_sql])
+@pytest.mark.parametrize("evaluate_fn", [slow_python, slow_sql, slow_query])
 def test_a_slow_rule_is_stopped_at_the_time_limit(evaluate_fn) -> None:  # type: ignore[no-untyped-def]
     started = time.monotonic()
     _, result = run(Policy("bad", evaluate_fn), timeout=0.2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -11,6 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from sqlite_utils import Database
@@ -18,11 +21,14 @@ from sqlite_utils import Database
 from polterm import config
 from polterm.plugins import PluginError, Registry, one_line
 from polterm.policy import (
+    FINDING_KEYS,
+    ROW_KEYS,
     STATUSES,
     Checklist,
     ConferenceDraft,
     ConferenceKind,
     Finding,
+    FindingQuery,
     ReportRequest,
     ReportSection,
     RuleContext,
@@ -41,17 +47,75 @@ _READ_ACTIONS = {
 }
 
 
+# A FindingBlock's text: rows apart by ROW_SEP, the i-th and next value of a row by FIELD_SEPS[i].
+# JSON escapes control characters inside strings, so they never occur within a value.
+ROW_SEP = "\x1e"
+FIELD_SEPS = tuple(chr(i) for i in range(1, len(ROW_KEYS)))
+SORT_KEYS = ("school_id", "student_id", "conference_id", "due")  # Finding.sort_key, in SQL
+
+
 class PluginTimeout(Exception):
     """A rule ran past its time budget."""
 
 
+@dataclass(frozen=True)
+class FindingBlock:
+    """The findings of one rule's `FindingQuery` as the engine's SQL wrote them, sorted: the
+    fields all rows share once, and per row the JSON of the others, as text (see ROW_SEP)."""
+
+    fixed: dict[str, Any]  # every finding field that is not a column
+    columns: tuple[str, ...]  # the fields each row gives, in FINDING_KEYS order
+    text: str
+    count: int
+    statuses: frozenset[str]
+
+    @property
+    def policy(self) -> str:
+        return str(self.fixed["policy"])
+
+    @property
+    def rule(self) -> str:
+        return str(self.fixed["rule"])
+
+    def findings(self) -> list[Finding]:
+        """The rows as `Finding`s, for readers other than the JSON writer."""
+        if not self.count:
+            return []
+        text = self.text.replace(ROW_SEP, "],[")
+        for sep in FIELD_SEPS[: len(self.columns) - 1]:
+            text = text.replace(sep, ",")
+        rows = json.loads(f"[[{text}]]")
+        return [Finding(**self.fixed, **dict(zip(self.columns, row, strict=True))) for row in rows]
+
+
+Part = list[Finding] | FindingBlock
+
+
 @dataclass
 class Evaluation:
-    """The findings of every rule that ran, and the plugins that failed, in one line each."""
+    """The findings of every rule that ran, in CONTRACT.md's order, and the plugins that failed.
+
+    `parts` hold them as the rules gave them: lists of `Finding`s and `FindingBlock`s, one
+    part per policy and rule, so a writer can stream a million without making objects.
+    """
 
     as_of: date
-    findings: list[Finding] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
     errors: list[PluginError] = field(default_factory=list)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """Every finding as an object, in order (the UI, exports and tests read these)."""
+        return [f for part in self.parts for f in _findings(part)]
+
+    def has_status(self, status: str) -> bool:
+        """Whether any finding has exactly this status."""
+        return any(
+            status in part.statuses
+            if isinstance(part, FindingBlock)
+            else any(f.status == status for f in part)
+            for part in self.parts
+        )
 
 
 def evaluate(
@@ -67,6 +131,8 @@ def evaluate(
     scope = scope or Scope()
     timeout = rule_timeout() if timeout is None else timeout
     result = Evaluation(as_of, errors=list(registry.errors))
+    allowed = _allowed(db, scope)
+    parts: list[Part] = []
     names = policies if policies is not None else config.active_policies(db)
     for name in names:
         loaded = registry.policies.get(name)
@@ -86,18 +152,90 @@ def evaluate(
             )
             try:
                 with read_only(db), time_limit(db, timeout):
-                    found = list(_validated(rule.evaluate(ctx), name))
+                    found = rule.evaluate(ctx)
+                    if isinstance(found, FindingQuery):
+                        part: Part = _block(db, found, name, allowed)
+                    else:
+                        part = [f for f in _validated(found, name) if _in_scope(f, allowed)]
             except Exception as error:
                 result.errors.append(
                     PluginError(loaded.plugin, f"rule {rule.id}: {one_line(error)}")
                 )
                 continue
-            result.findings.extend(found)
-    if scope != Scope():
-        taught = _taught_by(db, scope.teacher_id) if scope.teacher_id is not None else None
-        result.findings = [f for f in result.findings if _in_scope(f, scope, taught)]
-    result.findings.sort(key=Finding.sort_key)
+            parts.append(part)
+    result.parts = _in_order(parts)
     return result
+
+
+def _block(
+    db: Database, query: FindingQuery, policy: str, allowed: dict[str, set[Any]]
+) -> FindingBlock:
+    """Run a rule's query: scoped, sorted and written out as text by SQLite itself."""
+    named = query.columns()
+    if len(set(named)) != len(named) or not set(named) <= set(ROW_KEYS):
+        raise ValueError(f"query columns {', '.join(named)} are not distinct finding fields")
+    columns = tuple(key for key in ROW_KEYS if key in named)
+    fixed = {key: query.fixed.get(key) for key in FINDING_KEYS if key not in columns}
+    if fixed["policy"] != policy:
+        raise ValueError(f"returned a finding of policy {fixed['policy']!r}")
+    if "status" not in columns and fixed["status"] not in STATUSES:
+        raise ValueError(f"returned status {fixed['status']!r}")
+    where, params = ["1"], dict(query.params)
+    for key, values in allowed.items():
+        if key not in columns:
+            if fixed[key] not in values:
+                return FindingBlock(fixed, columns, "", 0, frozenset())
+            continue
+        names = [f"polterm_{key}{i}" for i in range(len(values))]
+        where.append(f"{key} IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, sorted(values), strict=True))
+    order = [key for key in SORT_KEYS if key in columns]
+    row = f"json_quote({columns[0]})" + "".join(
+        f" || char({ord(sep)}) || json_quote({key})"
+        for sep, key in zip(FIELD_SEPS, columns[1:], strict=False)
+    )
+    checks = ""
+    if "status" in columns:
+        listed = ", ".join(f"'{s}'" for s in STATUSES)
+        checks = "".join(f", max(status = '{s}')" for s in STATUSES)
+        checks += f", sum(coalesce(status NOT IN ({listed}), 1))"
+    sql = f"""
+        SELECT group_concat({row}, char({ord(ROW_SEP)})), count(*){checks}
+        FROM (SELECT * FROM ({query.sql}) WHERE {" AND ".join(where)}
+              {"ORDER BY " + ", ".join(order) if order else ""})"""
+    text, count, *flags = db.execute(sql, params).fetchone()
+    if "status" not in columns:
+        found = frozenset({fixed["status"]} if count else ())
+        return FindingBlock(fixed, columns, text or "", count, found)
+    if flags[-1]:
+        (bad,) = db.execute(
+            f"SELECT status FROM ({query.sql}) WHERE coalesce(status NOT IN ({listed}), 1)",
+            query.params,
+        ).fetchone()
+        raise ValueError(f"returned status {bad!r}")
+    found = frozenset(s for s, flag in zip(STATUSES, flags, strict=False) if flag)
+    return FindingBlock(fixed, columns, text or "", count, found)
+
+
+def _findings(part: Part) -> list[Finding]:
+    return part.findings() if isinstance(part, FindingBlock) else part
+
+
+def _in_order(parts: list[Part]) -> list[Part]:
+    """CONTRACT.md's order: by policy and rule, then by `Finding.sort_key` (a stable sort, as
+    blocks come sorted); a rule's findings stay one part unless it gave findings and a block."""
+    by_rule: dict[tuple[str, str], list[Finding | FindingBlock]] = {}
+    for item in chain.from_iterable([p] if isinstance(p, FindingBlock) else p for p in parts):
+        by_rule.setdefault((item.policy, item.rule), []).append(item)
+    out: list[Part] = []
+    for key in sorted(by_rule):
+        items = by_rule[key]
+        if len(items) == 1 and isinstance(items[0], FindingBlock):
+            out.append(items[0])
+            continue
+        found = [f for i in items for f in (i.findings() if isinstance(i, FindingBlock) else [i])]
+        out.append(sorted(found, key=Finding.sort_key))
+    return out
 
 
 def rule_timeout() -> float:
@@ -216,8 +354,20 @@ def _sections(items: Any, policy: str) -> Iterator[ReportSection]:
         yield item
 
 
-def _taught_by(db: Database, teacher_id: str) -> set[str]:
-    return {r[0] for r in db.execute("SELECT id FROM student WHERE teacher_id = ?", [teacher_id])}
+def _allowed(db: Database, scope: Scope) -> dict[str, set[Any]]:
+    """The engine's own scope filter, so a plugin that ignores the scope cannot leak other
+    students: for each finding field it limits, the values a finding may have."""
+    allowed: dict[str, set[Any]] = {}
+    if scope.teacher_id is not None:
+        sql = "SELECT id FROM student WHERE teacher_id = ?"
+        allowed["student_id"] = {r[0] for r in db.execute(sql, [scope.teacher_id])}
+    if scope.student_id is not None:
+        allowed["student_id"] = allowed.get("student_id", {scope.student_id}) & {scope.student_id}
+    if scope.school_id is not None:
+        allowed["school_id"] = {scope.school_id}
+    if scope.school_ids is not None:
+        allowed["school_id"] = allowed.get("school_id", set(scope.school_ids)) & scope.school_ids
+    return allowed
 
 
 def missing_policies(db: Database, registry: Registry) -> list[str]:
@@ -266,15 +416,8 @@ def _validated(items: Any, policy: str) -> Iterator[Finding]:
         yield item
 
 
-def _in_scope(finding: Finding, scope: Scope, taught: set[str] | None) -> bool:
-    """The engine's own filter, so a plugin that ignores the scope cannot leak other students."""
-    if taught is not None and finding.student_id not in taught:
-        return False
-    if scope.student_id is not None and finding.student_id != scope.student_id:
-        return False
-    if scope.school_id is not None and finding.school_id != scope.school_id:
-        return False
-    return scope.school_ids is None or finding.school_id in scope.school_ids
+def _in_scope(finding: Finding, allowed: dict[str, set[Any]]) -> bool:
+    return all(getattr(finding, key) in values for key, values in allowed.items())
 
 
 @contextmanager

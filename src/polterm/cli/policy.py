@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date
+from itertools import chain
 from json.encoder import encode_basestring as _str  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,15 @@ import click
 from polterm import config
 from polterm.cli.output import emit, emit_table, format_option
 from polterm.cli.state import State, common_options, pass_state
-from polterm.engine import evaluate, missing_policies
+from polterm.engine import (
+    FIELD_SEPS,
+    ROW_SEP,
+    Evaluation,
+    FindingBlock,
+    Part,
+    evaluate,
+    missing_policies,
+)
 from polterm.errors import PoltermError
 from polterm.plugins import Registry
 from polterm.policy import FINDING_KEYS, STATUSES, Finding
@@ -24,7 +34,8 @@ from polterm.services.validate import parse_date
 EXIT_FOUND = 1
 EXIT_PLUGIN_FAILED = 3
 TABLE_COLUMNS = ("policy", "rule", "status", "school_id", "student_id", "conference_id", "due")
-CHUNK = 5000
+CHUNK = 5000  # findings per write
+TEXT_CHUNK = 1 << 20  # characters of a block's text per write, a size the CPU cache holds
 
 
 @click.command()
@@ -70,13 +81,13 @@ def check(
     ]
     result = evaluate(db, state.registry, day, scope=scope, policies=[policy] if policy else None)
     failed = [str(e) for e in result.errors if policy is None or _belongs(e.plugin, policy, state)]
-    _print_findings(result.findings, day, fmt)
+    _print_findings(result, fmt)
     for line in problems + failed:
         click.echo(line, err=True)
     ctx = click.get_current_context()
     if problems or failed:
         ctx.exit(EXIT_PLUGIN_FAILED)
-    if fail_on and any(f.status == fail_on for f in result.findings):
+    if fail_on and result.has_status(fail_on):
         ctx.exit(EXIT_FOUND)
 
 
@@ -89,42 +100,86 @@ def _belongs(plugin: str, policy: str, state: State) -> bool:
 
 def finding_json(f: Finding) -> str:
     """`json.dumps(f.as_dict())`, three times faster: the keys are fixed, only values vary."""
-    try:
-        return (
-            f'{{"policy": {_str(f.policy)}, "rule": {_str(f.rule)}, "status": "{f.status}", '
-            f'"student_id": {_opt(f.student_id)}, "conference_id": '
-            f"{'null' if f.conference_id is None else f'{f.conference_id:d}'}, "
-            f'"school_id": {_opt(f.school_id)}, "due": {_opt(f.due)}, '
-            f'"message": {_str(f.message)}, "citation": {_str(f.citation)}}}'
-        )
-    except (TypeError, ValueError):  # a value of an unexpected type: let json say it
-        return json.dumps(f.as_dict(), ensure_ascii=False, default=str)
+    values = map(_json, (getattr(f, key) for key in FINDING_KEYS))
+    return "".join(chain.from_iterable(zip(_EVERY_KEY, values, strict=False))) + _EVERY_KEY[-1]
 
 
-def _opt(value: str | None) -> str:
-    return "null" if value is None else _str(value)
+def _line_parts(columns: tuple[str, ...], fixed: dict[str, Any]) -> list[str]:
+    """A finding's JSON line cut before and after each of the varying `columns`: the text
+    between them holds the keys and the `fixed` values, so a row needs only its own values."""
+    parts = [""]
+    for i, key in enumerate(FINDING_KEYS):
+        parts[-1] += f'{", " if i else "{"}"{key}": '
+        if key in columns:
+            parts.append("")
+        else:
+            parts[-1] += _json(fixed[key])
+    parts[-1] += "}"
+    return parts
 
 
-def _print_findings(findings: list[Finding], as_of: date, fmt: str) -> None:
-    """Write the findings in chunks, one JSON object a line, without a per-line echo."""
+def _json(value: Any) -> str:
+    """One JSON value, as `json.dumps(value, ensure_ascii=False)` writes it."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return _str(value)
+    if type(value) is int:
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+_EVERY_KEY = _line_parts(FINDING_KEYS, {})
+
+
+def _block_json(block: FindingBlock) -> Iterator[str]:
+    """A block's findings as JSON lines, a piece at a time: its text already holds each row's
+    values as JSON, so putting the fixed text in place of the separators makes the lines."""
+    parts = _line_parts(block.columns, block.fixed)
+    head, tail = parts[0], parts[-1]
+    text, start = block.text, 0
+    while start < len(text):
+        end = text.find(ROW_SEP, start + TEXT_CHUNK)
+        end = len(text) if end < 0 else end
+        piece = text[start:end]
+        for sep, between in zip(FIELD_SEPS, parts[1:-1], strict=False):
+            piece = piece.replace(sep, between)
+        yield head + piece.replace(ROW_SEP, f"{tail},\n{head}") + tail
+        start = end + 1
+
+
+def _part_json(part: Part) -> Iterator[str]:
+    if isinstance(part, FindingBlock):
+        yield from _block_json(part)
+        return
+    for start in range(0, len(part), CHUNK):
+        yield ",\n".join(map(finding_json, part[start : start + CHUNK]))
+
+
+def _print_findings(result: Evaluation, fmt: str) -> None:
+    """Write the findings a piece at a time, without a per-line echo."""
     out = sys.stdout
+    as_of = result.as_of.isoformat()
     if fmt == "json":
-        out.write(f'{{"as_of": "{as_of.isoformat()}", "findings": [')
-        for start in range(0, len(findings), CHUNK):
-            text = ",\n".join(map(finding_json, findings[start : start + CHUNK]))
-            out.write(("\n" if start == 0 else ",\n") + text)
+        out.write(f'{{"as_of": "{as_of}", "findings": [')
+        sep = "\n"
+        for part in result.parts:
+            for text in _part_json(part):
+                out.write(sep + text)
+                sep = ",\n"
         out.write("\n]}\n")
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FINDING_KEYS)
+        findings = result.findings
         for start in range(0, len(findings), CHUNK):
             writer.writerows(
                 [getattr(f, k) for k in FINDING_KEYS] for f in findings[start : start + CHUNK]
             )
-    elif not findings:
-        click.echo(f"No findings as of {as_of.isoformat()}.")
+    elif not result.findings:
+        click.echo(f"No findings as of {as_of}.")
     else:
-        emit_table([f.as_dict() for f in findings], (*TABLE_COLUMNS, "message"))
+        emit_table([f.as_dict() for f in result.findings], (*TABLE_COLUMNS, "message"))
     out.flush()
 
 
