@@ -27,7 +27,7 @@ def conference_section(report: ReportRequest, ctx: RuleContext) -> ReportSection
         {**bounds, "kind": REMOTE_LEARNING},
     ).fetchone()[0]
     required = int(configured(ctx.db, TWO_FLEXIBLE_CONFERENCES)["required"])
-    counts = [n for _, _, n in flexible_held(ctx.db, year, as_of, scope, None)]
+    counts = [n for _, _, n in flexible_held(ctx.db, year, as_of, scope)]
     with_two = sum(n >= required for n in counts)
     remote = _remote_requirements(ctx, report, scope)
     events = dict(
