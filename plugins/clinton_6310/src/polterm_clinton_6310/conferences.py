@@ -3,7 +3,7 @@ resource document given before a § B conference."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from datetime import date
 
 from polterm.facts import day_after, student_scope
@@ -19,14 +19,16 @@ OPTION_MESSAGE = (
 )
 
 
-def evaluate_remote_option(ctx: RuleContext) -> Iterator[Finding]:
+def evaluate_remote_option(ctx: RuleContext) -> Iterable[Finding]:
     """In addition, the procedures shall require the District to: A. offer parents the option
     of attending parent-teacher conferences by telephonic, video, or other conferencing
     platform. (Policy 6310 § A)
     """
     where, params = student_scope(ctx.scope, "s")
+    before, after = OPTION_MESSAGE.split("{kind}")
     sql = f"""
-        SELECT c.id, c.student_id, s.school_id, c.kind
+        SELECT c.id AS conference_id, c.student_id, s.school_id,
+               :before || c.kind || :after_kind AS message
         FROM conference c JOIN student s ON s.id = c.student_id
         WHERE c.remote_offered = 0 AND c.modality = 'in-person'
           AND c.kind IN (:flexible, :remote) AND {LIVE} AND {where}"""
@@ -35,17 +37,11 @@ def evaluate_remote_option(ctx: RuleContext) -> Iterator[Finding]:
         "flexible": FLEXIBLE,
         "remote": REMOTE_LEARNING,
         "after": day_after(ctx.as_of),
+        "before": before,
+        "after_kind": after,
     }
     citation = ctx.rule.citation if ctx.rule else SECTION_A
-    for cid, student_id, school_id, kind in ctx.db.execute(sql, named):
-        yield ctx.finding(
-            "warning",
-            OPTION_MESSAGE.format(kind=kind),
-            student_id=student_id,
-            school_id=school_id,
-            conference_id=cid,
-            citation=citation,
-        )
+    return ctx.query(sql, named, status="warning", citation=citation)
 
 
 def draft_warnings(conference: ConferenceDraft, ctx: RuleContext) -> list[Finding]:
@@ -70,7 +66,7 @@ def draft_warnings(conference: ConferenceDraft, ctx: RuleContext) -> list[Findin
     ]
 
 
-def evaluate_resource_document(ctx: RuleContext) -> Iterator[Finding]:
+def evaluate_resource_document(ctx: RuleContext) -> Iterable[Finding]:
     """On or after January 1, 2022, the procedures must also require a teacher conducting a
     parent-teacher conference that is required in section (B) above to provide a copy of the
     document, to be developed by the Department of Education, to provide information concerning
@@ -79,38 +75,32 @@ def evaluate_resource_document(ctx: RuleContext) -> Iterator[Finding]:
     (Policy 6310)
     """
     where, params = student_scope(ctx.scope, "s")
+    # overdue once the conference is held or its date has passed; due while still ahead
     sql = f"""
-        SELECT c.id, c.student_id, s.school_id, substr(c.at, 1, 10) AS day,
-               c.status = 'held' AND c.at < :after AS held
-        FROM conference c JOIN student s ON s.id = c.student_id
-        WHERE c.kind = 'remote-learning' AND c.at >= :effective AND {LIVE} AND {where}
-          AND NOT EXISTS (
-              SELECT 1 FROM resource_document d
-              WHERE d.conference_id = c.id AND d.provided_on < :after
-                AND substr(d.provided_on, 1, 10) <= substr(c.at, 1, 10))"""
+        SELECT conference_id, student_id, school_id, due,
+               CASE WHEN late THEN 'overdue' ELSE 'due' END AS status,
+               'The resource document ' || CASE WHEN late THEN 'was not given'
+                   ELSE 'has not yet been given' END
+               || ' to the parent before this remote-learning conference on ' || due AS message
+        FROM (
+            SELECT c.id AS conference_id, c.student_id, s.school_id,
+                   substr(c.at, 1, 10) AS due,
+                   (c.status = 'held' AND c.at < :after) OR substr(c.at, 1, 10) < :as_of AS late
+            FROM conference c JOIN student s ON s.id = c.student_id
+            WHERE c.kind = 'remote-learning' AND c.at >= :effective AND {LIVE} AND {where}
+              AND NOT EXISTS (
+                  SELECT 1 FROM resource_document d
+                  WHERE d.conference_id = c.id AND d.provided_on < :after
+                    AND substr(d.provided_on, 1, 10) <= substr(c.at, 1, 10)))"""
     effective = (RESOURCE_DOCUMENT_RULE.effective_from or date(2022, 1, 1)).isoformat()
-    as_of = ctx.as_of_iso
     named = {
         **params,
         "effective": effective,
         "after": day_after(ctx.as_of),
+        "as_of": ctx.as_of_iso,
     }
     citation = ctx.rule.citation if ctx.rule else RESOURCE_DOCUMENT
-    for cid, student_id, school_id, day, held in ctx.db.execute(sql, named):
-        if held or day < as_of:
-            status, text = "overdue", "was not given"
-        else:
-            status, text = "due", "has not yet been given"
-        yield ctx.finding(
-            status,
-            f"The resource document {text} to the parent before this remote-learning "
-            f"conference on {day}",
-            student_id=student_id,
-            school_id=school_id,
-            conference_id=cid,
-            due=day,
-            citation=citation,
-        )
+    return ctx.query(sql, named, citation=citation)
 
 
 REMOTE_OPTION_OFFERED = Rule(
