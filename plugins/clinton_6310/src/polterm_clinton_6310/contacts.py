@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from polterm.facts import day_after, student_scope
 from polterm.policy import Finding, Rule, RuleContext
@@ -12,28 +12,31 @@ from polterm_clinton_6310.info import SECTION_C
 ON_FILE = "e.name IS NOT NULL AND (e.set_on IS NULL OR e.set_on < :after)"
 
 
-def evaluate_emergency_contact(ctx: RuleContext) -> Iterator[Finding]:
+def evaluate_emergency_contact(ctx: RuleContext) -> Iterable[Finding]:
     """In addition, the procedures shall require the District to: C. request from each
     student's parent the name and contact information of an emergency contact person who may
     be contacted if the student's parent cannot be reached to schedule a parent-teacher
     conference required during periods of District-provided remote learning. (Policy 6310 § C)
+
+    The students are those EXCEPT the ones with a contact on file or asked for: with ORDER BY,
+    SQLite merges the two id-ordered indexes instead of seeking a contact per student.
     """
     where, params = student_scope(ctx.scope, "s")
     sql = f"""
-        SELECT s.id, s.school_id FROM student s
-        WHERE s.active = 1 AND {where} AND NOT EXISTS (
-            SELECT 1 FROM emergency_contact e WHERE e.student_id = s.id
-              AND (({ON_FILE}) OR e.requested_on < :after))"""
-    named = {**params, "after": day_after(ctx.as_of)}
+        SELECT s.id AS student_id, s.school_id, :message AS message FROM student s
+        WHERE s.id IN (
+            SELECT s.id FROM student s WHERE s.active = 1 AND {where}
+            EXCEPT
+            SELECT e.student_id FROM emergency_contact e
+            WHERE ({ON_FILE}) OR e.requested_on < :after
+            ORDER BY 1)"""
+    named = {
+        **params,
+        "after": day_after(ctx.as_of),
+        "message": "No emergency contact is on file and the parent has not been asked for one",
+    }
     citation = ctx.rule.citation if ctx.rule else SECTION_C
-    for student_id, school_id in ctx.db.execute(sql, named):
-        yield ctx.finding(
-            "due",
-            "No emergency contact is on file and the parent has not been asked for one",
-            student_id=student_id,
-            school_id=school_id,
-            citation=citation,
-        )
+    return ctx.query(sql, named, status="due", citation=citation)
 
 
 EMERGENCY_CONTACT_REQUESTED = Rule(
