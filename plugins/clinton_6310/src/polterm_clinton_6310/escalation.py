@@ -33,8 +33,7 @@ def evaluate_escalation(ctx: RuleContext) -> Iterator[Finding]:
         failing = {sid: (n, since) for sid, n, since in ctx.db.execute(sql, named)}
         if not failing:
             continue
-        only = f"s.id IN (SELECT student_id FROM ({sql}))"
-        owing = list(unmet(ctx.db, ctx.as_of, ctx.scope, period, reqs, only, named))
+        owing = unmet(ctx.db, ctx.as_of, ctx.scope, period, reqs, sorted(failing))
         escalated = _escalated(ctx, [o.student_id for o in owing], period, periods, after)
         for student in owing:
             if student.student_id in escalated:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +14,8 @@ from polterm.policy import Finding, Rule, RuleContext, Scope
 from polterm_clinton_6310.info import REMOTE_LEARNING, SECTION_B
 from polterm_clinton_6310.periods import RemotePeriod, Requirement, remote_periods, requirements
 from polterm_clinton_6310.settings import configured
+
+CHUNK = 500  # student ids per IN (...) list, well under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -40,68 +42,104 @@ def period_requirements(
     return out
 
 
+def requirement_sql(
+    as_of: date, scope: Scope, req: Requirement, tag: str = "", only: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """SQL of (id, school_id, held) for the active students the period covers who held fewer
+    than k remote-learning conferences within [start, due_k] and on or before as-of; `only`
+    narrows them further (a SQL condition over alias `s`), `tag` keeps parameter names of
+    several such queries apart.
+
+    Over every student of the district, requirement 1 (the usual one) is a merge: the students
+    EXCEPT those with a held conference, both sides id-ordered indexes read whole. Otherwise
+    (a school's period, a narrower scope, a later requirement) one index seek per student, in
+    id order, counted by an aggregate so a query around it evaluates it once.
+    """
+    where, params = student_scope(scope, "s")
+    school = f"AND s.school_id = :school{tag}" if req.period.school_id is not None else ""
+    held = (
+        f"c.kind = :kind{tag} AND c.status = 'held' AND c.at >= :start{tag} AND c.at < :upto{tag}"
+    )
+    if req.k == 1 and only is None and req.period.school_id is None and scope == Scope():
+        sql = f"""
+            SELECT s.id, s.school_id, 0 AS held FROM student s WHERE s.id IN (
+                SELECT s.id FROM student s WHERE s.active = 1 {school} AND {where}
+                EXCEPT
+                SELECT c.student_id FROM conference c
+                    INDEXED BY clinton_6310_conference_counted WHERE {held}
+                ORDER BY 1)"""
+    else:
+        sql = f"""
+            SELECT s.id, s.school_id, count(c.student_id) AS held
+            FROM student s LEFT JOIN conference c ON c.student_id = s.id AND {held}
+            WHERE s.active = 1 {school} AND {where} AND {only or 1}
+            GROUP BY s.id HAVING held < :k{tag}"""
+    named = {
+        **params,
+        f"kind{tag}": REMOTE_LEARNING,
+        f"start{tag}": req.period.start.isoformat(),
+        f"upto{tag}": day_after(min(req.due, as_of)),
+        f"school{tag}": req.period.school_id,
+        f"k{tag}": req.k,
+    }
+    return sql, named
+
+
 def unmet(
     db: Database,
     as_of: date,
     scope: Scope,
     period: RemotePeriod,
     reqs: list[Requirement],
-    only: str = "",
-    only_params: dict[str, Any] | None = None,
-) -> Iterator[Unmet]:
-    """Active students the period covers with a requirement unmet, in one query.
-
-    Requirement k is met by k held remote-learning conferences dated within [start, due_k] and
-    on or before as-of. `only` narrows the students further (a SQL condition over alias `s`).
-    """
-    where, params = student_scope(scope, "s")
-    bounds = {f"u{r.k}": day_after(min(r.due, as_of)) for r in reqs}
-    # One correlated count per requirement over a covering index: index seeks, no join to build.
-    held = {
-        r.k: f"""(SELECT count(*) FROM conference c WHERE c.student_id = s.id
-                  AND c.kind = :kind AND c.status = 'held' AND c.at >= :start AND c.at < :u{r.k})"""
-        for r in reqs
-    }
-    short = " OR ".join(f"{held[r.k]} < {r.k}" for r in reqs)
-    school = "AND s.school_id = :school" if period.school_id is not None else ""
-    sql = f"""
-        SELECT s.id, s.school_id, {", ".join(held.values())} FROM student s
-        WHERE s.active = 1 {school} AND {where} {f"AND {only}" if only else ""} AND ({short})"""
-    named = {
-        **params,
-        **bounds,
-        **(only_params or {}),
-        "kind": REMOTE_LEARNING,
-        "start": period.start.isoformat(),
-        "school": period.school_id,
-    }
-    for row in db.execute(sql, named):
-        held = row[2:]
-        missing = tuple((r, n or 0) for r, n in zip(reqs, held, strict=True) if (n or 0) < r.k)
-        yield Unmet(row[0], row[1], missing)
+    students: Sequence[str] | None = None,
+) -> list[Unmet]:
+    """Active students the period covers with a requirement unmet, and what they miss; only
+    those of `students` when given (looked up by id, a chunk at a time)."""
+    chunks = (
+        [students[i : i + CHUNK] for i in range(0, len(students), CHUNK)]
+        if students is not None
+        else [None]
+    )
+    missing: dict[str, list[tuple[Requirement, int]]] = {}
+    schools: dict[str, str] = {}
+    for req in reqs:
+        for chunk in chunks:
+            ids = {f"only{i}": sid for i, sid in enumerate(chunk or ())}
+            only = f"s.id IN ({', '.join(':' + n for n in ids)})" if chunk is not None else None
+            sql, named = requirement_sql(as_of, scope, req, only=only)
+            for student_id, school_id, held in db.execute(sql, {**named, **ids}):
+                missing.setdefault(student_id, []).append((req, held))
+                schools[student_id] = school_id
+    return [Unmet(sid, schools[sid], tuple(reqs_of)) for sid, reqs_of in missing.items()]
 
 
-def evaluate_remote_learning(ctx: RuleContext) -> Iterator[Finding]:
+def evaluate_remote_learning(ctx: RuleContext) -> Iterable[Finding]:
     """In addition, the procedures shall require the District to: B. conduct one parent-teacher
     conference, in addition to the two flexible parent-teacher conferences described above,
     during periods when the District provides remote learning for more than three consecutive
     weeks, and one additional parent-teacher conference every six months thereafter for the
     duration of such period of remote learning. (Policy 6310 § B)
     """
-    citation = ctx.rule.citation if ctx.rule else SECTION_B
+    parts, named = [], {}
     for period, reqs in period_requirements(ctx.db, ctx.as_of, dict(ctx.settings)):
-        began = period.start.isoformat()
-        for student in unmet(ctx.db, ctx.as_of, ctx.scope, period, reqs):
-            for req, held in student.missing:
-                yield ctx.finding(
-                    "due" if ctx.as_of <= req.due else "overdue",
-                    f"{held} of {req.k} remote-learning conferences held for the remote "
-                    f"learning that began {began}",
-                    student_id=student.student_id,
-                    school_id=student.school_id,
-                    due=req.due,
-                    citation=citation,
-                )
+        for req in reqs:
+            tag = f"_{len(parts)}"
+            sql, params = requirement_sql(ctx.as_of, ctx.scope, req, tag)
+            parts.append(
+                f"""SELECT id AS student_id, school_id, :due{tag} AS due, :status{tag} AS status,
+                           held || :tail{tag} AS message FROM ({sql})"""
+            )
+            named.update(params)
+            named[f"due{tag}"] = req.due.isoformat()
+            named[f"status{tag}"] = "due" if ctx.as_of <= req.due else "overdue"
+            named[f"tail{tag}"] = (
+                f" of {req.k} remote-learning conferences held for the remote learning that "
+                f"began {period.start.isoformat()}"
+            )
+    if not parts:
+        return []
+    citation = ctx.rule.citation if ctx.rule else SECTION_B
+    return ctx.query(" UNION ALL ".join(parts), named, citation=citation)
 
 
 REMOTE_LEARNING_CONFERENCE = Rule(
