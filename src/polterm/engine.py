@@ -199,10 +199,13 @@ def _block(
         listed = ", ".join(f"'{s}'" for s in STATUSES)
         checks = "".join(f", max(status = '{s}')" for s in STATUSES)
         checks += f", sum(coalesce(status NOT IN ({listed}), 1))"
+    # OFFSET 0 keeps the rule's query whole (SQLite flattens no subquery with an OFFSET), so
+    # its plan is the rule's own and the sort is one pass over its rows, not a new plan that
+    # walks an index in sort order and seeks everything else at random.
     sql = f"""
         SELECT group_concat({row}, char({ord(ROW_SEP)})), count(*){checks}
-        FROM (SELECT * FROM ({query.sql}) WHERE {" AND ".join(where)}
-              {"ORDER BY " + ", ".join(order) if order else ""})"""
+        FROM (SELECT * FROM (SELECT * FROM ({query.sql}) LIMIT -1 OFFSET 0)
+              WHERE {" AND ".join(where)} {"ORDER BY " + ", ".join(order) if order else ""})"""
     text, count, *flags = db.execute(sql, params).fetchone()
     if "status" not in columns:
         found = frozenset({fixed["status"]} if count else ())
