@@ -38,7 +38,8 @@ def awkward(ctx: RuleContext) -> FindingQuery:
     """Per student, values JSON must escape, from one query; a school-less conference too."""
     return ctx.query(
         """SELECT s.id AS student_id, s.school_id, 7 AS conference_id,
-                  'Café “quoted” ' || char(34, 92, 10, 9, 1) || s.id AS message
+                  'Café “quoted” ' || char(34, 92, 10, 9, 1) || ',["\\u0001"],' || s.id
+                      AS message
            FROM student s
            UNION ALL SELECT NULL, NULL, NULL, 'no one'""",
         {},
@@ -321,7 +322,7 @@ def test_check_json_of_a_rule_query_is_what_json_dumps_gives(
         ("elm", "s2", 7),
         ("oak", "s1", 7),
     ]
-    assert findings[1]["message"] == 'Café “quoted” "\\\n\t\x01s2'
+    assert findings[1]["message"] == 'Café “quoted” "\\\n\t\x01,["\\u0001"],s2'
     assert findings[1]["citation"] == "§9; Policy beta"
     as_csv = run("check", "--as-of", "2025-10-01", "--format", "csv", "--policy", "beta").out
     assert [r[3] for r in list(csv.reader(io.StringIO(as_csv)))[1:]] == ["", "s2", "s1"]

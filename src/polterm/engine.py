@@ -47,10 +47,12 @@ _READ_ACTIONS = {
 }
 
 
-# A FindingBlock's text: rows apart by ROW_SEP, the i-th and next value of a row by FIELD_SEPS[i].
-# JSON escapes control characters inside strings, so they never occur within a value.
+# A FindingBlock's text: per row a JSON array of its values with MARKS[i] between the i-th and
+# the next, rows apart by ROW_SEP. A mark is an array holding a control character: no value
+# is an array, and inside a JSON string a quote is escaped, so `,["` occurs only as a mark;
+# JSON escapes control characters, so ROW_SEP occurs only between rows.
 ROW_SEP = "\x1e"
-FIELD_SEPS = tuple(chr(i) for i in range(1, len(ROW_KEYS)))
+MARKS = tuple(f'["\\u{i:04x}"]' for i in range(1, len(ROW_KEYS)))
 SORT_KEYS = ("school_id", "student_id", "conference_id", "due")  # Finding.sort_key, in SQL
 
 
@@ -81,11 +83,10 @@ class FindingBlock:
         """The rows as `Finding`s, for readers other than the JSON writer."""
         if not self.count:
             return []
-        text = self.text.replace(ROW_SEP, "],[")
-        for sep in FIELD_SEPS[: len(self.columns) - 1]:
-            text = text.replace(sep, ",")
-        rows = json.loads(f"[[{text}]]")
-        return [Finding(**self.fixed, **dict(zip(self.columns, row, strict=True))) for row in rows]
+        rows = json.loads(f"[{self.text.replace(ROW_SEP, ',')}]")
+        return [
+            Finding(**self.fixed, **dict(zip(self.columns, row[::2], strict=True))) for row in rows
+        ]
 
 
 Part = list[Finding] | FindingBlock
@@ -190,10 +191,9 @@ def _block(
         where.append(f"{key} IN ({', '.join(':' + n for n in names)})")
         params.update(zip(names, sorted(values), strict=True))
     order = [key for key in SORT_KEYS if key in columns]
-    row = f"json_quote({columns[0]})" + "".join(
-        f" || char({ord(sep)}) || json_quote({key})"
-        for sep, key in zip(FIELD_SEPS, columns[1:], strict=False)
-    )
+    marked = [columns[0]]
+    for mark, key in zip(MARKS, columns[1:], strict=False):
+        marked += [f"json('{mark}')", key]
     checks = ""
     if "status" in columns:
         listed = ", ".join(f"'{s}'" for s in STATUSES)
@@ -203,7 +203,8 @@ def _block(
     # its plan is the rule's own and the sort is one pass over its rows, not a new plan that
     # walks an index in sort order and seeks everything else at random.
     sql = f"""
-        SELECT group_concat({row}, char({ord(ROW_SEP)})), count(*){checks}
+        SELECT group_concat(json_array({", ".join(marked)}), char({ord(ROW_SEP)})),
+               count(*){checks}
         FROM (SELECT * FROM (SELECT * FROM ({query.sql}) LIMIT -1 OFFSET 0)
               WHERE {" AND ".join(where)} {"ORDER BY " + ", ".join(order) if order else ""})"""
     text, count, *flags = db.execute(sql, params).fetchone()

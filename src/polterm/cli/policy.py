@@ -18,7 +18,7 @@ from polterm import config
 from polterm.cli.output import emit, emit_table, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.engine import (
-    FIELD_SEPS,
+    MARKS,
     ROW_SEP,
     Evaluation,
     FindingBlock,
@@ -134,17 +134,17 @@ _EVERY_KEY = _line_parts(FINDING_KEYS, {})
 
 def _block_json(block: FindingBlock) -> Iterator[str]:
     """A block's findings as JSON lines, a piece at a time: its text already holds each row's
-    values as JSON, so putting the fixed text in place of the separators makes the lines."""
+    values as JSON, so putting the fixed text in place of the marks makes the lines."""
     parts = _line_parts(block.columns, block.fixed)
     head, tail = parts[0], parts[-1]
     text, start = block.text, 0
     while start < len(text):
         end = text.find(ROW_SEP, start + TEXT_CHUNK)
         end = len(text) if end < 0 else end
-        piece = text[start:end]
-        for sep, between in zip(FIELD_SEPS, parts[1:-1], strict=False):
-            piece = piece.replace(sep, between)
-        yield head + piece.replace(ROW_SEP, f"{tail},\n{head}") + tail
+        piece = text[start + 1 : end - 1]  # the rows' arrays without the first [ and last ]
+        for mark, between in zip(MARKS, parts[1:-1], strict=False):
+            piece = piece.replace(f",{mark},", between)
+        yield head + piece.replace(f"]{ROW_SEP}[", f"{tail},\n{head}") + tail
         start = end + 1
 
 
