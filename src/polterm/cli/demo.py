@@ -12,7 +12,6 @@ import click
 
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
-from polterm.demo.generate import generate
 from polterm.errors import PoltermError
 from polterm.services.session import os_user
 
@@ -29,6 +28,8 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
     """Build a generated demo district (no real people) and open it; you are its IT staff."""
     if students < 1:
         raise PoltermError(f"--students {students}: give at least 1")
+    from polterm.demo.generate import generate  # only this command needs the generator
+
     path = state.path
     if path.exists():
         if not force:

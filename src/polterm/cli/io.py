@@ -16,7 +16,6 @@ from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.errors import PoltermError
 from polterm.exporters import tables
-from polterm.exporters.ics import conference_calendar
 from polterm.importers.oneroster import import_oneroster, total_bytes
 from polterm.reports import involvement
 from polterm.services.validate import parse_date
@@ -76,6 +75,8 @@ def export_group() -> None:
 @pass_state
 def export_ics(state: State, staff_id: str | None, student_id: str | None, output: Path) -> None:
     """An RFC 5545 calendar of conferences; re-exports update events (stable UIDs)."""
+    from polterm.exporters.ics import conference_calendar  # icalendar: slow to import
+
     cal = conference_calendar(state.session(), staff_id=staff_id, student_id=student_id)
     with atomic_output(output, binary=True) as f:
         f.write(cal.to_ical())  # type: ignore[attr-defined]
