@@ -8,44 +8,26 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from polterm.facts import SchoolYear, day_after, school_year_as_of, student_scope
+from polterm.facts import SchoolYear, day_after, school_year_as_of
 from polterm.policy import Finding, Rule, RuleContext, Scope
+from polterm_clinton_6310.held import held_sql
 from polterm_clinton_6310.info import FLEXIBLE, TWO_FLEXIBLE
 
 
 def flexible_held_sql(
-    year: SchoolYear, as_of: date, scope: Scope, fewer_than: int | None
+    year: SchoolYear, as_of: date, scope: Scope, fewer: int | None = None
 ) -> tuple[str, dict[str, Any]]:
-    """SQL of (id, school_id, held): active students and the flexible conferences they held in
-    the year up to as-of; only those with fewer than `fewer_than` when given.
-
-    One index seek per student, in id order (the covering index's order, so seeks stay near
-    each other), and the count is an aggregate, so a query around this one evaluates it once.
-    """
-    where, params = student_scope(scope, "s")
-    short = "HAVING held < :fewer" if fewer_than is not None else ""
-    sql = f"""
-        SELECT s.id, s.school_id, count(c.student_id) AS held
-        FROM student s LEFT JOIN conference c
-          ON c.student_id = s.id AND c.kind = :kind AND c.status = 'held'
-         AND c.at >= :start AND c.at < :upto
-        WHERE s.active = 1 AND {where}
-        GROUP BY s.id {short}"""
-    named = {
-        **params,
-        "kind": FLEXIBLE,
-        "start": year.start.isoformat(),
-        "upto": day_after(min(year.end, as_of)),
-        "fewer": fewer_than,
-    }
-    return sql, named
+    """SQL of (id, school_id, held): active students and the flexible conferences they held
+    in the year up to as-of; only those who held fewer than `fewer`, when given."""
+    upto = day_after(min(year.end, as_of))
+    return held_sql(scope, FLEXIBLE, year.start.isoformat(), upto, fewer)
 
 
 def flexible_held(
     db: Database, year: SchoolYear, as_of: date, scope: Scope
 ) -> Iterator[tuple[str, str, int]]:
     """(student, school, flexible conferences held in the year up to as-of), active students."""
-    yield from db.execute(*flexible_held_sql(year, as_of, scope, None))
+    yield from db.execute(*flexible_held_sql(year, as_of, scope))
 
 
 def evaluate_two_flexible(ctx: RuleContext) -> Iterable[Finding]:

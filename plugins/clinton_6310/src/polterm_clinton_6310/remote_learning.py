@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from polterm.facts import day_after, student_scope
+from polterm.facts import day_after
 from polterm.policy import Finding, Rule, RuleContext, Scope
+from polterm_clinton_6310.held import held_by, held_sql
 from polterm_clinton_6310.info import REMOTE_LEARNING, SECTION_B
 from polterm_clinton_6310.periods import RemotePeriod, Requirement, remote_periods, requirements
 from polterm_clinton_6310.settings import configured
@@ -51,38 +52,23 @@ def requirement_sql(
     several such queries apart.
 
     Over every student of the district, requirement 1 (the usual one) is a merge: the students
-    EXCEPT those with a held conference, both sides id-ordered indexes read whole. Otherwise
-    (a school's period, a narrower scope, a later requirement) one index seek per student, in
-    id order, counted by an aggregate so a query around it evaluates it once.
+    EXCEPT those with a held conference, both sides id-ordered indexes read whole, instead of
+    a seek per student (see `held_sql`), which the other cases keep.
     """
-    where, params = student_scope(scope, "s")
-    school = f"AND s.school_id = :school{tag}" if req.period.school_id is not None else ""
-    held = (
-        f"c.kind = :kind{tag} AND c.status = 'held' AND c.at >= :start{tag} AND c.at < :upto{tag}"
-    )
+    start, upto = req.period.start.isoformat(), day_after(min(req.due, as_of))
     if req.k == 1 and only is None and req.period.school_id is None and scope == Scope():
         sql = f"""
             SELECT s.id, s.school_id, 0 AS held FROM student s WHERE s.id IN (
-                SELECT s.id FROM student s WHERE s.active = 1 {school} AND {where}
+                SELECT id FROM student WHERE active = 1
                 EXCEPT
                 SELECT c.student_id FROM conference c
-                    INDEXED BY clinton_6310_conference_counted WHERE {held}
+                    INDEXED BY clinton_6310_conference_counted WHERE {held_by(tag)}
                 ORDER BY 1)"""
-    else:
-        sql = f"""
-            SELECT s.id, s.school_id, count(c.student_id) AS held
-            FROM student s LEFT JOIN conference c ON c.student_id = s.id AND {held}
-            WHERE s.active = 1 {school} AND {where} AND {only or 1}
-            GROUP BY s.id HAVING held < :k{tag}"""
-    named = {
-        **params,
-        f"kind{tag}": REMOTE_LEARNING,
-        f"start{tag}": req.period.start.isoformat(),
-        f"upto{tag}": day_after(min(req.due, as_of)),
-        f"school{tag}": req.period.school_id,
-        f"k{tag}": req.k,
-    }
-    return sql, named
+        return sql, {f"kind{tag}": REMOTE_LEARNING, f"start{tag}": start, f"upto{tag}": upto}
+    school = f"s.school_id = :school{tag}" if req.period.school_id is not None else "1"
+    narrowed = f"{school} AND {only or 1}"
+    sql, named = held_sql(scope, REMOTE_LEARNING, start, upto, req.k, narrowed, tag)
+    return sql, {**named, f"school{tag}": req.period.school_id}
 
 
 def unmet(
