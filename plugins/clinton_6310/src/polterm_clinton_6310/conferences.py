@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from polterm.facts import day_after, student_scope
-from polterm.policy import ConferenceDraft, Finding, Rule, RuleContext
+from polterm.policy import ConferenceDraft, Finding, Rule, RuleContext, Scope
 from polterm_clinton_6310.info import FLEXIBLE, REMOTE_LEARNING, RESOURCE_DOCUMENT, SECTION_A
 
 REMOTE_MODALITIES = ("phone", "video", "other")
@@ -75,6 +75,9 @@ def evaluate_resource_document(ctx: RuleContext) -> Iterable[Finding]:
     (Policy 6310)
     """
     where, params = student_scope(ctx.scope, "s")
+    # About every student, walk the remote-learning conferences in id order (each document
+    # seek then lands next to the last); a narrower scope starts from its students instead.
+    walk = "INDEXED BY clinton_6310_remote_learning_by_id" if ctx.scope == Scope() else ""
     # overdue once the conference is held or its date has passed; due while still ahead
     sql = f"""
         SELECT conference_id, student_id, school_id, due,
@@ -86,7 +89,7 @@ def evaluate_resource_document(ctx: RuleContext) -> Iterable[Finding]:
             SELECT c.id AS conference_id, c.student_id, s.school_id,
                    substr(c.at, 1, 10) AS due,
                    (c.status = 'held' AND c.at < :after) OR substr(c.at, 1, 10) < :as_of AS late
-            FROM conference c JOIN student s ON s.id = c.student_id
+            FROM conference c {walk} JOIN student s ON s.id = c.student_id
             WHERE c.kind = 'remote-learning' AND c.at >= :effective AND {LIVE} AND {where}
               AND NOT EXISTS (
                   SELECT 1 FROM resource_document d

@@ -23,3 +23,18 @@ def m001_rule_indexes(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS clinton_6310_conference_remote_learning "
         "ON conference(at) WHERE kind = 'remote-learning'"
     )
+
+
+@migrations()
+def m002_resource_document_indexes(db: Database) -> None:
+    """What resource-document reads, as two covering indexes it walks side by side: the
+    remote-learning conferences in id order, and each conference's documents with their date
+    (it sought a table row for each of a million conferences, and one for each document)."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS clinton_6310_remote_learning_by_id "
+        "ON conference(id, kind, at, status, student_id) WHERE kind = 'remote-learning'"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS clinton_6310_resource_document_given "
+        "ON resource_document(conference_id, provided_on)"
+    )
