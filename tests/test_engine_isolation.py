@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from polterm import hookimpl
 from polterm.engine import evaluate
 from polterm.policy import Finding, FindingQuery, PolicyInfo, Rule, RuleContext
+from polterm.storage import open_database
 from polterm.testing import District
 
 
@@ -145,6 +148,27 @@ def test_a_slow_rule_is_stopped_at_the_time_limit(evaluate_fn) -> None:  # type:
     assert [f.policy for f in result.findings] == ["good"]
     (error,) = result.errors
     assert "took longer than 0.2 s" in str(error)
+
+
+def test_queries_on_their_own_threads_fail_alone_and_stop_at_the_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("polterm.engine.QUERY_THREADS", 2)
+    bad, slow = Policy("bad", query_of_a_bad_status), Policy("slow", slow_query)
+    d = District(policies=["good", "bad", "slow"], plugins=[Policy("good", good), bad, slow])
+    d.school(id="oak")
+    target = sqlite3.connect(tmp_path / "d.db")
+    d.db.conn.backup(target)
+    target.close()
+    started = time.monotonic()
+    db = open_database(tmp_path / "d.db")
+    result = evaluate(db, d.registry(), date(2025, 10, 1), timeout=0.2)
+    assert time.monotonic() - started < 2
+    assert [(f.policy, f.school_id) for f in result.findings] == [("good", "oak")]
+    assert [e.message for e in result.errors] == [
+        "rule rule: ValueError: returned status 'maybe'",
+        "rule rule: PluginTimeout: took longer than 0.2 s",
+    ]
 
 
 def test_the_time_limit_comes_from_polterm_rule_timeout(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -9,11 +9,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -34,8 +36,10 @@ from polterm.policy import (
     RuleContext,
     Scope,
 )
+from polterm.storage.db import BUSY_TIMEOUT_MS
 
 DEFAULT_TIMEOUT_S = 60.0
+QUERY_THREADS = os.cpu_count() or 1  # rules' queries run side by side, one per core
 TIMEOUT_ENV = "POLTERM_RULE_TIMEOUT"
 
 # SQLite authorizer action codes a rule may use: reading and nothing else.
@@ -133,39 +137,106 @@ def evaluate(
     timeout = rule_timeout() if timeout is None else timeout
     result = Evaluation(as_of, errors=list(registry.errors))
     allowed = _allowed(db, scope)
-    parts: list[Part] = []
+    asked: list[Part | Future[FindingBlock] | PluginError] = []  # in rule order
     names = policies if policies is not None else config.active_policies(db)
-    for name in names:
-        loaded = registry.policies.get(name)
-        if loaded is None:
-            continue  # reported by check_configured()
-        overrides = config.rule_settings(db, name)
-        for rule in loaded.rules.values():
-            if not rule.in_force(as_of):
-                continue
-            ctx = RuleContext(
-                db=db,
-                as_of=as_of,
-                policy=loaded.info,
-                scope=scope,
-                rule=rule,
-                settings=config.effective_settings(rule.settings, overrides.get(rule.id, {})),
-            )
-            try:
-                with read_only(db), time_limit(db, timeout):
-                    found = rule.evaluate(ctx)
-                    if isinstance(found, FindingQuery):
-                        part: Part = _block(db, found, name, allowed)
-                    else:
-                        part = [f for f in _validated(found, name) if _in_scope(f, allowed)]
-            except Exception as error:
-                result.errors.append(
-                    PluginError(loaded.plugin, f"rule {rule.id}: {one_line(error)}")
+    with _queries(db, timeout) as run_query:
+        for name in names:
+            loaded = registry.policies.get(name)
+            if loaded is None:
+                continue  # reported by check_configured()
+            overrides = config.rule_settings(db, name)
+            for rule in loaded.rules.values():
+                if not rule.in_force(as_of):
+                    continue
+                ctx = RuleContext(
+                    db=db,
+                    as_of=as_of,
+                    policy=loaded.info,
+                    scope=scope,
+                    rule=rule,
+                    settings=config.effective_settings(rule.settings, overrides.get(rule.id, {})),
                 )
-                continue
-            parts.append(part)
+                who = (loaded.plugin, rule.id)
+                try:
+                    with read_only(db), time_limit(db, timeout):
+                        found = rule.evaluate(ctx)
+                        if isinstance(found, FindingQuery):
+                            asked.append(run_query(found, name, allowed, who))
+                        else:
+                            asked.append(
+                                [f for f in _validated(found, name) if _in_scope(f, allowed)]
+                            )
+                except Exception as error:
+                    asked.append(_rule_error(who, error))
+        parts: list[Part] = []
+        for item in asked:
+            if isinstance(item, Future):
+                item = item.result()
+            if isinstance(item, PluginError):
+                result.errors.append(item)
+            else:
+                parts.append(item)
     result.parts = _in_order(parts)
     return result
+
+
+def _rule_error(who: tuple[str, str], error: Exception) -> PluginError:
+    """A rule's failure in one line, named by its plugin and rule id."""
+    plugin, rule_id = who
+    return PluginError(plugin, f"rule {rule_id}: {one_line(error)}")
+
+
+QueryRunner = Callable[
+    [FindingQuery, str, dict[str, set[Any]], tuple[str, str]],
+    FindingBlock | Future[FindingBlock | PluginError],
+]
+
+
+@contextmanager
+def _queries(db: Database, timeout: float) -> Iterator[QueryRunner]:
+    """Where rules' queries run: on threads with a read-only connection each to the district's
+    file, so SQLite works on every core while the next rule is asked (only SQL runs there,
+    under the same authorizer and time limit); in the caller's thread and guard when there is
+    one core or the database is in memory, which a second connection cannot open.
+
+    The runner gives the query's block (inline, raising as the rule would), or a future of the
+    block or of the rule's error.
+    """
+    main = next((file for _, name, file in db.execute("PRAGMA database_list") if name == "main"))
+    if not main or QUERY_THREADS < 2:
+
+        def inline(
+            query: FindingQuery, policy: str, allowed: dict[str, set[Any]], who: tuple[str, str]
+        ) -> FindingBlock:
+            return _block(db, query, policy, allowed)  # it fails the rule as if it raised it
+
+        yield inline
+        return
+    local = threading.local()
+    opened: list[Database] = []
+
+    def connect() -> None:
+        uri = f"{Path(main).as_uri()}?mode=ro"
+        local.db = Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+        local.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        opened.append(local.db)
+
+    def run(
+        query: FindingQuery, policy: str, allowed: dict[str, set[Any]], who: tuple[str, str]
+    ) -> FindingBlock | PluginError:
+        mine: Database = local.db
+        try:
+            with read_only(mine), time_limit(mine, timeout):
+                return _block(mine, replace(query, db=mine), policy, allowed)
+        except Exception as error:
+            return _rule_error(who, error)
+
+    try:
+        with ThreadPoolExecutor(QUERY_THREADS, initializer=connect) as pool:
+            yield lambda *args: pool.submit(run, *args)
+    finally:
+        for opened_db in opened:
+            opened_db.close()
 
 
 def _block(
