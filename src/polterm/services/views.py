@@ -20,6 +20,7 @@ from polterm.services.people import show_student
 from polterm.services.session import Session
 
 PAGE_SIZE = 100
+PICK_PAGE = 50  # a picker's page: a few screens of its short list
 STATUS_ORDER = {"action": 0, "overdue": 1, "due": 2, "warning": 3}
 
 
@@ -94,6 +95,83 @@ def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
             )
         ],
     }
+
+
+def staff_page(
+    session: Session,
+    text: str = "",
+    *,
+    school_id: str | None = None,
+    roles: Collection[str] = (),
+    offset: int = 0,
+    limit: int = PICK_PAGE,
+) -> list[dict[str, Any]]:
+    """One page of active staff by name, for the pickers: of `school_id`, else of the schools
+    whose students the actor may read (a teacher's and principal's: their own). `text` is the
+    start of any word of the name, or an id."""
+    session.authorize("student.read", school_id=school_id)
+    clauses, params = ["active = 1"], []
+    schools = [school_id] if school_id is not None else _schools_in_reach(session)
+    if schools is not None:
+        clauses.append(f"school_id IN ({','.join('?' * len(schools))})")
+        params += schools
+    if roles:
+        clauses.append(f"role IN ({','.join('?' * len(roles))})")
+        params += list(roles)
+    text = " ".join(text.split())
+    if text:
+        clauses.append("(name LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR id = ?)")
+        params += [_escape(text) + "%", "% " + _escape(text) + "%", text]
+    return list(
+        session.db.query(
+            f"SELECT id, name, role, school_id FROM staff WHERE {' AND '.join(clauses)}"
+            " ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    )
+
+
+def _schools_in_reach(session: Session) -> list[str] | None:
+    """The schools whose staff the actor may list: those of the students they may read
+    (a teacher: their own school); None is every school."""
+    scope = authz.visible_scope(session)
+    if scope.teacher_id is not None:
+        return [session.actor.school_id] if session.actor.school_id else []
+    return None if scope.school_ids is None else sorted(scope.school_ids)
+
+
+def guardian_page(
+    session: Session, student_id: str, text: str = "", offset: int = 0, limit: int = PICK_PAGE
+) -> list[dict[str, Any]]:
+    """Guardians a conference about this student may name as attendees, for the picker: the
+    student's own first (`own` 1; with `text`, those with a word of the name starting with it),
+    then, once something is typed, other families' guardians the actor may see whose name
+    starts with it (the policies warn about those)."""
+    session.authorize("student.read", student_id=student_id)
+    text = " ".join(text.split())
+    prefix = _escape(text) + "%"
+    own = list(
+        session.db.query(
+            "SELECT g.id, g.name, 1 AS own FROM guardian g"
+            " JOIN guardianship gs ON gs.guardian_id = g.id WHERE gs.student_id = ?"
+            " AND (? = '' OR g.name LIKE ? ESCAPE '\\' OR g.name LIKE ? ESCAPE '\\' OR g.id = ?)"
+            " ORDER BY g.name COLLATE NOCASE, g.id",
+            [student_id, text, prefix, "% " + prefix, text],
+        )
+    )
+    page = own[offset : offset + limit]
+    if not text or len(page) == limit:
+        return page
+    where, params = authz.visible_scope(session).sql("s")
+    others = session.db.query(
+        "SELECT DISTINCT g.id, g.name, 0 AS own FROM student s"
+        " JOIN guardianship x ON x.student_id = s.id JOIN guardian g ON g.id = x.guardian_id"
+        f" WHERE {where} AND g.name LIKE ? ESCAPE '\\'"
+        " AND g.id NOT IN (SELECT guardian_id FROM guardianship WHERE student_id = ?)"
+        " ORDER BY g.name COLLATE NOCASE, g.rowid LIMIT ? OFFSET ?",
+        [*params, prefix, student_id, limit - len(page), max(0, offset - len(own))],
+    )
+    return page + list(others)
 
 
 @dataclass
@@ -234,6 +312,12 @@ def draft_warnings(session: Session, draft: ConferenceDraft, as_of: date) -> lis
     """What the active policies say about a conference before it is saved, one line each."""
     found, errors = engine.conference_warnings(session.db, session.registry, draft, as_of)
     return [f.message for f in found] + [str(e) for e in errors]
+
+
+def open_actions(session: Session, student_id: str, as_of: date) -> list[Finding]:
+    """The student's findings that ask someone to act now (status `action`): while there are
+    any, the student is at the escalation stage, and the findings say which step is next."""
+    return [f for f in findings(session, as_of, student_id).findings if f.status == "action"]
 
 
 def checklists(
