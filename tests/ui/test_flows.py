@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from polterm.ui.app import PoltermApp
 
@@ -36,6 +36,40 @@ def cells(app: PoltermApp, selector: str, column: int) -> list[str]:
 
 def text_of(app: PoltermApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
+
+
+async def until(pilot: Pilot, done: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Let the app run until `done()` (a modal's close and focus return take a few turns)."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"still not done after {seconds} s")
+
+
+async def choose(pilot: Pilot, field: str, text: str) -> None:
+    """Open a pick field's picker, type, take the first match, and be back on the field."""
+    app = pilot.app
+    widget = app.screen.query_one(f"#{field}")
+    widget.focus()
+    await pilot.press("enter")
+    await until(pilot, lambda: app.screen is not widget.screen)
+    await pilot.press(*text, "enter")
+    await until(pilot, lambda: app.focused is widget)
+    await settle(pilot)
+
+
+async def pick(pilot: Pilot, picker: str, text: str) -> None:
+    """Type into a picker's search box and take the first match with Enter, as a person does."""
+    pilot.app.screen.query_one(f"#{picker} Input", Input).focus()
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
+def options(app: PoltermApp, picker: str) -> list[str]:
+    """What a picker's list shows, chosen entries (✓) first."""
+    results = app.screen.query_one(f"#{picker} OptionList", OptionList)
+    return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
 
 
 def test_dashboard_lists_the_open_request_and_todays_conference(app: PoltermApp) -> None:
@@ -89,16 +123,24 @@ def test_scheduling_a_conference_for_the_request_clears_the_finding(app: Polterm
         await settle(pilot)
         form = app.screen
         form.query_one("#at").value = "2025-10-20T15:30"
-        form.query_one("#staff").value = "t1"
-        form.query_one("#attendees").value = "Parent Lovelace:G1"
         form.query_one("#request").value = "R1"
-        await pilot.pause()
+        await pick(pilot, "staff", "terry")
+        await pick(pilot, "attendees", "parent lov")
+        assert options(app, "staff")[0] == "✓ Terry Teach · teacher · north (t1)"
+        assert options(app, "attendees")[0] == "✓ Parent Lovelace (G1) · guardian"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        row = app.session.db.execute(
-            "SELECT kind, at, request_id FROM conference WHERE student_id = 'S1'"
+        db = app.session.db
+        row = db.execute(
+            "SELECT id, kind, at, request_id FROM conference WHERE student_id = 'S1'"
         ).fetchone()
-        assert row == ("parent-teacher", "2025-10-20T15:30", "R1")
+        assert row[1:] == ("parent-teacher", "2025-10-20T15:30", "R1")
+        assert db.execute(
+            "SELECT staff_id FROM conference_staff WHERE conference_id = ?", [row[0]]
+        ).fetchall() == [("t1",)]
+        assert db.execute(
+            "SELECT name, guardian_id FROM conference_attendee WHERE conference_id = ?", [row[0]]
+        ).fetchall() == [("Parent Lovelace", "G1")]
         assert "Principals shall assist" not in text_of(app, "#body")
         await pilot.press("d")
         await settle(pilot)
@@ -114,8 +156,9 @@ def test_form_warns_of_a_teacher_already_booked_before_saving(app: PoltermApp) -
         await pilot.press("n")
         await settle(pilot)
         app.screen.query_one("#at").value = "2025-10-15T16:00"
-        app.screen.query_one("#staff").value = "t1"
-        await pilot.pause()
+        await settle(pilot)
+        assert "staff t1" not in text_of(app, "#warnings")
+        await pick(pilot, "staff", "terry")
         assert "staff t1 already has conference 1" in text_of(app, "#warnings")
 
     drive(app, steps)
@@ -270,6 +313,13 @@ def test_remote_period_is_added_then_ended_and_an_activity_listed(app: PoltermAp
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert cells(app, "#involvement", 2) == ["open-house"]
+        db = app.session.db
+        assert db.execute("SELECT start, end FROM remote_period").fetchall() == [
+            ("2025-10-01", "2025-10-10")
+        ]
+        assert db.execute("SELECT school_id, kind FROM involvement_activity").fetchall() == [
+            ("north", "open-house")
+        ]
 
     drive(app, steps)
 
@@ -310,8 +360,16 @@ def test_form_shows_the_policys_warning_about_another_familys_guardian(app: Polt
         form = app.screen
         form.query_one("#kind").value = "parent-principal"
         form.query_one("#initiated_by").value = "parent"
-        form.query_one("#attendees").value = "Parent Turing:G2"
-        await pilot.pause()
+        form.query_one("#attendees Input", Input).focus()
+        await pilot.press(*"parent tur")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert options(app, "attendees") == [
+            "parent tur (not a guardian)",
+            "Parent Turing (G2) · another family's guardian",
+        ]
+        await pilot.press("down", "down", "enter")  # into the list, past the typed name
+        await settle(pilot)
         assert "Attendee Parent Turing is a guardian of another student" in text_of(
             app, "#warnings"
         )
@@ -378,5 +436,272 @@ def test_enter_on_a_dashboard_finding_opens_its_student(app: PoltermApp) -> None
         await pilot.press("enter")
         await settle(pilot)
         assert "Ada Lovelace · S1" in text_of(app, "#name")
+
+    drive(app, steps)
+
+
+def test_live_warnings_follow_the_attendees_picked_and_removed(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#kind").value = "parent-principal"
+        form.query_one("#initiated_by").value = "parent"
+        await pick(pilot, "staff", "terry")
+        for name in ("Ann", "Bo", "Cy", "Di", "Ed"):
+            await pick(pilot, "attendees", name)
+        assert "take part" not in text_of(app, "#warnings")
+        await pick(pilot, "attendees", "parent hop")
+        assert "7 people take part in the conference (1 staff, 6 others)" in text_of(
+            app, "#warnings"
+        )
+        assert options(app, "attendees")[:2] == ["✓ Ann (not a guardian)", "✓ Bo (not a guardian)"]
+        await pilot.press("down", "enter")  # Enter on a chosen one removes it
+        await settle(pilot)
+        assert "✓ Ann (not a guardian)" not in options(app, "attendees")
+        assert "take part" not in text_of(app, "#warnings")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        db = app.session.db
+        (cid,) = db.execute("SELECT id FROM conference WHERE student_id = 'S3'").fetchone()
+        assert db.execute(
+            "SELECT name, guardian_id FROM conference_attendee WHERE conference_id = ? ORDER BY id",
+            [cid],
+        ).fetchall() == [
+            ("Bo", None),
+            ("Cy", None),
+            ("Di", None),
+            ("Ed", None),
+            ("Parent Hopper", "G3"),
+        ]
+        assert cells(app, "#conferences", 2) == ["parent-principal"]
+
+    drive(app, steps)
+
+
+def test_editing_a_conference_changes_its_staff_and_attendees_by_picker(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_conference(1)
+        await settle(pilot)
+        assert options(app, "staff")[0] == "✓ Terry Teach · teacher · north (t1)"
+        app.screen.query_one("#staff OptionList", OptionList).focus()
+        await pilot.press("enter")  # the highlighted one: Terry, chosen
+        await pick(pilot, "attendees", "parent tur")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        db = app.session.db
+        assert (
+            db.execute("SELECT staff_id FROM conference_staff WHERE conference_id = 1").fetchall()
+            == []
+        )
+        assert db.execute(
+            "SELECT name, guardian_id FROM conference_attendee WHERE conference_id = 1"
+        ).fetchall() == [("Parent Turing", "G2")]
+        app.open_conference(1)
+        await settle(pilot)
+        assert options(app, "attendees")[0] == "✓ Parent Turing (G2) · guardian"
+        assert not options(app, "staff")[0].startswith("✓")
+
+    drive(app, steps)
+
+
+def test_a_picker_pages_its_list_from_the_database(app: PoltermApp) -> None:
+    app.session.db["staff"].insert_all(
+        {"id": f"x{i:03d}", "name": f"Xavier {i:03d}", "role": "teacher", "school_id": "north"}
+        for i in range(120)
+    )
+
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S1")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#staff Input", Input).focus()
+        await pilot.press(*"xav")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(options(app, "staff")) == 50
+        await pilot.press("down", "end")
+        await settle(pilot)
+        assert len(options(app, "staff")) == 100
+        assert options(app, "staff")[99] == "Xavier 099 · teacher · north (x099)"
+
+    drive(app, steps)
+
+
+def test_teacher_filter_is_a_picker_that_narrows_the_students(app: PoltermApp) -> None:
+    app.session.db["staff"].insert({"id": "t2", "name": "Tess Other", "role": "teacher"})
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        assert len(cells(app, "#students", 2)) == 5
+        await choose(pilot, "teacher", "terry")
+        assert "Terry Teach" in str(app.screen.query_one("#teacher").label)
+        assert sorted(cells(app, "#students", 2)) == ["S1", "S2", "S3", "S4"]
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert str(app.screen.query_one("#teacher").label) == "Teacher: any"
+        assert len(cells(app, "#students", 2)) == 5
+
+    drive(app, steps)
+
+
+def footer_keys(app: PoltermApp) -> list[str]:
+    return [str(key.key_display) for key in app.screen.query("Footer FooterKey")]
+
+
+def test_question_mark_is_help_outside_text_fields_and_f1_is_help_everywhere(
+    app: PoltermApp,
+) -> None:
+    from polterm.ui.screens.help import HelpScreen
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        search = app.screen.query_one("#search", Input)
+        assert app.focused is search
+        assert "F1" in footer_keys(app) and "?" not in footer_keys(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert search.value == "?" and not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        app.screen.query_one("#students").focus()
+        await pilot.pause()
+        assert "?" in footer_keys(app) and "F1" not in footer_keys(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "F1" in text_of(app, "#keys")
+
+    drive(app, steps)
+
+
+def test_help_keys_work_in_a_form_and_list_its_keys(app: PoltermApp) -> None:
+    from polterm.ui.screens.conference import ConferenceForm
+    from polterm.ui.screens.help import HelpScreen
+
+    async def steps(pilot: Pilot) -> None:
+        app.open_conference(1)
+        await settle(pilot)
+        assert "F1" in footer_keys(app)  # the date field has focus
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Save" in text_of(app, "#keys")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConferenceForm)  # Escape closed the help, not the form
+        app.screen.query_one("#remote").focus()
+        await pilot.pause()
+        assert "?" in footer_keys(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+    drive(app, steps)
+
+
+def test_conduct_shows_the_escalation_steps_for_a_student_at_that_stage(
+    remote_app: PoltermApp,
+) -> None:
+    app = remote_app
+
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S1")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        steps_shown = app.screen.query_one("EscalationSteps")
+        assert steps_shown.display
+        text = text_of(app, "EscalationSteps .steps")
+        assert "the teacher must report this to the principal or designee" in text
+        assert "1. Three attempts to reach the parent" in text
+        first = app.screen.query(".tick").first()  # the conference's own checklist still ticks
+        first.value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (checklist,) = app.session.db.execute(
+            "SELECT checklist FROM conference WHERE student_id = 'S1'"
+        ).fetchone()
+        assert f'"{first.name}": true' in checklist
+        assert "clinton-6310-escalation" not in checklist and "attempts" not in checklist
+
+    drive(app, steps)
+
+
+def test_conduct_hides_the_escalation_steps_when_nothing_is_owed(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S2")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert not app.screen.query_one("EscalationSteps").display
+
+    drive(app, steps)
+
+
+def test_escalation_form_shows_the_step_and_reports_to_a_picked_principal(
+    remote_app: PoltermApp,
+) -> None:
+    app = remote_app
+
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S1")
+        await settle(pilot)
+        assert "the teacher must report this" in text_of(app, "#body")
+        await pilot.press("e")
+        await settle(pilot)
+        text = text_of(app, "EscalationSteps .steps")
+        assert "▶ 3 attempts to reach the parent" in text
+        assert "2. The teacher reported the inability to reach the parent" in text
+        app.screen.query_one("#to_staff_id").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        offered = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert offered == [  # only the principal and designees of the student's school
+            "Dee Designee · designee · north (d1)",
+            "Pam Principal · principal · north (p1)",
+        ]
+        await pilot.press("escape")
+        await choose(pilot, "to_staff_id", "pam")
+        assert "Pam Principal" in str(app.screen.query_one("#to_staff_id").label)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.session.db.execute(
+            "SELECT made_on, to_staff_id FROM escalation WHERE student_id = 'S1'"
+        ).fetchall() == [("2025-10-15", "p1")]
+        body = text_of(app, "#body")
+        assert "the teacher must report this" not in body
+        assert "must contact the emergency contact" in body
+
+    drive(app, steps)
+
+
+def test_welfare_check_form_shows_the_step_and_its_record_ends_the_action(
+    remote_app: PoltermApp,
+) -> None:
+    app = remote_app
+
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S2")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        text = text_of(app, "EscalationSteps .steps")
+        assert "▶ The parent could not be reached" in text
+        assert "4. The welfare-check outcome is recorded" in text
+        app.screen.query_one("#outcome", Input).focus()
+        await pilot.press(*"family safe", "ctrl+s")
+        await settle(pilot)
+        assert app.session.db.execute(
+            "SELECT made_on, outcome FROM welfare_check WHERE student_id = 'S2'"
+        ).fetchall() == [("2025-10-15", "family safe")]
+        assert "must contact the emergency contact" not in text_of(app, "#body")
 
     drive(app, steps)

@@ -48,16 +48,63 @@ async def on_policies(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def type_in(pilot: Pilot, selector: str, *keys: str) -> None:
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.press(*keys)
+    await pilot.pause(0.3)  # past the picker's debounce
+    await settle(pilot)
+
+
+async def on_new_conference_with_pickers(pilot: Pilot) -> None:
+    """Staff and a guardian chosen (✓ on top), another family's guardian offered."""
+    await settle(pilot)
+    pilot.app.open_student("S1")  # type: ignore[attr-defined]
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    await type_in(pilot, "#staff Input", *"terry", "enter")
+    await type_in(pilot, "#attendees Input", *"parent lov", "enter")
+    await type_in(pilot, "#attendees Input", *"parent t")
+
+
+async def on_teacher_picker(pilot: Pilot) -> None:
+    await on_students(pilot)
+    pilot.app.screen.query_one("#teacher").focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    await type_in(pilot, "PickerScreen Input", *"te")
+
+
+async def on_welfare_check(pilot: Pilot) -> None:
+    """The escalation stage's steps beside the action the student is at."""
+    await settle(pilot)
+    pilot.app.open_student("S2")  # type: ignore[attr-defined]
+    await settle(pilot)
+    await pilot.press("w")
+    await settle(pilot)
+
+
 SCREENS = {
     "dashboard": on_dashboard,
     "students": on_students,
     "student": on_student,
     "conference_form": on_conference_form,
     "policies": on_policies,
+    "conference_pickers": on_new_conference_with_pickers,
+    "teacher_picker": on_teacher_picker,
 }
+REMOTE_SCREENS = {"welfare_check": on_welfare_check}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_main_screen_looks_as_recorded(snap_compare, app: PoltermApp, screen: str, size) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(app, run_before=SCREENS[screen], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(REMOTE_SCREENS))
+def test_escalation_screen_looks_as_recorded(  # type: ignore[no-untyped-def]
+    snap_compare, remote_app: PoltermApp, screen: str, size
+) -> None:
+    assert snap_compare(remote_app, run_before=REMOTE_SCREENS[screen], terminal_size=size)

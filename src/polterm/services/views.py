@@ -81,19 +81,14 @@ def _escape(text: str) -> str:
 
 
 def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
-    """Schools, grades and teachers the filters offer: (label, value) pairs, small tables only."""
+    """Schools and grades the filters offer: (label, value) pairs, small tables only (teachers,
+    thousands in a district, are paged by `staff_page`)."""
     db = session.db
     return {
         "school": [
             (f"{n} ({i})", i) for i, n in db.execute("SELECT id, name FROM school ORDER BY name")
         ],
         "grade": [(g, g) for g in ("K", *map(str, range(1, 13)))],
-        "teacher": [
-            (f"{n} ({i})", i)
-            for i, n in db.execute(
-                "SELECT id, name FROM staff WHERE role = 'teacher' AND active = 1 ORDER BY name"
-            )
-        ],
     }
 
 

@@ -15,6 +15,7 @@ from polterm.services.session import Session
 from polterm.services.views import Dashboard
 from polterm.storage import open_database
 from polterm.ui.commands import JumpProvider
+from polterm.ui.widgets.dialog import HELP_BINDINGS
 
 
 class PoltermApp(App[None]):
@@ -29,8 +30,7 @@ class PoltermApp(App[None]):
         Binding("p", "open('policies')", "Policies"),
         Binding("r", "open('reports')", "Reports"),
         Binding("m", "open('records')", "Remote & involvement"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("f1", "help", "Help", show=False),
+        *HELP_BINDINGS,
         Binding("q", "quit", "Quit"),
     ]
 
@@ -77,6 +77,7 @@ class PoltermApp(App[None]):
             self.pop_screen()
 
     def action_help(self) -> None:
+        """The keys of the screen in front, a modal form's included."""
         from polterm.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(self.screen.active_bindings))

@@ -1,32 +1,27 @@
-"""Conduct a conference: the policies' checklists, the record of the problem, and mark it held."""
+"""Conduct a conference: the policies' checklists, the record of the problem, and mark it held;
+a student at the escalation stage shows that stage's steps too."""
 
 from __future__ import annotations
 
 import json
-from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static, TextArea
 
 from polterm.errors import PoltermError
 from polterm.services.conferences import conference_draft, update_conference
 from polterm.services.views import checklists
+from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.labels import label_fields
+from polterm.ui.widgets.steps import EscalationSteps
 
 NOTES = ("problem", "solutions", "plan")
 
 
-class ConductScreen(ModalScreen[bool]):
+class ConductScreen(FormDialog):
     """Ticks go to conference.checklist as {"policy:item": true}; saving can mark it held."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(False)", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
 
     def __init__(self, conference_id: int) -> None:
         super().__init__()
@@ -48,6 +43,7 @@ class ConductScreen(ModalScreen[bool]):
                 for item in checklist.items:
                     key = f"{policy}:{item.id}"
                     yield Checkbox(item.text, bool(ticked.get(key)), name=key, classes="tick")
+            yield EscalationSteps(draft.student_id, always=False)
             for name in NOTES:
                 yield Label(name.capitalize(), classes="section")
                 yield TextArea(getattr(draft, name) or "", id=name, tab_behavior="focus")

@@ -1,19 +1,19 @@
-"""Schedule or edit a conference, with the policies' warnings and clashes shown while typing."""
+"""Schedule or edit a conference, with the policies' warnings and clashes shown while typing;
+staff and attendees are chosen from pickers, never typed as ids."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import replace
+from typing import Any
 
 from rich.markup import escape
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from polterm.errors import PoltermError
-from polterm.policy import Attendee, ConferenceDraft
+from polterm.policy import ConferenceDraft
 from polterm.services.conferences import (
     INITIATORS,
     MODALITIES,
@@ -24,16 +24,21 @@ from polterm.services.conferences import (
     update_conference,
 )
 from polterm.services.views import conflicts, draft_warnings
+from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.labels import label_fields
+from polterm.ui.widgets.people import (
+    attendee_choice,
+    attendee_of,
+    attendee_source,
+    staff_choices,
+    staff_source,
+)
+from polterm.ui.widgets.picker import Picker
+from polterm.ui.widgets.worker import answer
 
 
-class ConferenceForm(ModalScreen[bool]):
+class ConferenceForm(FormDialog):
     """Dismisses True when saved; a stale version (ConflictError) is a notification."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(False)", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
 
     def __init__(self, student_id: str | None = None, conference_id: int | None = None) -> None:
         super().__init__()
@@ -50,10 +55,18 @@ class ConferenceForm(ModalScreen[bool]):
             self.version = session.db["conference"].get(self.conference_id)["version"]
         d = self.original
         kinds = conference_kinds(session)
-        level = session.db.execute(
-            "SELECT s.level FROM student t JOIN school s ON s.id = t.school_id WHERE t.id = ?",
+        self.school_id, level = session.db.execute(
+            "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id"
+            " WHERE t.id = ?",
             [self.student_id],
-        ).fetchone()[0]
+        ).fetchone()
+        self.school_level = level
+        own = {
+            g
+            for (g,) in session.db.execute(
+                "SELECT guardian_id FROM guardianship WHERE student_id = ?", [self.student_id]
+            )
+        }
         self.extra = {
             f.name: f
             for kind in kinds.values()
@@ -97,20 +110,21 @@ class ConferenceForm(ModalScreen[bool]):
                 yield Checkbox(
                     "Remote attendance offered", d.remote_offered if d else False, id="remote"
                 )
-            yield Input(
-                ", ".join(d.staff_ids) if d else "",
-                placeholder="Staff ids, comma-separated",
-                id="staff",
-            )
-            yield Input(
-                "; ".join(
-                    f"{a.name}:{a.guardian_id}" if a.guardian_id else a.name for a in d.attendees
+            with Horizontal(classes="row"):
+                yield Picker(
+                    staff_source(self.school_id),
+                    placeholder="Staff attending: type a name",
+                    chosen=staff_choices(session, d.staff_ids) if d else (),
+                    id="staff",
                 )
-                if d
-                else "",
-                placeholder="Other attendees: Name or Name:GUARDIAN_ID, separated by ;",
-                id="attendees",
-            )
+                yield Picker(
+                    attendee_source(self.student_id),
+                    placeholder="Other attendees: guardian or any name",
+                    chosen=[attendee_choice(a, a.guardian_id in own) for a in d.attendees]
+                    if d
+                    else (),
+                    id="attendees",
+                )
             yield Input(
                 d.request_id or "" if d else "",
                 placeholder="Linked parent request id",
@@ -128,7 +142,8 @@ class ConferenceForm(ModalScreen[bool]):
                 else:
                     yield Input(current or "", placeholder=f.title, id=f"x-{f.name}")
             yield Label("Warnings", classes="section")
-            yield Static("", id="warnings", classes="warnings")
+            self.warnings = Static("", id="warnings", classes="warnings")
+            yield self.warnings
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
@@ -140,20 +155,12 @@ class ConferenceForm(ModalScreen[bool]):
         self.refresh_warnings()
 
     def draft(self) -> ConferenceDraft:
+        """The conference as the fields hold it now (no query: the school was read on compose)."""
+
         def value(wid: str) -> Any:
             v = self.query_one(f"#{wid}").value  # type: ignore[attr-defined]
             return None if v is Select.NULL or v == "" else v
 
-        attendees = []
-        for part in (value("attendees") or "").split(";"):
-            if part.strip():
-                name, _, guardian = part.partition(":")
-                attendees.append(Attendee(name.strip(), guardian.strip() or None))
-        school = self.app.session.db.execute(  # type: ignore[attr-defined]
-            "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id"
-            " WHERE t.id = ?",
-            [self.student_id],
-        ).fetchone()
         extras = {
             n: value(f"x-{n}") for n in self.extra if n in ConferenceDraft.__dataclass_fields__
         }
@@ -162,20 +169,18 @@ class ConferenceForm(ModalScreen[bool]):
             student_id=self.student_id,
             kind=value("kind"),
             at=value("at") or "",
-            school_id=school[0],
-            school_level=school[1],
+            school_id=self.school_id,
+            school_level=self.school_level,
             modality=value("modality"),
             status=value("status"),
             remote_offered=bool(value("remote")),
             initiated_by=value("initiated_by"),
-            staff_ids=tuple(s.strip() for s in (value("staff") or "").split(",") if s.strip()),
-            attendees=tuple(attendees),
+            staff_ids=tuple(self.query_one("#staff", Picker).values),
+            attendees=tuple(map(attendee_of, self.query_one("#attendees", Picker).values)),
             request_id=value("request"),
             **extras,
         )
         if base is not None:
-            from dataclasses import replace
-
             return replace(base, **fields)
         return ConferenceDraft(**fields)
 
@@ -190,19 +195,26 @@ class ConferenceForm(ModalScreen[bool]):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
+    @on(Picker.Changed)
     def refresh_warnings(self) -> None:
-        """Policies' warnings and clashes for the draft as it stands (small queries, no scan)."""
-        session = self.app.session  # type: ignore[attr-defined]
+        """Ask again whenever a field or the attendees change; the answer comes from a worker."""
+        self.warn(self.draft())
+
+    @work(thread=True, exclusive=True, group="warnings")
+    def warn(self, draft: ConferenceDraft) -> None:
+        """Policies' warnings and clashes for the draft, on the worker's reader connection."""
+        app = self.app
+        session = app.reader()  # type: ignore[attr-defined]
         try:
-            draft = self.draft()
-            lines = draft_warnings(session, draft, self.app.today)  # type: ignore[attr-defined]
+            lines = draft_warnings(session, draft, app.today)  # type: ignore[attr-defined]
             if len(draft.at) >= 16:
                 lines += conflicts(session, draft)
         except Exception as error:  # an unfinished date while typing
             lines = [f"(incomplete: {error})"]
-        self.query_one("#warnings", Static).update(
-            escape("\n".join(f"• {w}" for w in lines)) or "none"
-        )
+        answer(self, self.show_warnings, lines)
+
+    def show_warnings(self, lines: list[str]) -> None:
+        self.warnings.update(escape("\n".join(f"• {w}" for w in lines)) or "none")
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -1,23 +1,27 @@
 """Small record forms (attempt, escalation, welfare check, parent's call, remote period,
-involvement activity): one field list each, saved through the matching service."""
+involvement activity): one field list each, saved through the matching service; the escalation
+and welfare-check forms show the escalation stage's steps and where the student is."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from polterm.errors import PoltermError
 from polterm.services import records, schools
 from polterm.services.session import Session
+from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.labels import label_fields
+from polterm.ui.widgets.people import staff_source
+from polterm.ui.widgets.picker import PickField
+from polterm.ui.widgets.steps import EscalationSteps
 
+PRINCIPALS = ("principal", "designee")  # a choice of these roles: a staff picker of the school
 Field = tuple[str, str, tuple[str, ...]]  # name, label, choices (empty: free text)
 
 
@@ -41,7 +45,7 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
     ),
     "escalation": (
         "Report to the principal or designee",
-        [("on", "Date", ()), ("to_staff_id", "To staff id", ())],
+        [("on", "Date", ()), ("to_staff_id", "Reported to", PRINCIPALS)],
         records.add_escalation,
     ),
     "welfare": (
@@ -88,13 +92,11 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
 }
 
 
-class RecordForm(ModalScreen[bool]):
-    """Dismisses True once the service saved the record; its error is shown otherwise."""
+STEPS_SHOWN = ("escalation", "welfare")  # the forms where the escalation stage is acted on
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(False)", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+
+class RecordForm(FormDialog):
+    """Dismisses True once the service saved the record; its error is shown otherwise."""
 
     def __init__(self, kind: str, subject: str | None = None) -> None:
         super().__init__()
@@ -109,17 +111,32 @@ class RecordForm(ModalScreen[bool]):
                 f"{title}{' for ' + self.subject if self.subject else ''}", classes="title"
             )
             for name, label, choices in fields:
-                if choices:
+                if choices is PRINCIPALS:
+                    source = staff_source(self.school_of_subject(), PRINCIPALS)
+                    yield PickField(label, source, blank="nobody named", id=name)
+                elif choices:
                     yield Select([(c, c) for c in choices], prompt=label, id=name)
                 else:
                     default = today if name in ("on", "start") else ""
                     yield Input(default, placeholder=label, id=name)
+            if self.kind in STEPS_SHOWN and self.subject:
+                yield EscalationSteps(self.subject, always=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
         yield Footer()
 
+    def school_of_subject(self) -> str:
+        """The school of the student the record is about, whose principals a picker offers."""
+        db = self.app.session.db  # type: ignore[attr-defined]
+        (school_id,) = db.execute(
+            "SELECT school_id FROM student WHERE id = ?", [self.subject]
+        ).fetchone()
+        return str(school_id)
+
     def on_mount(self) -> None:
         label_fields(self)
+        first = FORMS[self.kind][1][0][0]
+        self.query_one(f"#{first}").focus(scroll_visible=False)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 
 from polterm.services.views import student_detail
+from polterm.ui.widgets.worker import answer
 
 
 class StudentScreen(Screen[None]):
@@ -60,7 +61,7 @@ class StudentScreen(Screen[None]):
         except Exception as error:  # PoltermError, PermissionDenied: shown, not raised
             app.call_from_thread(app.notify, str(error), severity="error")
             return
-        app.call_from_thread(self.show, detail)
+        answer(self, self.show, detail)  # dropped if the screen was closed meanwhile
 
     def show(self, d: dict[str, Any]) -> None:
         self.detail = d

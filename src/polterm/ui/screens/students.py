@@ -1,4 +1,5 @@
-"""Students: search as you type, filter, and page from SQLite a hundred rows at a time."""
+"""Students: search as you type, filter, and page from SQLite a hundred rows at a time; the
+teacher filter is a picker that pages too (a district has thousands of teachers)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
-from textual.worker import get_current_worker
 
-from polterm.services.views import PAGE_SIZE, StudentFilter, dashboard, filter_choices, student_page
+from polterm.services.session import Session
+from polterm.services.views import (
+    PAGE_SIZE,
+    StudentFilter,
+    dashboard,
+    filter_choices,
+    student_page,
+)
+from polterm.ui.widgets.people import staff_source
+from polterm.ui.widgets.picker import PickField
+from polterm.ui.widgets.worker import answer
 
 DEBOUNCE_S = 0.25
 
@@ -30,6 +40,7 @@ class StudentsScreen(Screen[None]):
         super().__init__()
         self.loaded = 0
         self.exhausted = False
+        self.school_id: str | None = None
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -38,7 +49,7 @@ class StudentsScreen(Screen[None]):
         with Horizontal(id="filters"):
             yield Select([], prompt="School", id="school")
             yield Select([], prompt="Grade", id="grade")
-            yield Select([], prompt="Teacher", id="teacher")
+            yield PickField("Teacher", self.teachers, blank="any", id="teacher")
             yield Checkbox("Has open findings", id="open")
         yield DataTable(id="students", cursor_type="row", zebra_stripes=True)
         yield Static("", id="status", classes="muted")
@@ -46,7 +57,7 @@ class StudentsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         choices = filter_choices(self.app.session)  # type: ignore[attr-defined]
-        for name in ("school", "grade", "teacher"):
+        for name in ("school", "grade"):
             self.query_one(f"#{name}", Select).set_options(choices[name])
         self.query_one("#students", DataTable).add_columns(
             "Family", "Given", "Id", "Grade", "School", "Teacher"
@@ -57,18 +68,25 @@ class StudentsScreen(Screen[None]):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
-    def wanted(self, only_ids: Any = None) -> StudentFilter:
-        def value(name: str) -> str | None:
-            v = self.query_one(f"#{name}", Select).value
-            return v if isinstance(v, str) else None
+    def school(self) -> str | None:
+        v = self.query_one("#school", Select).value
+        return v if isinstance(v, str) else None
 
+    def wanted(self, only_ids: Any = None) -> StudentFilter:
+        grade = self.query_one("#grade", Select).value
         return StudentFilter(
             search=self.query_one("#search", Input).value,
-            school_id=value("school"),
-            grade=value("grade"),
-            teacher_id=value("teacher"),
+            school_id=self.school(),
+            grade=grade if isinstance(grade, str) else None,
+            teacher_id=self.query_one("#teacher", PickField).value,
             only_ids=only_ids,
         )
+
+    def teachers(
+        self, session: Session, text: str, offset: int, limit: int
+    ) -> list[tuple[str, str]]:
+        """The teacher picker's pages: of the school filtered on, when one is."""
+        return staff_source(self.school_id, ("teacher",))(session, text, offset, limit)
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -78,7 +96,9 @@ class StudentsScreen(Screen[None]):
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
+    @on(PickField.Changed)
     def filter_changed(self) -> None:
+        self.school_id = self.school()  # read by the teacher picker's worker
         self.reload()
 
     @on(Input.Submitted, "#search")
@@ -110,8 +130,7 @@ class StudentsScreen(Screen[None]):
             app.dashboard_cache = data  # type: ignore[attr-defined]
             wanted = StudentFilter(**{**wanted.__dict__, "only_ids": data.open_students})
         rows = student_page(app.reader(), wanted, offset)  # type: ignore[attr-defined]
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(self.show, rows, offset)
+        answer(self, self.show, rows, offset)
 
     def show(self, rows: list[dict[str, Any]], offset: int) -> None:
         table = self.query_one("#students", DataTable)
