@@ -67,11 +67,11 @@ class PluginTimeout(Exception):
 @dataclass(frozen=True)
 class FindingBlock:
     """The findings of one rule's `FindingQuery` as the engine's SQL wrote them, sorted: the
-    fields all rows share once, and per row the JSON of the others, as text (see ROW_SEP)."""
+    fields all rows share once, and per row the JSON of the others, as UTF-8 (see ROW_SEP)."""
 
     fixed: dict[str, Any]  # every finding field that is not a column
     columns: tuple[str, ...]  # the fields each row gives, in FINDING_KEYS order
-    text: str
+    text: bytes
     count: int
     statuses: frozenset[str]
 
@@ -87,7 +87,7 @@ class FindingBlock:
         """The rows as `Finding`s, for readers other than the JSON writer."""
         if not self.count:
             return []
-        rows = json.loads(f"[{self.text.replace(ROW_SEP, ',')}]")
+        rows = json.loads(b"[" + self.text.replace(ROW_SEP.encode(), b",") + b"]")
         return [
             Finding(**self.fixed, **dict(zip(self.columns, row[::2], strict=True))) for row in rows
         ]
@@ -256,7 +256,7 @@ def _block(
     for key, values in allowed.items():
         if key not in columns:
             if fixed[key] not in values:
-                return FindingBlock(fixed, columns, "", 0, frozenset())
+                return FindingBlock(fixed, columns, b"", 0, frozenset())
             continue
         names = [f"polterm_{key}{i}" for i in range(len(values))]
         where.append(f"{key} IN ({', '.join(':' + n for n in names)})")
@@ -274,14 +274,14 @@ def _block(
     # its plan is the rule's own and the sort is one pass over its rows, not a new plan that
     # walks an index in sort order and seeks everything else at random.
     sql = f"""
-        SELECT group_concat(json_array({", ".join(marked)}), char({ord(ROW_SEP)})),
+        SELECT CAST(group_concat(json_array({", ".join(marked)}), char({ord(ROW_SEP)})) AS BLOB),
                count(*){checks}
         FROM (SELECT * FROM (SELECT * FROM ({query.sql}) LIMIT -1 OFFSET 0)
               WHERE {" AND ".join(where)} {"ORDER BY " + ", ".join(order) if order else ""})"""
     text, count, *flags = db.execute(sql, params).fetchone()
     if "status" not in columns:
         found = frozenset({fixed["status"]} if count else ())
-        return FindingBlock(fixed, columns, text or "", count, found)
+        return FindingBlock(fixed, columns, text or b"", count, found)
     if flags[-1]:
         (bad,) = db.execute(
             f"SELECT status FROM ({query.sql}) WHERE coalesce(status NOT IN ({listed}), 1)",
@@ -289,7 +289,7 @@ def _block(
         ).fetchone()
         raise ValueError(f"returned status {bad!r}")
     found = frozenset(s for s, flag in zip(STATUSES, flags, strict=False) if flag)
-    return FindingBlock(fixed, columns, text or "", count, found)
+    return FindingBlock(fixed, columns, text or b"", count, found)
 
 
 def _findings(part: Part) -> list[Finding]:
