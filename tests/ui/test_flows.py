@@ -705,3 +705,28 @@ def test_welfare_check_form_shows_the_step_and_its_record_ends_the_action(
         assert "must contact the emergency contact" not in text_of(app, "#body")
 
     drive(app, steps)
+
+
+def test_after_a_write_the_cursor_stays_on_the_conference_it_was_on(app: PoltermApp) -> None:
+    second = app.session.insert(
+        "conference",
+        {"student_id": "S2", "kind": "parent-teacher", "at": "2025-10-20T15:00"},
+        student_id="S2",
+    )
+
+    async def steps(pilot: Pilot) -> None:
+        app.open_student("S2")
+        await settle(pilot)
+        app.screen.query_one("#conferences").focus()
+        await pilot.press("down", "h")
+        await settle(pilot)
+        app.screen.query_one("#held").value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.session.db.execute(
+            "SELECT id, status FROM conference WHERE student_id = 'S2' ORDER BY id"
+        ).fetchall() == [(1, "scheduled"), (second, "held")]
+        assert app.screen.selected_conference() == second  # h again conducts the same one
+        assert cells(app, "#conferences", 3) == ["scheduled", "held"]
+
+    drive(app, steps)

@@ -70,6 +70,7 @@ class StudentScreen(Screen[None]):
             escape(f"{d['given']} {d['family']} · {d['id']} · grade {d['grade']} · {d['school']}")
         )
         table = self.query_one("#conferences", DataTable)
+        selected = self.selected_conference()  # a reload after a write keeps the cursor on it
         table.clear()
         for c in d["conferences"]:
             table.add_row(
@@ -80,6 +81,8 @@ class StudentScreen(Screen[None]):
                 c["modality"],
                 key=str(c["id"]),
             )
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)), animate=False)
         self.query_one("#body", Static).update(render_detail(d))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
