@@ -12,8 +12,8 @@ from polterm.facts import day_after, student_scope
 from polterm.policy import Finding, Rule, RuleContext
 from polterm_clinton_6310.contacts import ON_FILE
 from polterm_clinton_6310.info import THREE_ATTEMPTS, WELFARE_CHECK
-from polterm_clinton_6310.periods import RemotePeriod, periods_of, remote_periods
-from polterm_clinton_6310.remote_learning import period_requirements, unmet
+from polterm_clinton_6310.periods import RemotePeriod, Requirement, periods_of, remote_periods
+from polterm_clinton_6310.remote_learning import period_requirements, requirement_sql
 
 PURPOSE = "remote-learning-conference"
 CHUNK = 500  # student ids per IN (...) list, well under SQLite's variable limit
@@ -29,25 +29,44 @@ def evaluate_escalation(ctx: RuleContext) -> Iterator[Finding]:
     periods = remote_periods(ctx.db)
     citation = ctx.rule.citation if ctx.rule else THREE_ATTEMPTS
     for period, reqs in period_requirements(ctx.db, ctx.as_of):
-        sql, named = _failing_sql(ctx, period, most, after)
-        failing = {sid: (n, since) for sid, n, since in ctx.db.execute(sql, named)}
-        if not failing:
-            continue
-        owing = unmet(ctx.db, ctx.as_of, ctx.scope, period, reqs, sorted(failing))
-        escalated = _escalated(ctx, [o.student_id for o in owing], period, periods, after)
-        for student in owing:
-            if student.student_id in escalated:
+        owing = _failing_and_unmet(ctx, period, reqs, most, after)
+        escalated = _escalated(
+            ctx, [student_id for student_id, *_ in owing], period, periods, after
+        )
+        for student_id, failed, since, school_id in owing:
+            if student_id in escalated:
                 continue
-            failed, since = failing[student.student_id]
             yield ctx.finding(
                 "action",
                 f"{failed} attempts to reach the parent to schedule a remote-learning "
                 f"conference for the remote learning that began {period.start} failed (since "
                 f"{since}): the teacher must report this to the principal or designee",
-                student_id=student.student_id,
-                school_id=student.school_id,
+                student_id=student_id,
+                school_id=school_id,
                 citation=citation,
             )
+
+
+def _failing_and_unmet(
+    ctx: RuleContext, period: RemotePeriod, reqs: list[Requirement], most: int, after: str
+) -> list[tuple[str, int, str, str]]:
+    """(student, failed attempts, first failed date, school) of the students with `most` or
+    more failed attempts who owe the period a conference, in one query: the failing students
+    are found once, and only they are counted against the requirements (by primary key)."""
+    failing, named = _failing_sql(ctx, period, most, after)
+    owing = []
+    for i, req in enumerate(reqs):
+        sql, params = requirement_sql(
+            ctx.as_of, ctx.scope, req, f"_{i}", "s.id IN (SELECT student_id FROM failing)"
+        )
+        owing.append(f"SELECT id FROM ({sql})")
+        named.update(params)
+    sql = f"""
+        WITH failing(student_id, failed, since) AS MATERIALIZED ({failing})
+        SELECT f.student_id, f.failed, f.since, s.school_id
+        FROM failing f JOIN student s ON s.id = f.student_id
+        WHERE f.student_id IN ({" UNION ALL ".join(owing)})"""
+    return ctx.db.execute(sql, named).fetchall()
 
 
 def _failing_sql(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,8 +15,6 @@ from polterm_clinton_6310.held import held_by, held_sql
 from polterm_clinton_6310.info import REMOTE_LEARNING, SECTION_B
 from polterm_clinton_6310.periods import RemotePeriod, Requirement, remote_periods, requirements
 from polterm_clinton_6310.settings import configured
-
-CHUNK = 500  # student ids per IN (...) list, well under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -72,30 +70,15 @@ def requirement_sql(
 
 
 def unmet(
-    db: Database,
-    as_of: date,
-    scope: Scope,
-    period: RemotePeriod,
-    reqs: list[Requirement],
-    students: Sequence[str] | None = None,
+    db: Database, as_of: date, scope: Scope, period: RemotePeriod, reqs: list[Requirement]
 ) -> list[Unmet]:
-    """Active students the period covers with a requirement unmet, and what they miss; only
-    those of `students` when given (looked up by id, a chunk at a time)."""
-    chunks = (
-        [students[i : i + CHUNK] for i in range(0, len(students), CHUNK)]
-        if students is not None
-        else [None]
-    )
+    """Active students the period covers with a requirement unmet, and what they miss."""
     missing: dict[str, list[tuple[Requirement, int]]] = {}
     schools: dict[str, str] = {}
     for req in reqs:
-        for chunk in chunks:
-            ids = {f"only{i}": sid for i, sid in enumerate(chunk or ())}
-            only = f"s.id IN ({', '.join(':' + n for n in ids)})" if chunk is not None else None
-            sql, named = requirement_sql(as_of, scope, req, only=only)
-            for student_id, school_id, held in db.execute(sql, {**named, **ids}):
-                missing.setdefault(student_id, []).append((req, held))
-                schools[student_id] = school_id
+        for student_id, school_id, held in db.execute(*requirement_sql(as_of, scope, req)):
+            missing.setdefault(student_id, []).append((req, held))
+            schools[student_id] = school_id
     return [Unmet(sid, schools[sid], tuple(reqs_of)) for sid, reqs_of in missing.items()]
 
 
