@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from polterm.errors import PoltermError
 from polterm.services.session import Session
+from polterm.services.views import PICK_PAGE
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 from polterm.ui.widgets.worker import answer
 
@@ -28,7 +29,6 @@ Source = Callable[[Session, str, int, int], list[tuple[str, str]]]
 """(session, text typed, offset, limit) -> one page of (value, label), in a stable order; a
 first page may hold an extra entry of its own (such as "the text typed, as a name")."""
 
-PAGE = 50
 DEBOUNCE_S = 0.15
 CHOSEN = "✓ "
 
@@ -120,7 +120,7 @@ class Picker(Vertical):
         """One page from the reader connection; a newer search cancels this one."""
         app = self.app
         try:
-            rows = self.source(app.reader(), text, offset, PAGE)  # type: ignore[attr-defined]
+            rows = self.source(app.reader(), text, offset, PICK_PAGE)  # type: ignore[attr-defined]
         except PoltermError as error:  # PermissionDenied: say so in the list, never crash
             rows, failed = [], str(error)
         else:
@@ -131,8 +131,8 @@ class Picker(Vertical):
         if text != self.text or offset != self.next_offset:
             return  # a page for an older search
         self.rows += rows
-        self.next_offset = offset + PAGE
-        self.exhausted = len(rows) < PAGE
+        self.next_offset = offset + PICK_PAGE
+        self.exhausted = len(rows) < PICK_PAGE
         current = self.results.highlighted_option
         self.render_options(current.id if current is not None and offset else None)
         if failed:
