@@ -6,6 +6,7 @@ No Textual here: the UI calls these from worker threads, tests call them directl
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -14,14 +15,15 @@ from typing import Any
 
 from polterm import config, engine
 from polterm.engine import Evaluation, evaluate
-from polterm.policy import Checklist, ConferenceDraft, Finding
-from polterm.services import authz
+from polterm.policy import Checklist, ConferenceDraft, Finding, Scope
+from polterm.services import authz, finding_store
+from polterm.services.finding_store import STATUS_ORDER, Stored
 from polterm.services.people import show_student
 from polterm.services.session import Session
 
 PAGE_SIZE = 100
 PICK_PAGE = 50  # a picker's page: a few screens of its short list
-STATUS_ORDER = {"action": 0, "overdue": 1, "due": 2, "warning": 3}
+DASHBOARD_ROWS = 500  # the dashboard lists these; the counts cover every finding
 
 
 @dataclass(frozen=True)
@@ -171,19 +173,16 @@ def guardian_page(
 
 @dataclass
 class Dashboard:
-    """What needs the actor now: findings as of today, the week's conferences, the counts."""
+    """What needs the actor now: the most urgent findings, their counts, the week's meetings."""
 
     as_of: date
-    findings: list[Finding]
+    findings: list[Finding]  # the first DASHBOARD_ROWS, most urgent first
+    total: int
     errors: list[str]
     today: list[dict[str, Any]]
     week: list[dict[str, Any]]
     per_school: Counter[str] = field(default_factory=Counter)
     per_rule: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def open_students(self) -> set[str]:
-        return {f.student_id for f in self.findings if f.student_id}
 
 
 def findings(session: Session, as_of: date, student_id: str | None = None) -> Evaluation:
@@ -192,12 +191,47 @@ def findings(session: Session, as_of: date, student_id: str | None = None) -> Ev
     return evaluate(session.db, session.registry, as_of, scope=scope)
 
 
-def dashboard(session: Session, as_of: date) -> Dashboard:
-    """Evaluate the active policies as of a date, most urgent first, plus this week's meetings."""
+def _store_current(session: Session, as_of: date, scope: Scope) -> bool:
+    """Whether the finding store now answers for this day (a read-only file cannot be kept)."""
+    try:
+        return finding_store.refresh(session.db, session.registry, as_of, whole=scope == Scope())
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error):
+            raise
+        return False
+
+
+def stored_findings(session: Session, as_of: date, limit: int) -> Stored:
+    """The actor's findings from the store, brought up to date first when that is cheap or the
+    actor sees the whole district; otherwise (or on a read-only file) their own evaluation."""
+    scope = authz.visible_scope(session)
+    if _store_current(session, as_of, scope):
+        return finding_store.read(session.db, scope, as_of, limit)
     result = findings(session, as_of)
     ordered = sorted(
         result.findings, key=lambda f: (STATUS_ORDER.get(f.status, 9), f.due or "", f.sort_key())
     )
+    return Stored(
+        as_of=as_of,
+        findings=ordered[:limit],
+        total=len(ordered),
+        errors=[str(e) for e in result.errors],
+        per_school=Counter(f.school_id or "—" for f in ordered),
+        per_rule=Counter(f"{f.policy}/{f.rule}" for f in ordered),
+    )
+
+
+def open_students(session: Session, as_of: date) -> set[str]:
+    """The students the actor may see who have at least one finding as of a date."""
+    scope = authz.visible_scope(session)
+    if _store_current(session, as_of, scope):
+        return finding_store.students_with_findings(session.db, scope)
+    return {f.student_id for f in findings(session, as_of).findings if f.student_id}
+
+
+def dashboard(session: Session, as_of: date) -> Dashboard:
+    """The stored findings most urgent first, with their counts, plus this week's meetings."""
+    stored = stored_findings(session, as_of, DASHBOARD_ROWS)
     where, params = authz.visible_scope(session).sql("s")
     week_end = as_of + timedelta(days=6 - as_of.weekday())
     rows = list(
@@ -213,12 +247,13 @@ def dashboard(session: Session, as_of: date) -> Dashboard:
     today = [r for r in rows if r["at"][:10] == as_of.isoformat()]
     return Dashboard(
         as_of=as_of,
-        findings=ordered,
-        errors=[str(e) for e in result.errors],
+        findings=stored.findings,
+        total=stored.total,
+        errors=stored.errors,
         today=today,
         week=[r for r in rows if r not in today],
-        per_school=Counter(f.school_id or "—" for f in ordered),
-        per_rule=Counter(f"{f.policy}/{f.rule}" for f in ordered),
+        per_school=stored.per_school,
+        per_rule=stored.per_rule,
     )
 
 

@@ -355,3 +355,41 @@ def m004_roster_students(db: Database) -> None:
         "INSERT INTO roster_student (id) SELECT id FROM student WHERE id NOT IN"
         " (SELECT record_id FROM audit_log WHERE table_name = 'student' AND action = 'insert')"
     )
+
+
+@migrations()
+def m005_finding_store(db: Database) -> None:
+    """The last evaluation's findings, so the dashboard reads them instead of evaluating.
+
+    Nulls sort first, as in the engine's order; rank is services.finding_store.STATUS_ORDER.
+    """
+    for statement in statements(
+        """
+CREATE TABLE finding_store (
+    policy TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    status TEXT NOT NULL,
+    student_id TEXT,
+    conference_id INTEGER,
+    school_id TEXT,
+    due TEXT,
+    message TEXT NOT NULL,
+    citation TEXT NOT NULL,
+    rank INTEGER GENERATED ALWAYS AS (CASE status WHEN 'action' THEN 0 WHEN 'overdue' THEN 1
+        WHEN 'due' THEN 2 WHEN 'warning' THEN 3 ELSE 9 END) VIRTUAL
+);
+CREATE INDEX finding_store_order
+    ON finding_store(rank, due, policy, rule, school_id, student_id, conference_id);
+CREATE INDEX finding_store_student ON finding_store(student_id);
+CREATE INDEX finding_store_school ON finding_store(school_id);
+CREATE TABLE finding_store_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    as_of TEXT NOT NULL,
+    stamp TEXT NOT NULL,
+    audit_id INTEGER NOT NULL,
+    computed_at TEXT NOT NULL,
+    errors TEXT NOT NULL
+);
+"""
+    ):
+        db.execute(statement)

@@ -59,7 +59,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#loading").display = False
         table = self.query_one("#findings", DataTable)
         table.clear()
-        for i, f in enumerate(data.findings[:500]):
+        for i, f in enumerate(data.findings):
             kind, ident = (
                 ("c", f.conference_id) if f.conference_id is not None else ("s", f.student_id)
             )
@@ -87,7 +87,7 @@ class DashboardScreen(Screen[None]):
         rules = ", ".join(f"{k} {v}" for k, v in sorted(data.per_rule.items()))
         errors = f" · plugin errors: {'; '.join(data.errors)}" if data.errors else ""
         self.query_one("#counts", Static).update(
-            f"{len(data.findings)} findings as of {data.as_of} · by school: {schools or 'none'}"
+            f"{data.total} findings as of {data.as_of} · by school: {schools or 'none'}"
             f" · by rule: {rules or 'none'}{errors}"
         )
 

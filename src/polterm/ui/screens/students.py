@@ -17,8 +17,8 @@ from polterm.services.session import Session
 from polterm.services.views import (
     PAGE_SIZE,
     StudentFilter,
-    dashboard,
     filter_choices,
+    open_students,
     student_page,
 )
 from polterm.ui.widgets.people import staff_source
@@ -126,9 +126,8 @@ class StudentsScreen(Screen[None]):
     def fetch(self, wanted: StudentFilter, offset: int, open_only: bool) -> None:
         app = self.app
         if open_only:
-            data = app.dashboard_cache or dashboard(app.reader(), app.today)  # type: ignore[attr-defined]
-            app.dashboard_cache = data  # type: ignore[attr-defined]
-            wanted = StudentFilter(**{**wanted.__dict__, "only_ids": data.open_students})
+            ids = open_students(app.reader(), app.today)  # type: ignore[attr-defined]
+            wanted = StudentFilter(**{**wanted.__dict__, "only_ids": ids})
         rows = student_page(app.reader(), wanted, offset)  # type: ignore[attr-defined]
         answer(self, self.show, rows, offset)
 
