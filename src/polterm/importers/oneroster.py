@@ -22,15 +22,23 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from io import TextIOWrapper
+from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from polterm.errors import PoltermError
 from polterm.services.session import Session, now_iso
 
 BATCH = 5000
+PROGRESS_LINES = 4096  # rows between progress-bar updates
 STAFF_ROLES = {"teacher": "teacher", "administrator": "principal"}
 GUARDIAN_ROLES = {"guardian", "parent", "relative"}
+KINDS = (
+    {"student": "student"}
+    | dict.fromkeys(GUARDIAN_ROLES, "guardian")
+    | dict.fromkeys(STAFF_ROLES, "staff")
+)  # role -> what the import makes of the user; anything else is "other"
 REQUIRED = {
     "orgs.csv": {"sourcedId", "name", "type"},
     "academicSessions.csv": {"sourcedId", "title", "type", "startDate", "endDate"},
@@ -74,9 +82,9 @@ def school_level(name: str) -> str:
 
 
 def total_bytes(directory: Path) -> int:
-    """Size of the files read (users.csv twice), for a progress bar."""
-    sizes = {n: (directory / n).stat().st_size for n in REQUIRED if (directory / n).exists()}
-    return sum(sizes.values()) + sizes.get("users.csv", 0)
+    """Size of the files the import reads (each once), for a progress bar."""
+    names = [*REQUIRED, "demographics.csv"]
+    return sum((directory / n).stat().st_size for n in names if (directory / n).is_file())
 
 
 def import_oneroster(
@@ -94,7 +102,7 @@ def import_oneroster(
 
 
 class _Import:
-    """One import run: each step streams one file and writes in batches."""
+    """One import run: each file streamed once, its ids kept in memory, rows written in batches."""
 
     def __init__(self, session: Session, directory: Path, progress: Progress) -> None:
         self.session = session
@@ -102,252 +110,277 @@ class _Import:
         self.dir = directory
         self.progress = progress
         self.counts = ImportCounts()
+        self.ids: dict[str, dict[str, str]] = {}  # file -> sourcedId -> kind
+        self.schools: set[str] = set()
+        self.org_school: dict[str, str | None] = {}  # an orgSourcedIds value -> its first school
+        self.teachers: dict[str, tuple[int, str] | None] = {}  # class -> (line, first primary)
+        self.enrolled: dict[str, tuple[int, str]] = {}  # student -> (line, its first class)
 
     def all(self) -> None:
-        self.db.execute("DROP TABLE IF EXISTS temp.roster_user")
-        self.db.execute(
-            "CREATE TEMP TABLE roster_user (file TEXT, id TEXT, kind TEXT, line INTEGER,"
-            " PRIMARY KEY (file, id))"
-        )
-        self.db.execute("DROP TABLE IF EXISTS temp.roster_enrolled")
-        self.db.execute("DROP TABLE IF EXISTS temp.roster_class")
-        self.db.execute("CREATE TEMP TABLE roster_class (id TEXT PRIMARY KEY, teacher TEXT)")
+        # a teacher's row may follow their students' in users.csv; check_teachers names any gap
+        self.db.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
         self.orgs()
         self.sessions()
-        self.users()
-        self.agents()
         self.classes()
         self.enrollments()
+        self.users()
+        self.check_enrollments()
         if (self.dir / "demographics.csv").is_file():
             self.demographics()
         self.deactivate_missing()
         self.audit()
 
-    def rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-        """(physical line, row) of a file by header name; BOM, CRLF and quoted newlines ok."""
-        path = self.dir / name
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(_counted(f, self.progress))
-            missing = REQUIRED.get(name, set()) - set(reader.fieldnames or [])
+    def rows(self, name: str, *columns: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """(physical line, the columns asked for, stripped; "" where absent) of each row.
+
+        BOM, CRLF and quoted newlines are fine. Ask for two columns or more: itemgetter
+        returns a lone one bare.
+        """
+        with (self.dir / name).open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, [])
+            missing = REQUIRED.get(name, set()) - set(header)
             if missing:
                 raise RowError(f"{name}:1: missing column {', '.join(sorted(missing))}")
+            first = {column: i for i, column in reversed(list(enumerate(header)))}
+            index = [first.get(column, len(header)) for column in columns]
+            width = max(index) + 1
+            get = itemgetter(*index)
+            done, report_at = 0, PROGRESS_LINES
             for row in reader:
-                yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+                if len(row) < width:  # a short row, or a column the file does not have
+                    row += [""] * (width - len(row))
+                yield reader.line_num, tuple(map(str.strip, get(row)))
+                if reader.line_num >= report_at:
+                    done = self.advance(f, done)
+                    report_at = reader.line_num + PROGRESS_LINES
+            self.advance(f, done)
+
+    def advance(self, f: TextIOWrapper, done: int) -> int:
+        """Move the progress bar by the bytes read since `done`; the new position in bytes."""
+        position = f.buffer.tell()
+        self.progress(position - done)
+        return position
 
     def orgs(self) -> None:
-        self.schools: set[str] = set()
-        for line, row in self.rows("orgs.csv"):
-            self.seen("orgs.csv", line, row["sourcedId"], "org")
-            if row["type"] != "school":
+        for line, (uid, name, kind) in self.rows("orgs.csv", "sourcedId", "name", "type"):
+            self.seen("orgs.csv", line, uid, "org")
+            if kind != "school":
                 continue
             self.db.execute(
                 "INSERT INTO school (id, name, level) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE"
                 " SET name = excluded.name WHERE name IS NOT excluded.name",
-                [row["sourcedId"], row["name"], school_level(row["name"])],
+                [uid, name, school_level(name)],
             )
-            self.schools.add(row["sourcedId"])
+            self.schools.add(uid)
             self.counts.schools += 1
 
     def sessions(self) -> None:
-        for line, row in self.rows("academicSessions.csv"):
-            self.seen("academicSessions.csv", line, row["sourcedId"], "session")
-            start = _date("academicSessions.csv", line, "startDate", row["startDate"])
-            end = _date("academicSessions.csv", line, "endDate", row["endDate"])
+        name = "academicSessions.csv"
+        columns = ("sourcedId", "title", "type", "startDate", "endDate")
+        for line, (uid, title, kind, start_text, end_text) in self.rows(name, *columns):
+            self.seen(name, line, uid, "session")
+            start = _date(name, line, "startDate", start_text)
+            end = _date(name, line, "endDate", end_text)
             if start > end:
-                raise RowError(f"academicSessions.csv:{line}: startDate is after endDate")
-            if row["type"] == "schoolYear":
+                raise RowError(f"{name}:{line}: startDate is after endDate")
+            if kind == "schoolYear":
                 self.db.execute(
                     "INSERT INTO school_year (name, start, end) VALUES (?, ?, ?) ON CONFLICT(name)"
                     " DO UPDATE SET start = excluded.start, end = excluded.end",
-                    [row["title"], start.isoformat(), end.isoformat()],
+                    [title, start.isoformat(), end.isoformat()],
                 )
                 self.counts.years += 1
-            elif row["type"] in ("term", "semester", "gradingPeriod"):
+            elif kind in ("term", "semester", "gradingPeriod"):
                 self.db.execute(
                     "INSERT INTO period (id, school_id, kind, name, start, end) VALUES"
                     " (?, NULL, 'grading', ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
                     " name = excluded.name, start = excluded.start, end = excluded.end",
-                    [row["sourcedId"], row["title"], start.isoformat(), end.isoformat()],
+                    [uid, title, start.isoformat(), end.isoformat()],
                 )
                 self.counts.periods += 1
             else:
-                raise RowError(f"academicSessions.csv:{line}: unknown type {row['type']!r}")
+                raise RowError(f"{name}:{line}: unknown type {kind!r}")
 
     def users(self) -> None:
-        """Staff, students and guardians, upserted in batches."""
-        students: list[list[Any]] = []
-        guardians: list[list[Any]] = []
-        for line, row in self.rows("users.csv"):
-            uid, role = row["sourcedId"], row["role"]
-            active = int(
-                row.get("status", "") != "tobedeleted"
-                and row.get("enabledUser", "true").lower() != "false"
-            )
-            name = f"{row['givenName']} {row['familyName']}".strip()
-            if role == "student":
-                self.seen("users.csv", line, uid, "student")
-                school = self.school_of("users.csv", line, row["orgSourcedIds"])
-                grade = (row.get("grades", "").split(",") or [""])[0].strip() or "?"
-                students.append([uid, row["givenName"], row["familyName"], grade, school, active])
-            elif role in GUARDIAN_ROLES:
-                self.seen("users.csv", line, uid, "guardian")
-                guardians.append(
-                    [
-                        uid,
-                        name,
-                        row.get("phone") or row.get("sms") or None,
-                        row.get("email") or None,
-                    ]
-                )
-            elif role in STAFF_ROLES:
-                self.seen("users.csv", line, uid, "staff")
-                school = self.school_of("users.csv", line, row["orgSourcedIds"], staff=True)
+        """Staff, students and guardians in one pass, linked as either side's row names the other.
+
+        An agent named before its own row waits in `waiting` until the row comes; one never
+        seen is an error at the first line naming it.
+        """
+        students: list[tuple[Any, ...]] = []
+        guardians: list[tuple[Any, ...]] = []
+        links: list[tuple[str, str]] = []
+        waiting: dict[str, list[tuple[int, str, str]]] = {}  # agent -> (line, id, kind) naming it
+        kinds = self.ids.setdefault("users.csv", {})
+        flush_at = BATCH
+        columns = (
+            "sourcedId", "role", "givenName", "familyName", "orgSourcedIds", "status",
+            "enabledUser", "username", "email", "sms", "phone", "agentSourcedIds", "grades",
+        )  # fmt: skip
+        for line, row in self.rows("users.csv", *columns):
+            uid, role, given, family, orgs, status, enabled, username, email, sms, phone, agents, grades = row
+            kind = KINDS.get(role, "other")
+            self.seen("users.csv", line, uid, kind)
+            active = int(status != "tobedeleted" and enabled.lower() != "false")
+            if kind == "student":
+                grade = grades.split(",")[0].strip() or "?"
+                school = self.school_of(line, orgs)
+                students.append((uid, given, family, grade, school, active, *self.teacher_of(uid)))
+            elif kind == "guardian":
+                name = f"{given} {family}".strip()
+                guardians.append((uid, name, phone or sms or None, email or None))
+            elif kind == "staff":
+                school = self.school_of(line, orgs, staff=True)
+                name = f"{given} {family}".strip()
                 self.db.execute(
                     "INSERT INTO staff (id, name, role, school_id, username, active)"
                     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
                     " school_id = excluded.school_id, username = excluded.username,"
                     " active = excluded.active",
-                    [uid, name, STAFF_ROLES[role], school, row.get("username") or None, active],
+                    [uid, name, STAFF_ROLES[role], school, username or None, active],
                 )
                 self.counts.staff += 1
-            else:
-                self.seen("users.csv", line, uid, "other")
-            if len(students) >= BATCH:
-                self.flush_students(students)
-            if len(guardians) >= BATCH:
-                self.flush_guardians(guardians)
-        self.flush_students(students)
-        self.flush_guardians(guardians)
+            named_by = waiting.pop(uid, None)
+            if named_by:
+                for _, other, other_kind in named_by:
+                    _link(links, uid, kind, other, other_kind)
+            for agent in agents.split(",") if agents else ():
+                agent = agent.strip()
+                if not agent or (named_by and any(other == agent for _, other, _ in named_by)):
+                    continue  # linked above: the two rows name each other
+                agent_kind = kinds.get(agent)
+                if agent_kind is None:
+                    waiting.setdefault(agent, []).append((line, uid, kind))
+                else:
+                    _link(links, uid, kind, agent, agent_kind)
+            if line >= flush_at:
+                self.flush(students, guardians, links)
+                flush_at = line + BATCH
+        self.flush(students, guardians, links)
+        if waiting:
+            line, agent = min((line, agent) for agent, rows in waiting.items() for line, *_ in rows)
+            raise RowError(f"users.csv:{line}: unknown agentSourcedIds {agent!r}")
 
-    def flush_students(self, batch: list[list[Any]]) -> None:
-        self.db.conn.executemany(
-            "INSERT INTO student (id, given, family, grade, school_id, active)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET given = excluded.given,"
-            " family = excluded.family, grade = excluded.grade, school_id = excluded.school_id,"
-            " active = excluded.active, version = version + 1"
-            " WHERE (given, family, grade, school_id, active) IS NOT"
-            " (excluded.given, excluded.family, excluded.grade, excluded.school_id,"
-            " excluded.active)",
-            batch,
-        )
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO roster_student (id) VALUES (?)", [row[:1] for row in batch]
-        )
-        self.counts.students += len(batch)
-        batch.clear()
+    def teacher_of(self, uid: str) -> tuple[str | None, bool]:
+        """(the teacher of a student's first class, whether enrollments.csv lists the student)."""
+        enrolled = self.enrolled.get(uid)
+        if enrolled is None:
+            return None, False
+        teacher = self.teachers[enrolled[1]]
+        return (teacher and teacher[1]), True
 
-    def flush_guardians(self, batch: list[list[Any]]) -> None:
-        self.db.conn.executemany(
+    def flush(
+        self,
+        students: list[tuple[Any, ...]],
+        guardians: list[tuple[Any, ...]],
+        links: list[tuple[str, str]],
+    ) -> None:
+        """Write the batched users, then the links between them (both ends exist by then).
+
+        New students are inserted and only a batch that met existing ones is updated: an
+        upsert's DO UPDATE of school_id (a foreign key) makes each plain insert 3× slower.
+        A student enrollments.csv does not list keeps the teacher it had.
+        """
+        conn = self.db.conn
+        before = conn.total_changes
+        conn.executemany(
+            "INSERT INTO student (id, given, family, grade, school_id, active, teacher_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            [row[:7] for row in students],
+        )
+        if conn.total_changes - before < len(students):
+            conn.executemany(
+                "UPDATE student SET given = ?2, family = ?3, grade = ?4, school_id = ?5,"
+                " active = ?6, teacher_id = iif(?8, ?7, teacher_id), version = version +"
+                " ((given, family, grade, school_id, active) IS NOT (?2, ?3, ?4, ?5, ?6))"
+                " WHERE id = ?1 AND (given, family, grade, school_id, active, teacher_id)"
+                " IS NOT (?2, ?3, ?4, ?5, ?6, iif(?8, ?7, teacher_id))",
+                students,
+            )
+        conn.executemany(
+            "INSERT OR IGNORE INTO roster_student (id) VALUES (?)", [row[:1] for row in students]
+        )
+        conn.executemany(
             "INSERT INTO guardian (id, name, phone, email) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone,"
             " email = excluded.email",
-            batch,
+            guardians,
         )
-        self.counts.guardians += len(batch)
-        batch.clear()
-
-    def agents(self) -> None:
-        """Second pass over users.csv: link each student to the guardians it names."""
-        batch: list[tuple[str, str]] = []
-        for line, row in self.rows("users.csv"):
-            agents = [a.strip() for a in row.get("agentSourcedIds", "").split(",") if a.strip()]
-            if not agents:
-                continue
-            for agent in agents:
-                kind = self.kind(agent)
-                if kind is None:
-                    raise RowError(f"users.csv:{line}: unknown agentSourcedIds {agent!r}")
-                if row["role"] == "student" and kind == "guardian":
-                    batch.append((row["sourcedId"], agent))
-                elif row["role"] in GUARDIAN_ROLES and kind == "student":
-                    batch.append((agent, row["sourcedId"]))
-            if len(batch) >= BATCH:
-                self.flush_links(batch)
-        self.flush_links(batch)
-
-    def flush_links(self, batch: list[tuple[str, str]]) -> None:
-        before = self.db.conn.total_changes
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO guardianship (student_id, guardian_id) VALUES (?, ?)", batch
+        before = conn.total_changes
+        conn.executemany(
+            "INSERT OR IGNORE INTO guardianship (student_id, guardian_id) VALUES (?, ?)", links
         )
-        self.counts.links += self.db.conn.total_changes - before
-        batch.clear()
+        self.counts.links += conn.total_changes - before
+        self.counts.students += len(students)
+        self.counts.guardians += len(guardians)
+        for batch in (students, guardians, links):
+            batch.clear()
 
     def classes(self) -> None:
-        for line, row in self.rows("classes.csv"):
-            if row["schoolSourcedId"] not in self.schools:
-                raise RowError(f"classes.csv:{line}: unknown school {row['schoolSourcedId']!r}")
-            self.db.execute(
-                "INSERT OR REPLACE INTO roster_class (id) VALUES (?)", [row["sourcedId"]]
-            )
+        for line, (uid, school) in self.rows("classes.csv", "sourcedId", "schoolSourcedId"):
+            if school not in self.schools:
+                raise RowError(f"classes.csv:{line}: unknown school {school!r}")
+            self.teachers[uid] = None
 
     def enrollments(self) -> None:
-        """Primary teachers of each class, then each student's first class's teacher."""
-        for line, row in self.rows("enrollments.csv"):
-            if row["role"] == "teacher" and row.get("primary", "true").lower() != "false":
-                self.check_class(line, row["classSourcedId"])
-                self.db.execute(
-                    "UPDATE roster_class SET teacher = coalesce(teacher, ?) WHERE id = ?",
-                    [row["userSourcedId"], row["classSourcedId"]],
-                )
-        batch: list[tuple[str, str]] = []
-        self.db.execute("CREATE TEMP TABLE roster_enrolled (id TEXT PRIMARY KEY)")
-        for line, row in self.rows("enrollments.csv"):
-            if row["role"] != "student":
-                continue
-            self.check_class(line, row["classSourcedId"])
-            if self.kind(row["userSourcedId"]) != "student":
-                raise RowError(f"enrollments.csv:{line}: unknown student {row['userSourcedId']!r}")
-            first = self.db.execute(
-                "INSERT OR IGNORE INTO temp.roster_enrolled (id) VALUES (?)", [row["userSourcedId"]]
-            )
-            if first.rowcount == 0:
-                continue
-            batch.append((row["classSourcedId"], row["userSourcedId"]))
-            if len(batch) >= BATCH:
-                self.flush_teachers(batch)
-        self.flush_teachers(batch)
-
-    def flush_teachers(self, batch: list[tuple[str, str]]) -> None:
-        self.db.conn.executemany(
-            "UPDATE student SET teacher_id = (SELECT teacher FROM roster_class WHERE id = ?)"
-            " WHERE id = ? AND teacher_id IS NOT (SELECT teacher FROM roster_class WHERE id = ?1)",
-            batch,
-        )
-        batch.clear()
+        """Each class's first primary teacher and each student's first class, for users()."""
+        columns = ("classSourcedId", "userSourcedId", "role", "primary")
+        for line, (class_id, uid, role, primary) in self.rows("enrollments.csv", *columns):
+            if role == "teacher" and primary.lower() != "false":
+                self.check_class(line, class_id)
+                if self.teachers[class_id] is None:
+                    self.teachers[class_id] = (line, uid)
+            elif role == "student":
+                self.check_class(line, class_id)
+                self.enrolled.setdefault(uid, (line, class_id))
 
     def check_class(self, line: int, class_id: str) -> None:
-        if not self.db.execute("SELECT 1 FROM roster_class WHERE id = ?", [class_id]).fetchone():
+        if class_id not in self.teachers:
             raise RowError(f"enrollments.csv:{line}: unknown class {class_id!r}")
+
+    def check_enrollments(self) -> None:
+        """Enrolled students must be users.csv's students; teachers given them must be staff."""
+        kinds = self.ids["users.csv"]
+        for uid, (line, _) in self.enrolled.items():
+            if kinds.get(uid) != "student":
+                raise RowError(f"enrollments.csv:{line}: unknown student {uid!r}")
+        given = {self.teachers[class_id] for _, class_id in self.enrolled.values()}
+        for line, teacher in sorted(t for t in given if t):
+            if not self.db.execute("SELECT 1 FROM staff WHERE id = ?", [teacher]).fetchone():
+                raise RowError(f"enrollments.csv:{line}: unknown teacher {teacher!r}")
 
     def demographics(self) -> None:
         """Home language (a `language` or `primaryLanguage` column) onto the guardians."""
-        for line, row in self.rows("demographics.csv"):
-            language = row.get("language") or row.get("primaryLanguage")
+        kinds = self.ids["users.csv"]
+        columns = ("sourcedId", "language", "primaryLanguage")
+        for line, (uid, language, primary) in self.rows("demographics.csv", *columns):
+            language = language or primary
             if not language:
                 continue
-            kind = self.kind(row.get("sourcedId", ""))
+            kind = kinds.get(uid)
             if kind == "guardian":
-                self.db.execute(
-                    "UPDATE guardian SET language = ? WHERE id = ?", [language, row["sourcedId"]]
-                )
+                self.db.execute("UPDATE guardian SET language = ? WHERE id = ?", [language, uid])
             elif kind == "student":
                 self.db.execute(
                     "UPDATE guardian SET language = ? WHERE id IN (SELECT guardian_id"
                     " FROM guardianship WHERE student_id = ?)",
-                    [language, row["sourcedId"]],
+                    [language, uid],
                 )
             else:
-                raise RowError(f"demographics.csv:{line}: unknown user {row.get('sourcedId')!r}")
+                raise RowError(f"demographics.csv:{line}: unknown user {uid!r}")
 
     def deactivate_missing(self) -> None:
         """Rostered students the export no longer lists stay, marked inactive; hand-entered stay."""
-        cursor = self.db.execute(
-            "UPDATE student SET active = 0, version = version + 1 WHERE active = 1"
-            " AND id IN (SELECT id FROM roster_student)"
-            " AND id NOT IN (SELECT id FROM temp.roster_user WHERE kind = 'student')"
+        kinds = self.ids["users.csv"]
+        rostered = self.db.execute(
+            "SELECT id FROM student WHERE active = 1 AND id IN (SELECT id FROM roster_student)"
+        ).fetchall()
+        gone = [row for row in rostered if kinds.get(row[0]) != "student"]
+        self.db.conn.executemany(
+            "UPDATE student SET active = 0, version = version + 1 WHERE id = ?", gone
         )
-        self.counts.deactivated = cursor.rowcount
+        self.counts.deactivated = len(gone)
 
     def audit(self) -> None:
         self.db.execute(
@@ -366,32 +399,32 @@ class _Import:
         """Remember a sourcedId; the same id twice in one file is an error (files are separate)."""
         if not uid:
             raise RowError(f"{name}:{line}: empty sourcedId")
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO temp.roster_user (file, id, kind, line) VALUES (?, ?, ?, ?)",
-            [name, uid, kind, line],
-        )
-        if cursor.rowcount == 0:
+        known = self.ids.setdefault(name, {})
+        if uid in known:
             raise RowError(f"{name}:{line}: duplicate sourcedId {uid!r}")
+        known[uid] = kind
 
-    def kind(self, uid: str, file: str = "users.csv") -> str | None:
-        """What an id of this export's file names (student, guardian, staff, org…), if anything."""
-        row = self.db.execute(
-            "SELECT kind FROM temp.roster_user WHERE file = ? AND id = ?", [file, uid]
-        ).fetchone()
-        return row[0] if row else None
-
-    def school_of(self, name: str, line: int, orgs: str, *, staff: bool = False) -> str | None:
+    def school_of(self, line: int, orgs: str, *, staff: bool = False) -> str | None:
         """The first school among a user's orgs; a reference to no org is an error."""
         ids = [o.strip() for o in orgs.split(",") if o.strip()]
+        known = self.ids["orgs.csv"]
         for org in ids:
-            if self.kind(org, "orgs.csv") != "org":
-                raise RowError(f"{name}:{line}: unknown org {org!r}")
+            if org not in known:
+                raise RowError(f"users.csv:{line}: unknown org {org!r}")
         for org in ids:
             if org in self.schools:
                 return org
         if staff:
             return None
-        raise RowError(f"{name}:{line}: student has no school among orgSourcedIds")
+        raise RowError(f"users.csv:{line}: student has no school among orgSourcedIds")
+
+
+def _link(links: list[tuple[str, str]], uid: str, kind: str, other: str, other_kind: str) -> None:
+    """Add the guardianship two users' rows imply, if one is a student and the other a guardian."""
+    if kind == "student" and other_kind == "guardian":
+        links.append((uid, other))
+    elif kind == "guardian" and other_kind == "student":
+        links.append((other, uid))
 
 
 def _date(name: str, line: int, column: str, value: str) -> date:
@@ -399,10 +432,3 @@ def _date(name: str, line: int, column: str, value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise RowError(f"{name}:{line}: bad {column} {value!r} (YYYY-MM-DD)") from None
-
-
-def _counted(f: IO[str], progress: Progress) -> Iterator[str]:
-    """The file's lines, reporting their size to the progress bar as they are read."""
-    for line in f:
-        progress(len(line))
-        yield line
