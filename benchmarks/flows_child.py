@@ -148,14 +148,14 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
     monitor.longest = 0.0
     await asyncio.sleep(IDLE_S)  # the reference: what the machine alone does to the loop
     idle = monitor.longest * 1000
-    owed = [
-        f
-        for f in app.dashboard_cache.findings  # type: ignore[attr-defined]
-        if f.rule == "arrange-parent-request"
-    ]
-    if not owed:
-        raise LookupError("the dashboard lists no parent request to arrange: nothing to walk")
-    student = owed[0].student_id
+    owed = db.execute(  # the dashboard counts every finding and lists the most urgent
+        "SELECT student_id FROM finding_store WHERE rule = 'arrange-parent-request'"
+        " ORDER BY student_id LIMIT 1"
+    ).fetchone()
+    if owed is None:
+        raise LookupError("the dashboard counts no parent request to arrange: nothing to walk")
+    student = owed[0]
+    before = app.dashboard_cache.per_rule["p1471/arrange-parent-request"]  # type: ignore[attr-defined]
     given, family = db.execute(
         "SELECT given, family FROM student WHERE id = ?", [student]
     ).fetchone()
@@ -221,9 +221,13 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
 
     await step("record it held", held, recorded)
     await step("back to the dashboard", lambda: pilot.press("d"), dashboard_shown)
-    cleared = not any(
-        f.rule == "arrange-parent-request" and f.student_id == student
-        for f in app.dashboard_cache.findings  # type: ignore[attr-defined]
+    after = app.dashboard_cache.per_rule["p1471/arrange-parent-request"]  # type: ignore[attr-defined]
+    cleared = (
+        after == before - 1
+        and not db.execute(
+            "SELECT 1 FROM finding_store WHERE rule = 'arrange-parent-request' AND student_id = ?",
+            [student],
+        ).fetchone()
     )
     return {
         "student": student,
