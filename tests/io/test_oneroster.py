@@ -61,6 +61,10 @@ BROKEN = [
     ("users.csv", lambda rows: rows[5].__setitem__(0, "s-0"),
      "users.csv:6: duplicate sourcedId 's-0'"),
     ("users.csv", lambda rows: rows.pop(4), "users.csv:4: unknown agentSourcedIds 'g-0a'"),
+    ("enrollments.csv", lambda rows: rows[2].__setitem__(4, "t-x"),
+     "enrollments.csv:3: unknown teacher 't-x'"),
+    ("enrollments.csv", lambda rows: rows[4].__setitem__(4, "g-0a"),
+     "enrollments.csv:5: unknown student 'g-0a'"),
 ]  # fmt: skip
 
 
@@ -91,6 +95,49 @@ def test_bom_crlf_and_quoted_newlines_are_read(district: Polterm, tmp_path: Path
     # a bad row after the quoted newline is reported at its physical line
     _edit(roster / "users.csv", lambda rows: rows[6].__setitem__(4, "org-x"))
     assert "users.csv:8: unknown org 'org-x'" in district("import", "oneroster", str(roster)).err
+
+
+def test_users_may_come_in_any_order_and_name_each_other_from_one_side(
+    district: Polterm, tmp_path: Path
+) -> None:
+    roster = write_set(tmp_path / "r", students=3)
+
+    def change(rows: list[list[str]]) -> None:
+        agents = rows[0].index("agentSourcedIds")
+        for r in rows[1:]:
+            if r[0].startswith("s-"):
+                r[agents] = ""  # only the guardians name their students
+        rows[1:] = reversed(rows[1:])  # guardians first, teachers last
+
+    _edit(roster / "users.csv", change)
+    run = district("import", "oneroster", str(roster))
+    assert run.code == 0, run.err
+    assert district.rows("SELECT count(*) FROM guardianship") == [(6,)]
+    assert district.rows("SELECT id, teacher_id FROM student ORDER BY id") == [
+        ("s-0", "t-0"), ("s-1", "t-1"), ("s-2", "t-0")
+    ]  # fmt: skip
+
+
+def test_reimport_updates_changed_students_and_keeps_unlisted_teachers(
+    district: Polterm, tmp_path: Path
+) -> None:
+    roster = write_set(tmp_path / "r", students=3)
+    assert district("import", "oneroster", str(roster)).code == 0
+    family = next(csv.reader([(roster / "users.csv").read_text().splitlines()[0]])).index(
+        "familyName"
+    )
+    _edit(roster / "users.csv", lambda rows: rows[6].__setitem__(family, "Renamed"))  # s-1
+
+    def enrollments(rows: list[list[str]]) -> None:
+        rows[:] = [r for r in rows if r[4] != "s-0"]
+        next(r for r in rows if r[4] == "s-2")[2] = "c-1"
+
+    _edit(roster / "enrollments.csv", enrollments)
+    run = district("import", "oneroster", str(roster))
+    assert run.code == 0, run.err
+    assert district.rows("SELECT id, family, teacher_id, version FROM student ORDER BY id") == [
+        ("s-0", "Fenwick", "t-0", 1), ("s-1", "Renamed", "t-1", 2), ("s-2", "Pascoe", "t-1", 1)
+    ]  # fmt: skip
 
 
 def test_reimport_marks_missing_and_tobedeleted_students_inactive(
