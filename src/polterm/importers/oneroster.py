@@ -219,7 +219,8 @@ class _Import:
             "enabledUser", "username", "email", "sms", "phone", "agentSourcedIds", "grades",
         )  # fmt: skip
         for line, row in self.rows("users.csv", *columns):
-            uid, role, given, family, orgs, status, enabled, username, email, sms, phone, agents, grades = row
+            (uid, role, given, family, orgs, status, enabled) = row[:7]
+            (username, email, sms, phone, agents, grades) = row[7:]
             kind = KINDS.get(role, "other")
             self.seen("users.csv", line, uid, kind)
             active = int(status != "tobedeleted" and enabled.lower() != "false")
