@@ -41,6 +41,9 @@ from polterm.storage.db import BUSY_TIMEOUT_MS
 DEFAULT_TIMEOUT_S = 60.0
 QUERY_THREADS = os.cpu_count() or 1  # rules' queries run side by side, one per core
 TIMEOUT_ENV = "POLTERM_RULE_TIMEOUT"
+# SQLite asks the clock every this many steps (a few ms): each ask needs the GIL, which a
+# query on another thread would otherwise wait for while the main thread runs Python.
+PROGRESS_STEPS = 1_000_000
 
 # SQLite authorizer action codes a rule may use: reading and nothing else.
 _READ_ACTIONS = {
@@ -515,7 +518,7 @@ def read_only(db: Database) -> Iterator[None]:
 def time_limit(db: Database, seconds: float) -> Iterator[None]:
     """Stop a rule that runs too long, in SQL (progress handler) or in Python (SIGALRM)."""
     deadline = time.monotonic() + seconds
-    db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
     use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
     if use_alarm:
 
