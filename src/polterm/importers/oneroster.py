@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,11 +111,12 @@ class _Import:
         self.dir = directory
         self.progress = progress
         self.counts = ImportCounts()
-        self.ids: dict[str, dict[str, str]] = {}  # file -> sourcedId -> kind
+        self.ids: dict[str, dict[str, str]] = defaultdict(dict)  # file -> sourcedId -> kind
         self.schools: set[str] = set()
         self.org_school: dict[str, str | None] = {}  # an orgSourcedIds value -> its first school
         self.teachers: dict[str, tuple[int, str] | None] = {}  # class -> (line, first primary)
         self.enrolled: dict[str, tuple[int, str]] = {}  # student -> (line, its first class)
+        self.listed_active = 0  # students this export lists as active
 
     def all(self) -> None:
         # a teacher's row may follow their students' in users.csv; check_teachers names any gap
@@ -211,16 +213,17 @@ class _Import:
         students: list[tuple[Any, ...]] = []
         guardians: list[tuple[Any, ...]] = []
         links: list[tuple[str, str]] = []
-        waiting: dict[str, list[tuple[int, str, str]]] = {}  # agent -> (line, id, kind) naming it
-        kinds = self.ids.setdefault("users.csv", {})
+        waiting: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # agent -> who named it
+        kinds = self.ids["users.csv"]
         flush_at = BATCH
         columns = (
             "sourcedId", "role", "givenName", "familyName", "orgSourcedIds", "status",
             "enabledUser", "username", "email", "sms", "phone", "agentSourcedIds", "grades",
         )  # fmt: skip
-        for line, row in self.rows("users.csv", *columns):
-            (uid, role, given, family, orgs, status, enabled) = row[:7]
-            (username, email, sms, phone, agents, grades) = row[7:]
+        for line, (
+            uid, role, given, family, orgs, status, enabled, username, email, sms, phone, agents,
+            grades,
+        ) in self.rows("users.csv", *columns):  # fmt: skip
             kind = KINDS.get(role, "other")
             self.seen("users.csv", line, uid, kind)
             active = int(status != "tobedeleted" and enabled.lower() != "false")
@@ -242,19 +245,15 @@ class _Import:
                     [uid, name, STAFF_ROLES[role], school, username or None, active],
                 )
                 self.counts.staff += 1
-            named_by = waiting.pop(uid, None)
-            if named_by:
-                for _, other, other_kind in named_by:
-                    _link(links, uid, kind, other, other_kind)
+            for _, other, other_kind in waiting.pop(uid, ()):
+                _link(links, uid, kind, other, other_kind)
             for agent in agents.split(",") if agents else ():
                 agent = agent.strip()
-                if not agent or (named_by and any(other == agent for _, other, _ in named_by)):
-                    continue  # linked above: the two rows name each other
                 agent_kind = kinds.get(agent)
-                if agent_kind is None:
-                    waiting.setdefault(agent, []).append((line, uid, kind))
-                else:
+                if agent_kind is not None:
                     _link(links, uid, kind, agent, agent_kind)
+                elif agent:
+                    waiting[agent].append((line, uid, kind))
             if line >= flush_at:
                 self.flush(students, guardians, links)
                 flush_at = line + BATCH
@@ -310,10 +309,12 @@ class _Import:
         )
         before = conn.total_changes
         conn.executemany(
-            "INSERT OR IGNORE INTO guardianship (student_id, guardian_id) VALUES (?, ?)", links
+            "INSERT OR IGNORE INTO guardianship (student_id, guardian_id) VALUES (?, ?)",
+            dict.fromkeys(links),  # once each: both rows of a pair usually name each other
         )
         self.counts.links += conn.total_changes - before
         self.counts.students += len(students)
+        self.listed_active += sum(row[5] for row in students)
         self.counts.guardians += len(guardians)
         for batch in (students, guardians, links):
             batch.clear()
@@ -373,11 +374,15 @@ class _Import:
 
     def deactivate_missing(self) -> None:
         """Rostered students the export no longer lists stay, marked inactive; hand-entered stay."""
+        rostered = "FROM student WHERE active = 1 AND id IN (SELECT id FROM roster_student)"
+        if self.db.execute(f"SELECT count(*) {rostered}").fetchone()[0] == self.listed_active:
+            return  # every active rostered student is one this export lists as active
         kinds = self.ids["users.csv"]
-        rostered = self.db.execute(
-            "SELECT id FROM student WHERE active = 1 AND id IN (SELECT id FROM roster_student)"
-        ).fetchall()
-        gone = [row for row in rostered if kinds.get(row[0]) != "student"]
+        gone = [
+            row
+            for row in self.db.execute(f"SELECT id {rostered}")
+            if kinds.get(row[0]) != "student"
+        ]
         self.db.conn.executemany(
             "UPDATE student SET active = 0, version = version + 1 WHERE id = ?", gone
         )
@@ -400,24 +405,26 @@ class _Import:
         """Remember a sourcedId; the same id twice in one file is an error (files are separate)."""
         if not uid:
             raise RowError(f"{name}:{line}: empty sourcedId")
-        known = self.ids.setdefault(name, {})
+        known = self.ids[name]
         if uid in known:
             raise RowError(f"{name}:{line}: duplicate sourcedId {uid!r}")
         known[uid] = kind
 
     def school_of(self, line: int, orgs: str, *, staff: bool = False) -> str | None:
-        """The first school among a user's orgs; a reference to no org is an error."""
-        ids = [o.strip() for o in orgs.split(",") if o.strip()]
-        known = self.ids["orgs.csv"]
-        for org in ids:
-            if org not in known:
-                raise RowError(f"users.csv:{line}: unknown org {org!r}")
-        for org in ids:
-            if org in self.schools:
-                return org
-        if staff:
-            return None
-        raise RowError(f"users.csv:{line}: student has no school among orgSourcedIds")
+        """The first school among a user's orgs; a reference to no org is an error.
+
+        Worked out once per distinct orgSourcedIds value: an export repeats a few of them.
+        """
+        if orgs not in self.org_school:
+            ids = [o.strip() for o in orgs.split(",") if o.strip()]
+            for org in ids:
+                if org not in self.ids["orgs.csv"]:
+                    raise RowError(f"users.csv:{line}: unknown org {org!r}")
+            self.org_school[orgs] = next((org for org in ids if org in self.schools), None)
+        school = self.org_school[orgs]
+        if school is None and not staff:
+            raise RowError(f"users.csv:{line}: student has no school among orgSourcedIds")
+        return school
 
 
 def _link(links: list[tuple[str, str]], uid: str, kind: str, other: str, other_kind: str) -> None:
