@@ -119,7 +119,7 @@ class _Import:
         self.listed_active = 0  # students this export lists as active
 
     def all(self) -> None:
-        # a teacher's row may follow their students' in users.csv; check_teachers names any gap
+        # a teacher's row may follow their students' in users.csv; check_enrollments names a gap
         self.db.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
         self.orgs()
         self.sessions()
@@ -133,23 +133,21 @@ class _Import:
         self.audit()
 
     def rows(self, name: str, *columns: str) -> Iterator[tuple[int, tuple[str, ...]]]:
-        """(physical line, the columns asked for, stripped; "" where absent) of each row.
-
-        BOM, CRLF and quoted newlines are fine. Ask for two columns or more: itemgetter
-        returns a lone one bare.
-        """
+        """(physical line, the columns asked, stripped) per row; BOM, CRLF, quoted newlines ok."""
         with (self.dir / name).open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
             header = next(reader, [])
             missing = REQUIRED.get(name, set()) - set(header)
             if missing:
                 raise RowError(f"{name}:1: missing column {', '.join(sorted(missing))}")
-            first = {column: i for i, column in reversed(list(enumerate(header)))}
-            index = [first.get(column, len(header)) for column in columns]
+            at = {column: i for i, column in enumerate(header)}  # a repeated name: its last
+            index = [at.get(column, len(header)) for column in columns]  # absent: padded ""
             width = max(index) + 1
-            get = itemgetter(*index)
+            get = itemgetter(*index)  # two columns or more: it returns a lone one bare
             done, report_at = 0, PROGRESS_LINES
             for row in reader:
+                if not row:  # a blank line
+                    continue
                 if len(row) < width:  # a short row, or a column the file does not have
                     row += [""] * (width - len(row))
                 yield reader.line_num, tuple(map(str.strip, get(row)))
@@ -205,15 +203,12 @@ class _Import:
                 raise RowError(f"{name}:{line}: unknown type {kind!r}")
 
     def users(self) -> None:
-        """Staff, students and guardians in one pass, linked as either side's row names the other.
-
-        An agent named before its own row waits in `waiting` until the row comes; one never
-        seen is an error at the first line naming it.
-        """
+        """Staff, students and guardians in one pass; a link waits until both its rows are read."""
         students: list[tuple[Any, ...]] = []
         guardians: list[tuple[Any, ...]] = []
         links: list[tuple[str, str]] = []
-        waiting: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # agent -> who named it
+        # an agent not read yet -> (line, id, kind) of the rows naming it; left over: unknown
+        waiting: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         kinds = self.ids["users.csv"]
         flush_at = BATCH
         columns = (
@@ -276,13 +271,11 @@ class _Import:
         guardians: list[tuple[Any, ...]],
         links: list[tuple[str, str]],
     ) -> None:
-        """Write the batched users, then the links between them (both ends exist by then).
-
-        New students are inserted and only a batch that met existing ones is updated: an
-        upsert's DO UPDATE of school_id (a foreign key) makes each plain insert 3× slower.
-        A student enrollments.csv does not list keeps the teacher it had.
-        """
+        """Write the batched users, then the links between them (both ends exist by then)."""
         conn = self.db.conn
+        # insert, then update only a batch that met existing students: an upsert whose DO UPDATE
+        # sets school_id (a foreign key) makes every plain insert 3x slower. A student
+        # enrollments.csv does not list (?8 false) keeps the teacher it had.
         before = conn.total_changes
         conn.executemany(
             "INSERT INTO student (id, given, family, grade, school_id, active, teacher_id)"
@@ -411,11 +404,8 @@ class _Import:
         known[uid] = kind
 
     def school_of(self, line: int, orgs: str, *, staff: bool = False) -> str | None:
-        """The first school among a user's orgs; a reference to no org is an error.
-
-        Worked out once per distinct orgSourcedIds value: an export repeats a few of them.
-        """
-        if orgs not in self.org_school:
+        """The first school among a user's orgs; a reference to no org is an error."""
+        if orgs not in self.org_school:  # once per distinct value: an export repeats a few
             ids = [o.strip() for o in orgs.split(",") if o.strip()]
             for org in ids:
                 if org not in self.ids["orgs.csv"]:
