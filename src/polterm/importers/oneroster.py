@@ -297,7 +297,8 @@ class _Import:
         conn.executemany(
             "INSERT INTO guardian (id, name, phone, email) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone,"
-            " email = excluded.email",
+            " email = excluded.email WHERE (name, phone, email) IS NOT"
+            " (excluded.name, excluded.phone, excluded.email)",
             guardians,
         )
         before = conn.total_changes
