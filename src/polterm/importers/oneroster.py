@@ -20,7 +20,7 @@ import csv
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from io import TextIOWrapper
@@ -207,8 +207,7 @@ class _Import:
         students: list[tuple[Any, ...]] = []
         guardians: list[tuple[Any, ...]] = []
         links: list[tuple[str, str]] = []
-        # an agent not read yet -> (line, id, kind) of the rows naming it; left over: unknown
-        waiting: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        waiting: dict[str, tuple[str, ...]] = {}  # an agent not read yet -> ids of rows naming it
         kinds = self.ids["users.csv"]
         flush_at = BATCH
         columns = (
@@ -240,22 +239,28 @@ class _Import:
                     [uid, name, STAFF_ROLES[role], school, username or None, active],
                 )
                 self.counts.staff += 1
-            for _, other, other_kind in waiting.pop(uid, ()):
-                _link(links, uid, kind, other, other_kind)
+            for other in waiting.pop(uid, ()):
+                _link(links, uid, kind, other, kinds[other])
             for agent in agents.split(",") if agents else ():
                 agent = agent.strip()
                 agent_kind = kinds.get(agent)
                 if agent_kind is not None:
                     _link(links, uid, kind, agent, agent_kind)
                 elif agent:
-                    waiting[agent].append((line, uid, kind))
+                    waiting[agent] = (*waiting.get(agent, ()), uid)
             if line >= flush_at:
                 self.flush(students, guardians, links)
                 flush_at = line + BATCH
         self.flush(students, guardians, links)
         if waiting:
-            line, agent = min((line, agent) for agent, rows in waiting.items() for line, *_ in rows)
-            raise RowError(f"users.csv:{line}: unknown agentSourcedIds {agent!r}")
+            self.name_unknown_agent(waiting.keys())
+
+    def name_unknown_agent(self, unknown: Collection[str]) -> None:
+        """Raise at the first line naming an id users.csv lacks: read again, on failure only."""
+        for line, (agents, _) in self.rows("users.csv", "agentSourcedIds", "sourcedId"):
+            for agent in (a.strip() for a in agents.split(",")):
+                if agent in unknown:
+                    raise RowError(f"users.csv:{line}: unknown agentSourcedIds {agent!r}")
 
     def teacher_of(self, uid: str) -> tuple[str | None, bool]:
         """(the teacher of a student's first class, whether enrollments.csv lists the student)."""
