@@ -239,15 +239,17 @@ class _Import:
                     [uid, name, STAFF_ROLES[role], school, username or None, active],
                 )
                 self.counts.staff += 1
-            for other in waiting.pop(uid, ()):
+            named_by = waiting.pop(uid, ())
+            for other in named_by:
                 _link(links, uid, kind, other, kinds[other])
             for agent in agents.split(",") if agents else ():
                 agent = agent.strip()
                 agent_kind = kinds.get(agent)
-                if agent_kind is not None:
+                if agent_kind is None:
+                    if agent:
+                        waiting[agent] = (*waiting.get(agent, ()), uid)
+                elif agent not in named_by:  # else linked just above: the rows name each other
                     _link(links, uid, kind, agent, agent_kind)
-                elif agent:
-                    waiting[agent] = (*waiting.get(agent, ()), uid)
             if line >= flush_at:
                 self.flush(students, guardians, links)
                 flush_at = line + BATCH
@@ -308,8 +310,7 @@ class _Import:
         )
         before = conn.total_changes
         conn.executemany(
-            "INSERT OR IGNORE INTO guardianship (student_id, guardian_id) VALUES (?, ?)",
-            dict.fromkeys(links),  # once each: both rows of a pair usually name each other
+            "INSERT OR IGNORE INTO guardianship (student_id, guardian_id) VALUES (?, ?)", links
         )
         self.counts.links += conn.total_changes - before
         self.counts.students += len(students)
