@@ -19,7 +19,7 @@ def run(db: Path, size: int) -> list[Figure]:
     keystroke = statistics.median(r["keystroke_ms"])
     print(
         f"    {len(r['keystroke_ms'])} keystrokes timed ({r['unchanged_pages']} left the page"
-        f" as it was) typing {', '.join(r['names'])}; debounce {r['debounce_ms']:g} ms;"
+        f" as it was) typing {', '.join(r['names'])};"
         f" slowest {max(r['keystroke_ms']):.0f} ms",
         file=sys.stderr,
     )

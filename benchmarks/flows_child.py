@@ -42,9 +42,12 @@ async def until(app: App, ready: Callable[[], bool]) -> None:
 
 def table_keys(app: App, selector: str) -> list[str]:
     """The row keys a table on the current screen holds, in order ([] if it has none)."""
-    found = app.screen.query(selector).results(DataTable)
-    table = next(iter(found), None)
-    return [] if table is None else [str(key.value) for key in table.rows]
+    from polterm.ui.widgets.lines import LineTable
+
+    table = next(iter(app.screen.query(selector)), None)
+    if isinstance(table, LineTable):
+        return table.row_keys
+    return [str(key.value) for key in table.rows] if isinstance(table, DataTable) else []
 
 
 async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
@@ -55,7 +58,6 @@ async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
     """
     from polterm.cli.state import State
     from polterm.services.views import StudentFilter, student_page
-    from polterm.ui.screens.students import DEBOUNCE_S
 
     reader = State(db_path=db).session()
 
@@ -66,10 +68,6 @@ async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
 
     def showing(expected: list[str]) -> Callable[[], bool]:
         return lambda: table_keys(app, "#students") == expected
-
-    async def quiet() -> None:
-        await asyncio.sleep(DEBOUNCE_S * 1.2)  # past the debounce, then its worker
-        await settle(app)
 
     async def timed(key: str, expected: list[str]) -> float:
         start = time.perf_counter()
@@ -95,7 +93,7 @@ async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
     for name in names:
         box.value = ""
         await until(app, showing(everyone))
-        await quiet()
+        await settle(app)
         for typed in (name[: i + 1] for i in range(len(name))):
             expected, query = first_page(typed)
             if expected == table_keys(app, "#students"):
@@ -104,7 +102,7 @@ async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
             else:
                 keystrokes.append(await timed(typed[-1], expected))
                 queries.append(query)
-            await quiet()
+            await settle(app)
     return {
         "open_ms": opened * 1000,
         "open_query_ms": open_query * 1000,
@@ -112,7 +110,6 @@ async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
         "query_ms": [q * 1000 for q in queries],
         "names": names,
         "unchanged_pages": unchanged,
-        "debounce_ms": DEBOUNCE_S * 1000,
     }
 
 
@@ -122,6 +119,7 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
     from polterm.ui.screens.conference import ConferenceForm
     from polterm.ui.screens.dashboard import DashboardScreen
     from polterm.ui.screens.student import StudentScreen
+    from polterm.ui.widgets.lines import LineTable
 
     db = app.session.db  # type: ignore[attr-defined]
     stalls: dict[str, float] = {}
@@ -175,7 +173,7 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
 
     async def open_student() -> None:
         await pilot.press("enter")  # from the search box to the table, as in the flow tests
-        table = app.screen.query_one("#students", DataTable)
+        table = app.screen.query_one("#students", LineTable)
         table.move_cursor(row=table_keys(app, "#students").index(student))
         await pilot.press("enter")
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from polterm.services.session import Session
+from polterm.services.views import StudentFilter, student_page
 from polterm.ui.app import PoltermApp
+from polterm.ui.widgets.lines import LineTable
 
 
 def drive(app: PoltermApp, steps: Callable[[Pilot], Awaitable[None]]) -> None:
@@ -30,7 +35,8 @@ async def settle(pilot: Pilot) -> None:
 
 
 def cells(app: PoltermApp, selector: str, column: int) -> list[str]:
-    table = app.screen.query_one(selector, DataTable)
+    table = app.screen.query_one(selector)
+    assert isinstance(table, DataTable | LineTable)
     return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
 
 
@@ -88,16 +94,44 @@ def test_search_by_name_prefix_and_by_guardian_name_then_open_the_student(
         await settle(pilot)
         assert cells(app, "#students", 0)[:2] == ["Dijkstra", "Hopper"]
         await pilot.press(*"tur")
-        await pilot.pause(0.4)
         await settle(pilot)
         assert cells(app, "#students", 2) == ["S2"]
         app.screen.query_one("#search").value = "parent hop"
-        await pilot.pause(0.4)
         await settle(pilot)
         assert cells(app, "#students", 2) == ["S3"]
         await pilot.press("enter", "enter")
         await settle(pilot)
         assert "Grace Hopper" in text_of(app, "#name")
+
+    drive(app, steps)
+
+
+def test_a_newer_key_abandons_the_query_it_replaces(
+    app: PoltermApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The query for "t" would count for half a minute; "u" interrupts it and shows its page."""
+    from polterm.ui.screens import students
+
+    def page(session: Session, wanted: StudentFilter, offset: int = 0) -> list[dict]:
+        if wanted.search == "t":
+            session.db.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 1e8)"
+                " SELECT count(*) FROM n"
+            ).fetchone()
+        return student_page(session, wanted, offset)
+
+    monkeypatch.setattr(students, "student_page", page)
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        started = time.monotonic()
+        await pilot.press("u")
+        await settle(pilot)
+        assert time.monotonic() - started < 3
+        assert cells(app, "#students", 2) == ["S2"]
 
     drive(app, steps)
 
@@ -407,7 +441,7 @@ def test_students_load_a_page_at_a_time(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
         await pilot.press("s")
         await settle(pilot)
-        table = app.screen.query_one("#students", DataTable)
+        table = app.screen.query_one("#students", LineTable)
         assert table.row_count == 100
         table.focus()
         await pilot.press("pagedown")

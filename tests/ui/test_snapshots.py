@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from polterm.ui.app import PoltermApp
 
@@ -69,7 +69,9 @@ async def on_new_conference_with_pickers(pilot: Pilot) -> None:
 
 async def on_teacher_picker(pilot: Pilot) -> None:
     await on_students(pilot)
-    pilot.app.screen.query_one("#teacher").focus()
+    field = pilot.app.screen.query_one("#teacher", Button)
+    field.active_effect_duration = 0  # its flash would be caught under the picker, or not
+    field.focus()
     await pilot.press("enter")
     await settle(pilot)
     await type_in(pilot, "PickerScreen Input", *"te")

@@ -3,6 +3,7 @@ teacher filter is a picker that pages too (a district has thousands of teachers)
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -10,8 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
 
 from polterm.services.session import Session
 from polterm.services.views import (
@@ -21,16 +22,21 @@ from polterm.services.views import (
     open_students,
     student_page,
 )
+from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.people import staff_source
 from polterm.ui.widgets.picker import PickField
 from polterm.ui.widgets.worker import answer
 
-DEBOUNCE_S = 0.25
+# SQLite steps between two looks at whether a newer key replaced the query (a few ms of work;
+# each look takes the GIL, which the event loop drawing the keystroke needs too)
+STEPS_PER_LOOK = 100_000
 
 
 class StudentsScreen(Screen[None]):
-    """Never holds the district: each query asks for one page; more loads near the end."""
+    """Never holds the district: each query asks for one page; more loads near the end.
+    Every key searches at once: the query it replaces is abandoned where it is."""
 
+    DEFAULT_CSS = "StudentsScreen #status { height: 1; }"  # its updates need no layout
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("pagedown", "more", "More", show=False, priority=True),
@@ -41,7 +47,6 @@ class StudentsScreen(Screen[None]):
         self.loaded = 0
         self.exhausted = False
         self.school_id: str | None = None
-        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -51,7 +56,7 @@ class StudentsScreen(Screen[None]):
             yield Select([], prompt="Grade", id="grade")
             yield PickField("Teacher", self.teachers, blank="any", id="teacher")
             yield Checkbox("Has open findings", id="open")
-        yield DataTable(id="students", cursor_type="row", zebra_stripes=True)
+        yield LineTable("Family", "Given", "Id", "Grade", "School", "Teacher", id="students")
         yield Static("", id="status", classes="muted")
         yield Footer()
 
@@ -59,9 +64,6 @@ class StudentsScreen(Screen[None]):
         choices = filter_choices(self.app.session)  # type: ignore[attr-defined]
         for name in ("school", "grade"):
             self.query_one(f"#{name}", Select).set_options(choices[name])
-        self.query_one("#students", DataTable).add_columns(
-            "Family", "Given", "Id", "Grade", "School", "Teacher"
-        )
         self.query_one("#search", Input).focus()
         self.reload()
 
@@ -89,68 +91,72 @@ class StudentsScreen(Screen[None]):
         return staff_source(self.school_id, ("teacher",))(session, text, offset, limit)
 
     @on(Input.Changed, "#search")
-    def search_changed(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_S, self.reload)
-
     @on(Select.Changed)
     @on(Checkbox.Changed)
     @on(PickField.Changed)
-    def filter_changed(self) -> None:
+    def narrowed(self) -> None:
         self.school_id = self.school()  # read by the teacher picker's worker
         self.reload()
 
     @on(Input.Submitted, "#search")
     def to_table(self) -> None:
-        self.query_one("#students", DataTable).focus()
+        self.query_one("#students", LineTable).focus()
 
     def reload(self) -> None:
         self.loaded = 0
         self.exhausted = False
-        self.query_one("#status", Static).update("Searching…")
+        self.query_one("#status", Static).update("Searching…", layout=False)
         self.fetch(self.wanted(), 0, self.query_one("#open", Checkbox).value)
 
     def action_more(self) -> None:
-        table = self.query_one("#students", DataTable)
+        table = self.query_one("#students", LineTable)
         if not self.exhausted:
             self.fetch(self.wanted(), self.loaded, self.query_one("#open", Checkbox).value)
         table.action_page_down()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        table = event.data_table
-        if not self.exhausted and event.cursor_row >= table.row_count - 10:
+    def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
+        if not self.exhausted and event.cursor_row >= event.table.row_count - 10:
             self.fetch(self.wanted(), self.loaded, self.query_one("#open", Checkbox).value)
 
     @work(exclusive=True, thread=True, group="students")
     def fetch(self, wanted: StudentFilter, offset: int, open_only: bool) -> None:
         app = self.app
+        reader = app.reader()  # type: ignore[attr-defined]
         if open_only:
-            ids = open_students(app.reader(), app.today)  # type: ignore[attr-defined]
+            ids = open_students(reader, app.today)  # type: ignore[attr-defined]
             wanted = StudentFilter(**{**wanted.__dict__, "only_ids": ids})
-        rows = student_page(app.reader(), wanted, offset)  # type: ignore[attr-defined]
+        worker = get_current_worker()
+        reader.db.conn.set_progress_handler(lambda: worker.is_cancelled, STEPS_PER_LOOK)
+        try:
+            rows = student_page(reader, wanted, offset)
+        except sqlite3.OperationalError:
+            if worker.is_cancelled:
+                return  # interrupted: a newer key or filter asked again
+            raise
+        finally:
+            reader.db.conn.set_progress_handler(None, 0)
         answer(self, self.show, rows, offset)
 
     def show(self, rows: list[dict[str, Any]], offset: int) -> None:
-        table = self.query_one("#students", DataTable)
-        if offset == 0:
-            table.clear()
-        elif offset != self.loaded:
+        if offset not in (0, self.loaded):
             return  # a page for an older query
-        for r in rows:
-            table.add_row(
-                r["family"],
-                r["given"],
+        table = self.query_one("#students", LineTable)
+        cells = (
+            (
                 r["id"],
-                r["grade"],
-                r["school_id"],
-                r["teacher"] or "",
-                key=r["id"],
+                (r["family"], r["given"], r["id"], r["grade"], r["school_id"], r["teacher"] or ""),
             )
+            for r in rows
+        )
+        if offset:
+            table.add_rows(cells)
+        else:
+            table.set_rows(cells)
         self.loaded = offset + len(rows)
         self.exhausted = len(rows) < PAGE_SIZE
         more = "" if self.exhausted else "+ (PageDown for more)"
-        self.query_one("#status", Static).update(f"{table.row_count}{more} students shown")
+        status = f"{table.row_count}{more} students shown"
+        self.query_one("#status", Static).update(status, layout=False)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_student(str(event.row_key.value))  # type: ignore[attr-defined]
+    def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
+        self.app.open_student(event.key)  # type: ignore[attr-defined]
