@@ -7,8 +7,10 @@ from datetime import date
 from functools import partial
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.reactive import var
 
 from polterm.engine import missing_policies
 from polterm.services.session import Session
@@ -20,6 +22,9 @@ from polterm.ui.widgets.dialog import HELP_BINDINGS
 
 class PoltermApp(App[None]):
     """Dependencies come in through the constructor so tests run it on a small database."""
+
+    # the dashboard's last answer; None when a write made it stale
+    dashboard_cache: var[Dashboard | None] = var(None, always_update=True)
 
     CSS_PATH = "app.tcss"
     TITLE = "polterm"
@@ -42,7 +47,6 @@ class PoltermApp(App[None]):
             self.add_mode(name, partial(top_level, name))
         self.session = session
         self.today = today or date.today()
-        self.dashboard_cache: Dashboard | None = None
         self._readers = threading.local()
 
     def on_mount(self) -> None:
@@ -52,6 +56,32 @@ class PoltermApp(App[None]):
             return
         self.sub_title = f"{self.session.actor.name} ({self.session.actor.role}) · {self.today}"
         self.action_open("dashboard")
+
+    def watch_dashboard_cache(self, data: Dashboard | None) -> None:
+        """The first screen has its data: the moment to prepare the next one (see `preload`)."""
+        if data is not None:
+            self.call_after_refresh(self.preload, "students")
+
+    @work(group="preload")
+    async def preload(self, name: str) -> None:
+        """Mount and style a top-level screen before it is asked for, while nobody waits: the
+        students list costs Textual ~0.4 s of CSS, mounting and layout the first time.
+
+        Textual mounts a mode's screen on the first switch to it and restyles it for the app's
+        CSS on a switch once it is mounted, with no other way to do either: each is a switch
+        there and straight back in one callback, which draws nothing.
+        """
+        here = self.current_mode
+        try:
+            self.get_screen_stack(name)
+            return
+        except KeyError:
+            mounted = self.switch_mode(name)
+            self.switch_mode(here)
+        await mounted
+        if self.current_mode == here:  # nobody went there meanwhile
+            self.switch_mode(name)
+            self.switch_mode(here)
 
     def reader(self) -> Session:
         """This worker thread's own session on the database file, for reads.
