@@ -43,14 +43,10 @@ class StudentFilter:
 def student_page(
     session: Session, wanted: StudentFilter, offset: int = 0, limit: int = PAGE_SIZE
 ) -> list[dict[str, Any]]:
-    """One page of students by family and given name; search is a prefix of a name, an id,
-    or a guardian's name.
-
-    One OR of the ways to match over the district would sort every match before the first
-    page (seconds for a letter at a million students): there each way finds its own first
-    page and the pages are merged. Inside a school, a class or the open-findings list the
-    scope's own students are tested instead.
-    """
+    """One page of students by family and given name; search is a prefix of a name, an id or a
+    guardian's name. Over the district each way of matching finds its own first page and these
+    are merged (one OR sorts every match first: seconds for a letter at a million students);
+    inside a school, a class or the open-findings list the scope's students are tested."""
     session.authorize("student.read")
     scope = authz.within(session, school_id=wanted.school_id, teacher_id=wanted.teacher_id)
     where, params = scope.sql("s")

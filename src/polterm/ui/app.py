@@ -64,13 +64,10 @@ class PoltermApp(App[None]):
 
     @work(group="preload")
     async def preload(self, name: str) -> None:
-        """Mount and style a top-level screen before it is asked for, while nobody waits: the
-        students list costs Textual ~0.4 s of CSS, mounting and layout the first time.
-
-        Textual mounts a mode's screen on the first switch to it and restyles it for the app's
-        CSS on a switch once it is mounted, with no other way to do either: each is a switch
-        there and straight back in one callback, which draws nothing.
-        """
+        """Mount and style a top-level screen while nobody waits (the students list costs Textual
+        ~0.4 s the first time). Textual mounts a mode's screen on a first switch to it and styles
+        it on a switch once mounted, and has no other way: each is a switch there and back in one
+        callback, which draws nothing."""
         here = self.current_mode
         try:
             self.get_screen_stack(name)

@@ -112,8 +112,8 @@ class LineTable(ScrollView, can_focus=True):
         return self._rows[index]
 
     def set_rows(self, rows: Iterable[tuple[str, Sequence[str]]]) -> None:
-        """Replace every row with (key, cells) rows; the cursor and the view go back to the top
-        and columns keep their widths (a page of the same size needs no new layout)."""
+        """Replace the rows, cursor and view back at the top; columns keep their widths, so a page
+        of the same size needs no new layout."""
         self._keys.clear()
         self._rows.clear()
         self.cursor_row = 0
@@ -131,12 +131,12 @@ class LineTable(ScrollView, can_focus=True):
             self._rows.append(row)
             for i, cell in enumerate(row):
                 widths[i] = max(widths[i], cell_len(cell))
-        self._grown()
+        self._rows_changed()
 
     def move_cursor(self, *, row: int) -> None:
         self.cursor_row = row
 
-    def _grown(self) -> None:
+    def _rows_changed(self) -> None:
         """The scrollable size follows the rows and column widths; everything is redrawn."""
         self.virtual_size = Size(sum(w + 2 for w in self._widths), len(self._rows) + 1)
         self.refresh()
