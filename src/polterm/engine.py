@@ -86,13 +86,21 @@ class FindingBlock:
     def rule(self) -> str:
         return str(self.fixed["rule"])
 
+    def json_rows(self) -> bytes:
+        """The rows as one JSON array of arrays, each value at `value_index` of its column."""
+        return b"[" + self.text.replace(ROW_SEP.encode(), b",") + b"]"
+
+    def value_index(self, column: str) -> int:
+        """Where a column's value sits in a row's array (marks fill the places between)."""
+        return 2 * self.columns.index(column)
+
     def findings(self) -> list[Finding]:
         """The rows as `Finding`s, for readers other than the JSON writer."""
         if not self.count:
             return []
-        rows = json.loads(b"[" + self.text.replace(ROW_SEP.encode(), b",") + b"]")
         return [
-            Finding(**self.fixed, **dict(zip(self.columns, row[::2], strict=True))) for row in rows
+            Finding(**self.fixed, **dict(zip(self.columns, row[::2], strict=True)))
+            for row in json.loads(self.json_rows())
         ]
 
 
@@ -139,7 +147,7 @@ def evaluate(
     scope = scope or Scope()
     timeout = rule_timeout() if timeout is None else timeout
     result = Evaluation(as_of, errors=list(registry.errors))
-    allowed = _allowed(db, scope)
+    allowed = allowed_values(db, scope)
     asked: list[Part | Future[FindingBlock] | PluginError] = []  # in rule order
     names = policies if policies is not None else config.active_policies(db)
     with _queries(db, timeout) as run_query:
@@ -434,7 +442,7 @@ def _sections(items: Any, policy: str) -> Iterator[ReportSection]:
         yield item
 
 
-def _allowed(db: Database, scope: Scope) -> dict[str, set[Any]]:
+def allowed_values(db: Database, scope: Scope) -> dict[str, set[Any]]:
     """The engine's own scope filter, so a plugin that ignores the scope cannot leak other
     students: for each finding field it limits, the values a finding may have."""
     allowed: dict[str, set[Any]] = {}

@@ -34,6 +34,15 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def at_student(pilot: Pilot, student_id: str, *keys: str) -> None:
+    """Open a student's page, press keys there (a form's key), and let the workers finish."""
+    pilot.app.open_student(student_id)  # type: ignore[attr-defined]
+    await settle(pilot)
+    if keys:
+        await pilot.press(*keys)
+        await settle(pilot)
+
+
 def cells(app: PoltermApp, selector: str, column: int) -> list[str]:
     table = app.screen.query_one(selector)
     assert isinstance(table, DataTable | LineTable)
@@ -138,8 +147,7 @@ def test_a_newer_key_abandons_the_query_it_replaces(
 
 def test_student_shows_interpreter_need_and_why_the_request_is_owed(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S1")
-        await settle(pilot)
+        await at_student(pilot, "S1")
         body = text_of(app, "#body")
         assert "needs an interpreter" in body
         assert "requested 2025-09-01" in body
@@ -151,10 +159,7 @@ def test_student_shows_interpreter_need_and_why_the_request_is_owed(app: Polterm
 
 def test_scheduling_a_conference_for_the_request_clears_the_finding(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S1")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await at_student(pilot, "S1", "n")
         form = app.screen
         form.query_one("#at").value = "2025-10-20T15:30"
         form.query_one("#request").value = "R1"
@@ -185,10 +190,7 @@ def test_scheduling_a_conference_for_the_request_clears_the_finding(app: Polterm
 
 def test_form_warns_of_a_teacher_already_booked_before_saving(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S3")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await at_student(pilot, "S3", "n")
         app.screen.query_one("#at").value = "2025-10-15T16:00"
         await settle(pilot)
         assert "staff t1" not in text_of(app, "#warnings")
@@ -200,10 +202,7 @@ def test_form_warns_of_a_teacher_already_booked_before_saving(app: PoltermApp) -
 
 def test_conduct_ticks_the_checklist_records_the_plan_and_marks_held(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S2")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await at_student(pilot, "S2", "h")
         first = app.screen.query(".tick").first()
         first.value = True
         app.screen.query_one("#plan").text = "read nightly"
@@ -222,10 +221,7 @@ def test_conduct_ticks_the_checklist_records_the_plan_and_marks_held(app: Polter
 
 def test_office_takes_a_parents_call_and_logs_an_attempt(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S4")
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await at_student(pilot, "S4", "c")
         app.screen.query_one("#with_whom").value = "principal"
         app.screen.query_one("#topic").value = "behaviour"
         await pilot.press("ctrl+s")
@@ -250,10 +246,7 @@ def test_office_takes_a_parents_call_and_logs_an_attempt(app: PoltermApp) -> Non
 
 def test_escalation_and_welfare_check_are_recorded(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S1")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await at_student(pilot, "S1", "e")
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("w")
@@ -302,8 +295,7 @@ def test_report_is_shown_and_saved_to_a_file(app: PoltermApp, tmp_path) -> None:
 
 def test_help_lists_the_keys_of_the_screen(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S1")
-        await settle(pilot)
+        await at_student(pilot, "S1")
         await pilot.press("question_mark")
         await pilot.pause()
         keys = text_of(app, "#keys")
@@ -387,10 +379,7 @@ def test_students_with_open_findings_filter(app: PoltermApp) -> None:
 
 def test_form_shows_the_policys_warning_about_another_familys_guardian(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S3")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await at_student(pilot, "S3", "n")
         form = app.screen
         form.query_one("#kind").value = "parent-principal"
         form.query_one("#initiated_by").value = "parent"
@@ -476,10 +465,7 @@ def test_enter_on_a_dashboard_finding_opens_its_student(app: PoltermApp) -> None
 
 def test_live_warnings_follow_the_attendees_picked_and_removed(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S3")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await at_student(pilot, "S3", "n")
         form = app.screen
         form.query_one("#kind").value = "parent-principal"
         form.query_one("#initiated_by").value = "parent"
@@ -548,10 +534,7 @@ def test_a_picker_pages_its_list_from_the_database(app: PoltermApp) -> None:
     )
 
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S1")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await at_student(pilot, "S1", "n")
         app.screen.query_one("#staff Input", Input).focus()
         await pilot.press(*"xav")
         await pilot.pause(0.3)
@@ -647,10 +630,7 @@ def test_conduct_shows_the_escalation_steps_for_a_student_at_that_stage(
     app = remote_app
 
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S1")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await at_student(pilot, "S1", "h")
         steps_shown = app.screen.query_one("EscalationSteps")
         assert steps_shown.display
         text = text_of(app, "EscalationSteps .steps")
@@ -671,10 +651,7 @@ def test_conduct_shows_the_escalation_steps_for_a_student_at_that_stage(
 
 def test_conduct_hides_the_escalation_steps_when_nothing_is_owed(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S2")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await at_student(pilot, "S2", "h")
         assert not app.screen.query_one("EscalationSteps").display
 
     drive(app, steps)
@@ -686,8 +663,7 @@ def test_escalation_form_shows_the_step_and_reports_to_a_picked_principal(
     app = remote_app
 
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S1")
-        await settle(pilot)
+        await at_student(pilot, "S1")
         assert "the teacher must report this" in text_of(app, "#body")
         await pilot.press("e")
         await settle(pilot)
@@ -723,10 +699,7 @@ def test_welfare_check_form_shows_the_step_and_its_record_ends_the_action(
     app = remote_app
 
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S2")
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+        await at_student(pilot, "S2", "w")
         text = text_of(app, "EscalationSteps .steps")
         assert "▶ The parent could not be reached" in text
         assert "4. The welfare-check outcome is recorded" in text
@@ -749,8 +722,7 @@ def test_after_a_write_the_cursor_stays_on_the_conference_it_was_on(app: Polterm
     )
 
     async def steps(pilot: Pilot) -> None:
-        app.open_student("S2")
-        await settle(pilot)
+        await at_student(pilot, "S2")
         app.screen.query_one("#conferences").focus()
         await pilot.press("down", "h")
         await settle(pilot)

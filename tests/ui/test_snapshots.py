@@ -30,10 +30,18 @@ async def on_students(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def at_student(pilot: Pilot, student_id: str, *keys: str) -> None:
+    """Open a student's page, then press keys there (a form's key)."""
+    await settle(pilot)
+    pilot.app.open_student(student_id)  # type: ignore[attr-defined]
+    await settle(pilot)
+    if keys:
+        await pilot.press(*keys)
+        await settle(pilot)
+
+
 async def on_student(pilot: Pilot) -> None:
-    await settle(pilot)
-    pilot.app.open_student("S1")  # type: ignore[attr-defined]
-    await settle(pilot)
+    await at_student(pilot, "S1")
 
 
 async def on_conference_form(pilot: Pilot) -> None:
@@ -57,11 +65,7 @@ async def type_in(pilot: Pilot, selector: str, *keys: str) -> None:
 
 async def on_new_conference_with_pickers(pilot: Pilot) -> None:
     """Staff and a guardian chosen (✓ on top), another family's guardian offered."""
-    await settle(pilot)
-    pilot.app.open_student("S1")  # type: ignore[attr-defined]
-    await settle(pilot)
-    await pilot.press("n")
-    await settle(pilot)
+    await at_student(pilot, "S1", "n")
     await type_in(pilot, "#staff Input", *"terry", "enter")
     await type_in(pilot, "#attendees Input", *"parent lov", "enter")
     await type_in(pilot, "#attendees Input", *"parent t")
@@ -79,11 +83,7 @@ async def on_teacher_picker(pilot: Pilot) -> None:
 
 async def on_welfare_check(pilot: Pilot) -> None:
     """The escalation stage's steps beside the action the student is at."""
-    await settle(pilot)
-    pilot.app.open_student("S2")  # type: ignore[attr-defined]
-    await settle(pilot)
-    await pilot.press("w")
-    await settle(pilot)
+    await at_student(pilot, "S2", "w")
 
 
 SCREENS = {

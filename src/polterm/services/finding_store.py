@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from polterm import config
-from polterm.engine import ROW_SEP, Evaluation, FindingBlock, evaluate
+from polterm.engine import Evaluation, FindingBlock, allowed_values, evaluate
 from polterm.plugins import Registry
 from polterm.policy import FINDING_KEYS, Finding, Scope
 from polterm.services.session import now_iso
@@ -58,6 +58,12 @@ class Stored:
     per_rule: Counter[str] = field(default_factory=Counter)
 
 
+def urgency(finding: Finding) -> tuple:
+    """The dashboard's order in Python, as `read` sorts in SQL (nulls first): most urgent,
+    soonest due, then the contract's order."""
+    return (STATUS_ORDER.get(finding.status, 9), finding.due or "", finding.sort_key())
+
+
 def stamp(db: Database, registry: Registry) -> str:
     """The policies an evaluation ran: a new version or a failing plugin means a new answer."""
     names = config.active_policies(db)
@@ -69,31 +75,34 @@ def stamp(db: Database, registry: Registry) -> str:
 
 def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bool:
     """Bring the store up to date if it can be done; False when only a whole evaluation
-    would do and `whole` is not allowed (a teacher's session should not pay for a district)."""
+    would do and `whole` is not allowed (a teacher's session should not pay for a district).
+
+    Evaluations run before the write transaction, so other writers wait only for the rows;
+    a change made meanwhile has a later audit id and is picked up by the next refresh."""
     latest = db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
     state = db.execute(
-        "SELECT as_of, stamp, audit_id FROM finding_store_state WHERE id = 1"
+        "SELECT as_of, stamp, audit_id, errors FROM finding_store_state WHERE id = 1"
     ).fetchone()
-    current_stamp = stamp(db, registry)
-    if state == (as_of.isoformat(), current_stamp, latest):
-        return True
-    if state is not None and state[:2] == (as_of.isoformat(), current_stamp):
+    current = (as_of.isoformat(), stamp(db, registry))
+    if state is not None and state[:2] == current:
+        if state[2] == latest:
+            return True
         students = changed_students(db, state[2])
         if students is not None:
+            found = {s: evaluate(db, registry, as_of, scope=Scope(student_id=s)) for s in students}
             with transaction(db):
-                for student_id in sorted(students):
+                for student_id, evaluation in found.items():
                     db.execute("DELETE FROM finding_store WHERE student_id = ?", [student_id])
-                    found = evaluate(db, registry, as_of, scope=Scope(student_id=student_id))
-                    _insert(db, found)
-                _set_state(db, as_of, current_stamp, latest, None)
+                    _insert(db, evaluation)
+                _set_state(db, current, latest, state[3])
             return True
     if not whole:
         return False
-    found = evaluate(db, registry, as_of)
+    evaluation = evaluate(db, registry, as_of)
     with transaction(db):
         db.execute("DELETE FROM finding_store")
-        _insert(db, found)
-        _set_state(db, as_of, current_stamp, latest, [str(e) for e in found.errors])
+        _insert(db, evaluation)
+        _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
     return True
 
 
@@ -109,20 +118,13 @@ def changed_students(db: Database, since: int) -> set[str] | None:
     return students if len(students) <= INCREMENTAL_LIMIT else None
 
 
-def _set_state(
-    db: Database, as_of: date, current_stamp: str, audit_id: int, errors: list[str] | None
-) -> None:
+def _set_state(db: Database, current: tuple[str, str], audit_id: int, errors: str) -> None:
+    """Record what the stored findings answer for: the day, the policies, the last change."""
     db.execute(
-        "INSERT INTO finding_store_state (id, as_of, stamp, audit_id, computed_at, errors)"
-        " VALUES (1, ?, ?, ?, ?, coalesce(?, '[]')) ON CONFLICT(id) DO UPDATE SET"
-        " as_of = excluded.as_of, stamp = excluded.stamp, audit_id = excluded.audit_id,"
-        " computed_at = excluded.computed_at, errors = coalesce(?, errors)",
-        [as_of.isoformat(), current_stamp, audit_id, now_iso(), _json(errors), _json(errors)],
+        "INSERT OR REPLACE INTO finding_store_state"
+        " (id, as_of, stamp, audit_id, computed_at, errors) VALUES (1, ?, ?, ?, ?, ?)",
+        [*current, audit_id, now_iso(), errors],
     )
-
-
-def _json(errors: list[str] | None) -> str | None:
-    return None if errors is None else json.dumps(errors)
 
 
 def _insert(db: Database, found: Evaluation) -> None:
@@ -146,21 +148,20 @@ def _insert_block(db: Database, block: FindingBlock) -> None:
     fixed: list[Any] = []
     for key in FINDING_KEYS:
         if key in block.columns:
-            values.append(f"value ->> '$[{2 * block.columns.index(key)}]'")
+            values.append(f"value ->> '$[{block.value_index(key)}]'")
         else:
             values.append("?")
             fixed.append(block.fixed[key])
-    rows = b"[" + block.text.replace(ROW_SEP.encode(), b",") + b"]"
     db.execute(
         f"INSERT INTO finding_store ({_COLUMNS}) SELECT {', '.join(values)}"
         " FROM json_each(CAST(? AS TEXT))",
-        [*fixed, rows],
+        [*fixed, block.json_rows()],
     )
 
 
 def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
     """The first `limit` findings the scope may see, most urgent first, and all their counts."""
-    where, params = _scope_sql(scope)
+    where, params = _scope_sql(db, scope)
     rows = db.execute(
         f"SELECT {_COLUMNS} FROM finding_store f WHERE {where}"
         " ORDER BY rank, due, policy, rule, school_id, student_id, conference_id LIMIT ?",
@@ -188,26 +189,17 @@ def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
 
 def students_with_findings(db: Database, scope: Scope) -> set[str]:
     """The students the scope may see who have at least one finding."""
-    where, params = _scope_sql(scope)
+    where, params = _scope_sql(db, scope)
     sql = (
         f"SELECT DISTINCT student_id FROM finding_store f WHERE student_id IS NOT NULL AND {where}"
     )
     return {row[0] for row in db.execute(sql, params)}
 
 
-def _scope_sql(scope: Scope) -> tuple[str, list[Any]]:
-    """The engine's own scope filter (engine._allowed) over the stored findings."""
+def _scope_sql(db: Database, scope: Scope) -> tuple[str, list[Any]]:
+    """The engine's own scope filter (`allowed_values`) over the stored findings."""
     clauses, params = ["1"], []
-    if scope.teacher_id is not None:
-        clauses.append("f.student_id IN (SELECT id FROM student WHERE teacher_id = ?)")
-        params.append(scope.teacher_id)
-    if scope.student_id is not None:
-        clauses.append("f.student_id = ?")
-        params.append(scope.student_id)
-    if scope.school_id is not None:
-        clauses.append("f.school_id = ?")
-        params.append(scope.school_id)
-    if scope.school_ids is not None:
-        clauses.append(f"f.school_id IN ({', '.join('?' * len(scope.school_ids))})")
-        params.extend(sorted(scope.school_ids))
+    for key, values in allowed_values(db, scope).items():
+        clauses.append(f"f.{key} IN ({', '.join('?' * len(values))})")
+        params.extend(sorted(values))
     return " AND ".join(clauses), params

@@ -20,7 +20,7 @@ from polterm import config, engine
 from polterm.engine import Evaluation, evaluate
 from polterm.policy import Checklist, ConferenceDraft, Finding, Scope
 from polterm.services import authz, finding_store
-from polterm.services.finding_store import STATUS_ORDER, Stored
+from polterm.services.finding_store import Stored
 from polterm.services.people import show_student
 from polterm.services.session import Session
 
@@ -251,17 +251,12 @@ def guardian_page(
 
 
 @dataclass
-class Dashboard:
-    """What needs the actor now: the most urgent findings, their counts, the week's meetings."""
+class Dashboard(Stored):
+    """What needs the actor now: the most urgent findings (the first DASHBOARD_ROWS), the
+    counts of all of them, and the meetings of today and the rest of the week."""
 
-    as_of: date
-    findings: list[Finding]  # the first DASHBOARD_ROWS, most urgent first
-    total: int
-    errors: list[str]
-    today: list[dict[str, Any]]
-    week: list[dict[str, Any]]
-    per_school: Counter[str] = field(default_factory=Counter)
-    per_rule: Counter[str] = field(default_factory=Counter)
+    today: list[dict[str, Any]] = field(default_factory=list)
+    week: list[dict[str, Any]] = field(default_factory=list)
 
 
 def findings(session: Session, as_of: date, student_id: str | None = None) -> Evaluation:
@@ -287,9 +282,7 @@ def stored_findings(session: Session, as_of: date, limit: int) -> Stored:
     if _store_current(session, as_of, scope):
         return finding_store.read(session.db, scope, as_of, limit)
     result = findings(session, as_of)
-    ordered = sorted(
-        result.findings, key=lambda f: (STATUS_ORDER.get(f.status, 9), f.due or "", f.sort_key())
-    )
+    ordered = sorted(result.findings, key=finding_store.urgency)
     return Stored(
         as_of=as_of,
         findings=ordered[:limit],
@@ -323,17 +316,9 @@ def dashboard(session: Session, as_of: date) -> Dashboard:
             [as_of.isoformat(), (week_end + timedelta(days=1)).isoformat(), *params],
         )
     )
-    today = [r for r in rows if r["at"][:10] == as_of.isoformat()]
-    return Dashboard(
-        as_of=as_of,
-        findings=stored.findings,
-        total=stored.total,
-        errors=stored.errors,
-        today=today,
-        week=[r for r in rows if r not in today],
-        per_school=stored.per_school,
-        per_rule=stored.per_rule,
-    )
+    tomorrow = (as_of + timedelta(days=1)).isoformat()
+    split = next((i for i, row in enumerate(rows) if row["at"] >= tomorrow), len(rows))
+    return Dashboard(**vars(stored), today=rows[:split], week=rows[split:])
 
 
 def student_detail(session: Session, student_id: str, as_of: date) -> dict[str, Any]:
