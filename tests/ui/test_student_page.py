@@ -5,7 +5,7 @@ on both of its plans (each way of matching merged, or the scope's students teste
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from polterm.cli.state import plugin_migrations
 from polterm.demo.generate import generate
+from polterm.engine import evaluate
 from polterm.plugins import Registry
 from polterm.services import authz
 from polterm.services.session import Actor, Session
@@ -20,6 +21,19 @@ from polterm.services.views import StudentFilter, _escape, _search_terms, studen
 from polterm.storage import open_database
 
 STUDENTS = 1500
+AS_OF = date(2026, 11, 23)  # the generated district's today
+
+
+_OPEN: dict[tuple[str, date], frozenset[str]] = {}
+
+
+def open_students(session: Session, as_of: date) -> frozenset[str]:
+    """The students with a finding the actor sees, by the engine itself (once per actor)."""
+    key = (session.actor.staff_id, as_of)
+    if key not in _OPEN:
+        found = evaluate(session.db, session.registry, as_of, scope=authz.visible_scope(session))
+        _OPEN[key] = frozenset(f.student_id for f in found.findings if f.student_id)
+    return _OPEN[key]
 
 
 def oracle(session: Session, wanted: StudentFilter, offset: int, limit: int) -> list[dict]:
@@ -46,9 +60,9 @@ def oracle(session: Session, wanted: StudentFilter, offset: int, limit: int) -> 
             alternatives.append("(s.given LIKE ? ESCAPE '\\' AND s.family LIKE ? ESCAPE '\\')")
             params += [_escape(first), _escape(rest) + "%"]
         clauses.append(f"({' OR '.join(alternatives)})")
-    if wanted.only_ids is not None:
+    if wanted.open_on is not None:
         clauses.append("s.id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(sorted(wanted.only_ids)))
+        params.append(json.dumps(sorted(open_students(session, wanted.open_on))))
     sql = (
         "SELECT s.id, s.family, s.given, s.grade, s.school_id, t.name AS teacher"
         " FROM student s LEFT JOIN staff t ON t.id = s.teacher_id"
@@ -142,14 +156,13 @@ def filters(db: Database) -> list[dict[str, Any]]:
     school, grade, teacher = db.execute(
         "SELECT school_id, grade, teacher_id FROM student ORDER BY id LIMIT 1 OFFSET 100"
     ).fetchone()
-    some: Collection[str] = [r[0] for r in db.execute("SELECT id FROM student WHERE rowid % 3 = 0")]
     return [
         {},
         {"grade": grade},
         {"school_id": school},
         {"teacher_id": teacher},
-        {"only_ids": some},
-        {"school_id": school, "grade": grade, "only_ids": some},
+        {"open_on": AS_OF},
+        {"school_id": school, "grade": grade, "open_on": AS_OF},
     ]
 
 

@@ -187,13 +187,11 @@ def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
     )
 
 
-def students_with_findings(db: Database, scope: Scope) -> set[str]:
-    """The students the scope may see who have at least one finding."""
+def has_findings_sql(db: Database, scope: Scope, student: str) -> tuple[str, list[Any]]:
+    """The SQL condition on a student id column of having a stored finding the scope sees."""
     where, params = _scope_sql(db, scope)
-    sql = (
-        f"SELECT DISTINCT student_id FROM finding_store f WHERE student_id IS NOT NULL AND {where}"
-    )
-    return {row[0] for row in db.execute(sql, params)}
+    sql = f"EXISTS (SELECT 1 FROM finding_store f WHERE f.student_id = {student} AND {where})"
+    return sql, params
 
 
 def _scope_sql(db: Database, scope: Scope) -> tuple[str, list[Any]]:

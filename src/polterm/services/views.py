@@ -31,13 +31,13 @@ DASHBOARD_ROWS = 100  # the dashboard lists these; the counts cover every findin
 
 @dataclass(frozen=True)
 class StudentFilter:
-    """What the students screen narrows by; `only_ids` holds students with open findings."""
+    """What the students screen narrows by; `open_on`: only students with findings that day."""
 
     search: str = ""
     school_id: str | None = None
     grade: str | None = None
     teacher_id: str | None = None
-    only_ids: Collection[str] | None = None
+    open_on: date | None = None
 
 
 def student_page(
@@ -46,7 +46,7 @@ def student_page(
     """One page of students by family and given name; search is a prefix of a name, an id or a
     guardian's name. Over the district each way of matching finds its own first page and these
     are merged (one OR sorts every match first: seconds for a letter at a million students);
-    inside a school, a class or the open-findings list the scope's students are tested."""
+    inside a school or a class, or against a list of ids, the scope's students are tested."""
     session.authorize("student.read")
     scope = authz.within(session, school_id=wanted.school_id, teacher_id=wanted.teacher_id)
     where, params = scope.sql("s")
@@ -54,12 +54,15 @@ def student_page(
     if wanted.grade:
         clauses.append("s.grade = ?")
         params.append(wanted.grade)
-    if wanted.only_ids is not None:
-        clauses.append("s.id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(sorted(wanted.only_ids)))
+    tested = scope != Scope()
+    if wanted.open_on is not None:
+        clause, values, listed = _with_findings(session, wanted.open_on)
+        clauses.append(clause)
+        params += values
+        tested = tested or listed
     text = " ".join(wanted.search.split())
     terms = _search_terms(session.db, text, offset + limit) if text else []
-    if scope != Scope() or wanted.only_ids is not None:
+    if tested:
         if terms:
             clauses.append(f"({' OR '.join(t.check for t in terms)})")
             params += [p for t in terms for p in t.params]
@@ -293,12 +296,15 @@ def stored_findings(session: Session, as_of: date, limit: int) -> Stored:
     )
 
 
-def open_students(session: Session, as_of: date) -> set[str]:
-    """The students the actor may see who have at least one finding as of a date."""
+def _with_findings(session: Session, as_of: date) -> tuple[str, list[Any], bool]:
+    """The condition on student `s` of having a finding the actor sees as of a date: a seek in
+    the store when it answers for the day, else a list of the students of the actor's own
+    evaluation (listed: True), which each way of matching would load again, so is tested."""
     scope = authz.visible_scope(session)
     if _store_current(session, as_of, scope):
-        return finding_store.students_with_findings(session.db, scope)
-    return {f.student_id for f in findings(session, as_of).findings if f.student_id}
+        return *finding_store.has_findings_sql(session.db, scope, "s.id"), False
+    ids = sorted({f.student_id for f in findings(session, as_of).findings if f.student_id})
+    return "s.id IN (SELECT value FROM json_each(?))", [json.dumps(ids)], True
 
 
 def dashboard(session: Session, as_of: date) -> Dashboard:

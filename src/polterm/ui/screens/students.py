@@ -19,7 +19,6 @@ from polterm.services.views import (
     PAGE_SIZE,
     StudentFilter,
     filter_choices,
-    open_students,
     student_page,
 )
 from polterm.ui.widgets.lines import LineTable
@@ -74,14 +73,15 @@ class StudentsScreen(Screen[None]):
         v = self.query_one("#school", Select).value
         return v if isinstance(v, str) else None
 
-    def wanted(self, only_ids: Any = None) -> StudentFilter:
+    def wanted(self) -> StudentFilter:
         grade = self.query_one("#grade", Select).value
+        open_only = self.query_one("#open", Checkbox).value
         return StudentFilter(
             search=self.query_one("#search", Input).value,
             school_id=self.school(),
             grade=grade if isinstance(grade, str) else None,
             teacher_id=self.query_one("#teacher", PickField).value,
-            only_ids=only_ids,
+            open_on=self.app.today if open_only else None,  # type: ignore[attr-defined]
         )
 
     def teachers(
@@ -106,25 +106,22 @@ class StudentsScreen(Screen[None]):
         self.loaded = 0
         self.exhausted = False
         self.query_one("#status", Static).update("Searching…", layout=False)
-        self.fetch(self.wanted(), 0, self.query_one("#open", Checkbox).value)
+        self.fetch(self.wanted(), 0)
 
     def action_more(self) -> None:
         table = self.query_one("#students", LineTable)
         if not self.exhausted:
-            self.fetch(self.wanted(), self.loaded, self.query_one("#open", Checkbox).value)
+            self.fetch(self.wanted(), self.loaded)
         table.action_page_down()
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         if not self.exhausted and event.cursor_row >= event.table.row_count - 10:
-            self.fetch(self.wanted(), self.loaded, self.query_one("#open", Checkbox).value)
+            self.fetch(self.wanted(), self.loaded)
 
     @work(exclusive=True, thread=True, group="students")
-    def fetch(self, wanted: StudentFilter, offset: int, open_only: bool) -> None:
+    def fetch(self, wanted: StudentFilter, offset: int) -> None:
         app = self.app
         reader = app.reader()  # type: ignore[attr-defined]
-        if open_only:
-            ids = open_students(reader, app.today)  # type: ignore[attr-defined]
-            wanted = StudentFilter(**{**wanted.__dict__, "only_ids": ids})
         worker = get_current_worker()
         reader.db.conn.set_progress_handler(lambda: worker.is_cancelled, STEPS_PER_LOOK)
         try:
