@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import click
 import pytest
 
 from polterm.cli import cli
@@ -251,7 +252,9 @@ def test_db_and_as_are_accepted_before_and_after_the_command_name(district, wher
 
 def _commands() -> list[list[str]]:
     out = []
-    for name, command in cli.commands.items():
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
         subcommands = getattr(command, "commands", None)
         out += [[name, sub] for sub in subcommands] if subcommands else [[name]]
     return out

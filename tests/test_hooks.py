@@ -14,6 +14,7 @@ import polterm.cli
 from polterm import hookimpl, hookspecs
 from polterm.cli.state import plugin_migrations
 from polterm.engine import checklists, conference_kinds, conference_warnings, report_sections
+from polterm.plugins import build_registry
 from polterm.policy import (
     Checklist,
     ChecklistItem,
@@ -118,14 +119,33 @@ def test_hook_polterm_migrations(d: District) -> None:
 
 
 def test_hook_polterm_register_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    group = click.Group("polterm")
     pm = pluggy.PluginManager("polterm")
     pm.add_hookspecs(hookspecs)
     pm.register(EveryHook(), name="hooktest")
-    monkeypatch.setattr(polterm.cli, "cli", group)
-    monkeypatch.setattr("polterm.plugins.make_plugin_manager", lambda: (pm, [], {}))
-    polterm.cli._register_plugin_commands()
-    assert "hooktest-hello" in group.commands
+    monkeypatch.setattr("polterm.cli.state.build_registry", lambda: build_registry(pm))
+    group = polterm.cli.PoltermGroup("polterm")
+    ctx = click.Context(group)
+    assert group.list_commands(ctx)[-1] == "hooktest-hello"
+    assert group.get_command(ctx, "hooktest-hello") is group.commands["hooktest-hello"]
+
+
+def test_a_plugin_whose_commands_fail_is_left_out_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Broken:
+        @hookimpl
+        def polterm_register_commands(self, cli: click.Group) -> None:
+            raise RuntimeError("no luck")
+
+    pm = pluggy.PluginManager("polterm")
+    pm.add_hookspecs(hookspecs)
+    pm.register(Broken(), name="broken")
+    monkeypatch.setattr("polterm.cli.state.build_registry", lambda: build_registry(pm))
+    group = polterm.cli.PoltermGroup("polterm")
+    assert group.list_commands(click.Context(group)) == list(polterm.cli.COMMANDS)
+    assert capsys.readouterr().err == (
+        "policy plugin 'broken' could not add its commands: no luck\n"
+    )
 
 
 def test_the_hook_list_is_read_from_hookspecs() -> None:

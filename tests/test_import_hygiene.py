@@ -32,3 +32,15 @@ def test_core_modules_import_no_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_command_line_imports_a_command_module_only_when_the_command_is_asked_for() -> None:
+    """Opening the UI (`polterm` with no command) pays for no command's imports."""
+    code = (
+        "import sys, polterm.cli\n"
+        "print(sorted(m for m in sys.modules if m.startswith('polterm.cli.')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "['polterm.cli.state']"

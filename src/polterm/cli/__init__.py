@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -10,12 +11,75 @@ from polterm import __version__
 from polterm.cli.state import State, common_options, pass_state
 from polterm.errors import PoltermError
 
+# Each command's module and attribute, in the order a district needs them. A module is imported
+# only when its command runs or `--help` lists it: opening the UI imports none of them.
+COMMANDS = {
+    "init": "setup:init",
+    "demo": "demo:demo",
+    "school": "schools:school",
+    "period": "schools:period",
+    "remote-period": "schools:remote_period",
+    "involvement": "schools:involvement",
+    "staff": "people:staff",
+    "student": "people:student",
+    "guardian": "people:guardian",
+    "emergency-contact": "people:emergency_contact",
+    "conference": "conferences:conference",
+    "document": "conferences:document",
+    "attempt": "records:attempt",
+    "escalation": "records:escalation",
+    "welfare-check": "records:welfare_check",
+    "request": "records:request",
+    "progress-report": "records:progress_report",
+    "approval-1806": "records:approval_1806",
+    "backup": "maintenance:backup",
+    "audit": "audit:audit",
+    "check": "policy:check",
+    "rules": "policy:rules",
+    "plugins": "policy:plugins",
+    "new-policy": "policy:new_policy",
+    "config": "policy:config_group",
+    "import": "io:import_group",
+    "export": "io:export_group",
+    "report": "io:report_group",
+}
+
 
 class PoltermGroup(click.Group):
-    """Shows commands in the order they were added, which is the order a district needs them."""
+    """Imports a command's module when the command is asked for (`llm` and Flask do the same);
+    lists the built-in commands in the order above, then the ones plugins add."""
+
+    plugin_commands_added = False
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+        self._add_plugin_commands(ctx)
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            if cmd_name in COMMANDS:
+                module, attribute = COMMANDS[cmd_name].split(":")
+                command = getattr(importlib.import_module(f"polterm.cli.{module}"), attribute)
+                self.add_command(command, cmd_name)
+            else:
+                self._add_plugin_commands(ctx)
+        return self.commands.get(cmd_name)
+
+    def _add_plugin_commands(self, ctx: click.Context) -> None:
+        """Let each installed plugin add its own commands, once; one that fails is left out, not
+        fatal. The plugins are those of the command's own registry, so they load only once."""
+        if self.plugin_commands_added:
+            return
+        self.plugin_commands_added = True
+        pm = ctx.find_root().ensure_object(State).registry.pm
+        for impl in pm.hook.polterm_register_commands.get_hookimpls():
+            try:
+                impl.function(cli=self)
+            except Exception as error:
+                click.echo(
+                    f"policy plugin {impl.plugin_name!r} could not add its commands: {error}",
+                    err=True,
+                )
 
 
 @click.group(
@@ -38,28 +102,6 @@ def cli(ctx: click.Context, state: State) -> None:
         run_ui(state)
 
 
-def _register() -> None:
-    """Attach every command module; each adds its own commands to `cli`."""
-    from polterm.cli import commands
-
-    commands.register(cli)
-    _register_plugin_commands()
-
-
-def _register_plugin_commands() -> None:
-    """Let each installed plugin add its own commands; one that fails is left out, not fatal."""
-    from polterm.plugins import make_plugin_manager
-
-    pm, _, _ = make_plugin_manager()
-    for impl in pm.hook.polterm_register_commands.get_hookimpls():
-        try:
-            impl.function(cli=cli)
-        except Exception as error:
-            click.echo(
-                f"policy plugin {impl.plugin_name!r} could not add its commands: {error}", err=True
-            )
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors on stderr and CONTRACT.md's exit codes."""
     try:
@@ -80,6 +122,3 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     if isinstance(code, int) and code:
         sys.exit(code)
-
-
-_register()

@@ -38,7 +38,3 @@ def audit(state: State, student_id: str | None, since: str | None, fmt: str) -> 
         for r in rows
     ]
     emit(table, fmt, COLUMNS)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(audit)

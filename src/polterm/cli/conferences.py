@@ -176,8 +176,3 @@ def document() -> None:
 def document_provided(state: State, conference_id: str, on: str, fmt: str) -> None:
     """Record that the resource document was given for a conference."""
     emit_id(svc.document_provided(state.session(), conference_id, on), fmt)
-
-
-def register(cli: click.Group) -> None:
-    for group in (conference, document):
-        cli.add_command(group)

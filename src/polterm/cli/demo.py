@@ -66,7 +66,3 @@ def _remove(path: Path) -> None:
     """Remove a database file and its WAL companions."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(demo)

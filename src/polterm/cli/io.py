@@ -159,9 +159,3 @@ def report_involvement(
     render = {"md": involvement.render_markdown, "json": involvement.render_json,
               "toml": involvement.render_toml}[fmt]  # fmt: skip
     click.echo(render(report), nl=False)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(import_group)
-    cli.add_command(export_group)
-    cli.add_command(report_group)

@@ -18,7 +18,3 @@ def backup(state: State, target: str, fmt: str) -> None:
     """Write a consistent copy of the database to FILE, also while others are working."""
     path = backup_database(state.session(), target)
     emit({"backup": str(path), "db": str(state.path)}, fmt)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(backup)

@@ -202,8 +202,3 @@ def emergency_contact_requested(state: State, student: str, on: str, fmt: str) -
     """Record the day the parent was asked for an emergency contact."""
     people.emergency_contact_requested(state.session(), student, on)
     emit_id(student, fmt)
-
-
-def register(cli: click.Group) -> None:
-    for group in (staff, student, guardian, emergency_contact):
-        cli.add_command(group)

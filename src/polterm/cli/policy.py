@@ -406,8 +406,3 @@ def _iso(day: date | None) -> str | None:
 
 def _settings_text(settings: dict[str, Any]) -> str:
     return ", ".join(f"{k}={json.dumps(v)}" for k, v in settings.items())
-
-
-def register(cli: click.Group) -> None:
-    for command in (check, rules, plugins, new_policy, config_group):
-        cli.add_command(command)

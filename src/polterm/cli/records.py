@@ -168,8 +168,3 @@ def approval_1806() -> None:
 def approval_1806_add(state: State, student: str, period: str, on: str, fmt: str) -> None:
     """Record a 1806 approval for a student and period; prints its id."""
     emit_id(records.add_approval_1806(state.session(), student, period, on), fmt)
-
-
-def register(cli: click.Group) -> None:
-    for group in (attempt, escalation, welfare_check, request, progress_report, approval_1806):
-        cli.add_command(group)

@@ -140,8 +140,3 @@ def involvement_add(
 ) -> None:
     """Record an involvement activity; prints its id."""
     emit_id(schools.add_involvement(state.session(), school, on, kind, attendance, note), fmt)
-
-
-def register(cli: click.Group) -> None:
-    for group in (school, period, remote_period, involvement):
-        cli.add_command(group)

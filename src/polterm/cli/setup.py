@@ -62,7 +62,3 @@ def _remove_half_made(path: Path, db: Database | None) -> None:
         db.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(init)
