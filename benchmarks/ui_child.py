@@ -1,4 +1,4 @@
-"""Run in a child process: open an app headless, wait until its first screen is settled, exit.
+"""Run in a child process: open an app headless, exit once its first screen has painted its data.
 
 Prints one JSON line: peak RSS and the longest event-loop stall; the parent times the process.
 `python -m benchmarks.ui_child minimal` is the reference: Header, a one-row DataTable, Footer.
@@ -38,6 +38,11 @@ class StallMonitor:
 
     def __init__(self) -> None:
         self.longest = 0.0
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Watch until the app exits (asyncio.run then cancels the task)."""
+        self.task = asyncio.get_running_loop().create_task(self.watch())
 
     async def watch(self) -> None:
         while True:
@@ -46,19 +51,19 @@ class StallMonitor:
             self.longest = max(self.longest, time.perf_counter() - before - 0.005)
 
 
-async def settle(app: App) -> None:
-    """Wait until no worker has run for two polls in a row: the first screen shows its data."""
-    quiet = 0
-    while quiet < 2:
-        await asyncio.sleep(0.01)
-        quiet = 0 if any(not w.is_finished for w in app.workers) else quiet + 1
-
-
 def polterm_app(db: Path) -> App:
+    """polterm as `polterm --db DB` opens it, ended where start-up ends: its dashboard painted
+    with its data (what it prepares afterwards, for the next screen, is not start-up)."""
     from polterm.cli.state import State
-    from polterm.ui.app import PoltermApp
+    from polterm.ui import app as ui_app
 
-    return PoltermApp(State(db_path=db).session())
+    class FirstScreen(ui_app.PoltermApp):
+        CSS_PATH = str(Path(ui_app.__file__).with_name(str(ui_app.PoltermApp.CSS_PATH)))
+
+        def dashboard_painted(self) -> None:
+            self.exit()
+
+    return FirstScreen(State(db_path=db).session())
 
 
 def main() -> None:
@@ -67,13 +72,7 @@ def main() -> None:
     app: App = Minimal() if mode == "minimal" else polterm_app(Path(sys.argv[2]))
 
     async def auto_pilot(pilot: Pilot) -> None:
-        watcher = asyncio.get_running_loop().create_task(monitor.watch())
-        if mode != "minimal":
-            await settle(app)
-            await pilot.pause()
-            app.exit()
-        await asyncio.sleep(0)
-        watcher.cancel()
+        monitor.start()
 
     app.run(headless=True, size=(120, 40), auto_pilot=auto_pilot)
     print(
