@@ -8,12 +8,13 @@ import json
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from polterm.errors import PoltermError
 from polterm.services.conferences import conference_draft, update_conference
 from polterm.services.views import checklists
 from polterm.ui.widgets.dialog import FormDialog
+from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.labels import label_fields
 from polterm.ui.widgets.steps import EscalationSteps
 

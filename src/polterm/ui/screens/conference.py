@@ -10,7 +10,7 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from polterm.errors import PoltermError
 from polterm.policy import ConferenceDraft
@@ -25,6 +25,7 @@ from polterm.services.conferences import (
 )
 from polterm.services.views import conflicts, draft_warnings
 from polterm.ui.widgets.dialog import FormDialog
+from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.labels import label_fields
 from polterm.ui.widgets.people import (
     attendee_choice,

@@ -6,9 +6,10 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+from textual.widgets import DataTable, Header, LoadingIndicator, Static
 
-from polterm.services.views import Dashboard, dashboard
+from polterm.services.views import Dashboard
+from polterm.ui.widgets.footer import Footer
 
 
 class DashboardScreen(Screen[None]):
@@ -51,7 +52,7 @@ class DashboardScreen(Screen[None]):
 
     @work(exclusive=True, thread=True)
     def load(self) -> None:
-        data = dashboard(self.app.reader(), self.app.today)  # type: ignore[attr-defined]
+        data = self.app.dashboard_data()  # type: ignore[attr-defined]
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: Dashboard) -> None:

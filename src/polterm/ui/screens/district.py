@@ -8,9 +8,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from polterm.services.schools import list_remote_periods
+from polterm.ui.widgets.footer import Footer
 
 
 class DistrictScreen(Screen[None]):

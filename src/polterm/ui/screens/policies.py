@@ -6,9 +6,10 @@ import json
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from polterm.services.views import policy_rows
+from polterm.ui.widgets.footer import Footer
 
 
 class PoliciesScreen(Screen[None]):

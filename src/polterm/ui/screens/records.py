@@ -10,12 +10,13 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from polterm.errors import PoltermError
 from polterm.services import records, schools
 from polterm.services.session import Session
 from polterm.ui.widgets.dialog import FormDialog
+from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.labels import label_fields
 from polterm.ui.widgets.people import staff_source
 from polterm.ui.widgets.picker import PickField

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from polterm.reports.involvement import build_report, render_markdown
 from polterm.services.session import Session
+from polterm.ui.widgets.footer import Footer
 
 
 def report_text(session: Session, school_id: str, year: str, as_of: date) -> str:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from polterm.services.session import Session
@@ -21,6 +21,7 @@ from polterm.services.views import (
     filter_choices,
     student_page,
 )
+from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.people import staff_source
 from polterm.ui.widgets.picker import PickField

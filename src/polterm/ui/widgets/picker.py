@@ -16,13 +16,14 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from polterm.errors import PoltermError
 from polterm.services.session import Session
 from polterm.services.views import PICK_PAGE
 from polterm.ui.widgets.dialog import HELP_BINDINGS
+from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.worker import answer
 
 Source = Callable[[Session, str, int, int], list[tuple[str, str]]]
