@@ -453,9 +453,18 @@ def test_a_policy_configured_but_not_installed_ends_the_app_with_code_2(
     assert app.return_code == 2
 
 
+def test_the_dashboard_explains_the_finding_under_the_cursor(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await settle(pilot)
+        (first,) = app.dashboard_cache.findings  # type: ignore[union-attr]
+        assert text_of(app, "#why") == f"{first.message} — {first.citation}"
+
+    drive(app, steps)
+
+
 def test_enter_on_a_dashboard_finding_opens_its_student(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
-        app.screen.query_one("#findings", DataTable).focus()
+        app.screen.query_one("#findings").focus()
         await pilot.press("enter")
         await settle(pilot)
         assert "Ada Lovelace · S1" in text_of(app, "#name")

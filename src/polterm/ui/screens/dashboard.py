@@ -6,10 +6,11 @@ from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from polterm.services.views import Dashboard
 from polterm.ui.widgets.footer import Footer
+from polterm.ui.widgets.lines import LineTable
 
 
 class DashboardScreen(Screen[None]):
@@ -21,20 +22,16 @@ class DashboardScreen(Screen[None]):
         yield Header()
         yield Static("What needs you now", classes="title")
         yield LoadingIndicator(id="loading")
-        yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield LineTable("Status", "Due", "Student", "School", "Rule", "What is owed", id="findings")
         yield Static("", id="why", classes="muted")
         yield Static("Conferences today and this week", classes="title")
-        yield DataTable(id="conferences", cursor_type="row")
+        yield LineTable(
+            "When", "Student", "Kind", "Status", "Modality", zebra=False, id="conferences"
+        )
         yield Static("", id="counts", classes="muted")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#findings", DataTable).add_columns(
-            "Status", "Due", "Student", "School", "Rule", "What is owed"
-        )
-        self.query_one("#conferences", DataTable).add_columns(
-            "When", "Student", "Kind", "Status", "Modality"
-        )
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -58,32 +55,30 @@ class DashboardScreen(Screen[None]):
     def show(self, data: Dashboard) -> None:
         self.app.dashboard_cache = self.shown = data  # type: ignore[attr-defined]
         self.query_one("#loading").display = False
-        table = self.query_one("#findings", DataTable)
-        table.clear()
-        for i, f in enumerate(data.findings):
-            kind, ident = (
-                ("c", f.conference_id) if f.conference_id is not None else ("s", f.student_id)
+        findings = self.query_one("#findings", LineTable)
+        findings.set_rows(
+            (
+                f"c:{f.conference_id}:{i}"
+                if f.conference_id is not None
+                else f"s:{f.student_id}:{i}",
+                (f.status, f.due or "", f.student_id or "", f.school_id or "", f.rule, f.message),
             )
-            table.add_row(
-                f.status,
-                f.due or "",
-                f.student_id or "",
-                f.school_id or "",
-                f.rule,
-                f.message,
-                key=f"{kind}:{ident}:{i}",
+            for i, f in enumerate(data.findings)
+        )
+        self.explain(findings.cursor_row)
+        self.query_one("#conferences", LineTable).set_rows(
+            (
+                f"c:{row['id']}",
+                (
+                    row["at"].replace("T", " "),
+                    row["student"],
+                    row["kind"],
+                    row["status"],
+                    row["modality"],
+                ),
             )
-        confs = self.query_one("#conferences", DataTable)
-        confs.clear()
-        for row in data.today + data.week:
-            confs.add_row(
-                row["at"].replace("T", " "),
-                row["student"],
-                row["kind"],
-                row["status"],
-                row["modality"],
-                key=f"c:{row['id']}",
-            )
+            for row in data.today + data.week
+        )
         schools = ", ".join(f"{k} {v}" for k, v in sorted(data.per_school.items()))
         rules = ", ".join(f"{k} {v}" for k, v in sorted(data.per_rule.items()))
         errors = f" · plugin errors: {'; '.join(data.errors)}" if data.errors else ""
@@ -92,17 +87,18 @@ class DashboardScreen(Screen[None]):
             f" · by rule: {rules or 'none'}{errors}"
         )
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """The whole message and its citation, which the table cuts short."""
-        data = self.app.dashboard_cache  # type: ignore[attr-defined]
-        if event.data_table.id != "findings" or data is None:
-            return
-        f = data.findings[int(str(event.row_key.value).rsplit(":", 1)[1])]
-        self.query_one("#why", Static).update(escape(f"{f.message} — {f.citation}"))
+    def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
+        if event.table.id == "findings":
+            self.explain(event.cursor_row)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        kind, ident = key.split(":")[:2]
+    def explain(self, row: int) -> None:
+        """The whole message and its citation, which the table cuts short."""
+        findings = self.shown.findings if self.shown is not None else []
+        f = findings[row] if row < len(findings) else None
+        self.query_one("#why", Static).update(escape(f"{f.message} — {f.citation}") if f else "")
+
+    def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
+        kind, ident = event.key.split(":")[:2]
         if ident == "None":
             return
         if kind == "s":

@@ -22,8 +22,8 @@ from textual.strip import Strip
 
 
 class LineTable(ScrollView, can_focus=True):
-    """Rows under a fixed header with a row cursor and zebra stripes, styled as DataTable is;
-    Enter or a click selects the row."""
+    """Rows under a fixed header with a row cursor and (unless `zebra` is off) stripes, styled as
+    DataTable is; Enter or a click selects the row."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "line-table--header",
@@ -93,9 +93,10 @@ class LineTable(ScrollView, can_focus=True):
     class RowSelected(RowHighlighted):
         """Enter or a click on a row."""
 
-    def __init__(self, *labels: str, id: str | None = None) -> None:
+    def __init__(self, *labels: str, zebra: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
         self._labels = labels
+        self._zebra = zebra
         self._widths = [cell_len(label) for label in labels]
         self._keys: list[str] = []
         self._rows: list[tuple[str, ...]] = []
@@ -169,7 +170,8 @@ class LineTable(ScrollView, can_focus=True):
             cells, part = self._labels, "header"
         elif index < len(self._rows):
             cells = self._rows[index]
-            part = "cursor" if index == self.cursor_row else ("odd-row", "even-row")[index % 2 == 0]
+            even = self._zebra and index % 2 == 0
+            part = "cursor" if index == self.cursor_row else ("odd-row", "even-row")[even]
         else:
             return Strip.blank(width, self.get_component_rich_style("line-table--odd-row"))
         style = self.get_component_rich_style(f"line-table--{part}")
