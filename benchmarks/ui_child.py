@@ -1,7 +1,7 @@
 """Run in a child process: open an app headless, exit once its first screen has painted its data.
 
 Prints one JSON line: peak RSS and the longest event-loop stall; the parent times the process.
-`python -m benchmarks.ui_child minimal` is the reference: Header, a one-row DataTable, Footer.
+`python -m benchmarks.ui_child minimal` is the reference (benchmarks/ui_minimal.py).
 """
 
 from __future__ import annotations
@@ -12,25 +12,11 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual.app import App, ComposeResult
-from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Header
-
-
-class Minimal(App[None]):
-    """The smallest real screen: what any Textual app pays to paint."""
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable()
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("student", "school")
-        table.add_row("Sam Example", "Demo Elementary")
-        self.call_after_refresh(self.exit)
+if TYPE_CHECKING:  # each mode imports what it runs, when it runs it, as `polterm` itself does
+    from textual.app import App
+    from textual.pilot import Pilot
 
 
 class StallMonitor:
@@ -52,24 +38,28 @@ class StallMonitor:
 
 
 def polterm_app(db: Path) -> App:
-    """polterm as `polterm --db DB` opens it, ended where start-up ends: its dashboard painted
-    with its data (what it prepares afterwards, for the next screen, is not start-up)."""
+    """polterm as `polterm --db DB` opens it (`start_ui`), ended where start-up ends: its
+    dashboard painted with its data (what it prepares afterwards, for the next screen, is not
+    start-up)."""
     from polterm.cli.state import State
-    from polterm.ui import app as ui_app
+    from polterm.ui import start_ui
 
-    class FirstScreen(ui_app.PoltermApp):
-        CSS_PATH = str(Path(ui_app.__file__).with_name(str(ui_app.PoltermApp.CSS_PATH)))
+    app = start_ui(State(db_path=db))
+    app.dashboard_painted = app.exit  # type: ignore[method-assign]
+    return app
 
-        def dashboard_painted(self) -> None:
-            self.exit()
 
-    return FirstScreen(State(db_path=db).session())
+def minimal_app() -> App:
+    """The reference, imported (with Textual) only when it is the app measured."""
+    from benchmarks.ui_minimal import Minimal
+
+    return Minimal()
 
 
 def main() -> None:
     mode = sys.argv[1]
     monitor = StallMonitor()
-    app: App = Minimal() if mode == "minimal" else polterm_app(Path(sys.argv[2]))
+    app = minimal_app() if mode == "minimal" else polterm_app(Path(sys.argv[2]))
 
     async def auto_pilot(pilot: Pilot) -> None:
         monitor.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from datetime import date
 from functools import partial
 from typing import ClassVar
@@ -14,8 +15,8 @@ from textual.reactive import var
 
 from polterm.engine import missing_policies
 from polterm.services.session import Session
-from polterm.services.views import Dashboard
-from polterm.storage import open_database
+from polterm.services.views import Dashboard, dashboard
+from polterm.ui import reader_session
 from polterm.ui.commands import JumpProvider
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 
@@ -39,7 +40,12 @@ class PoltermApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, session: Session, today: date | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        today: date | None = None,
+        first_dashboard: Future[Dashboard] | None = None,
+    ) -> None:
         from polterm.ui.screens import TOP_LEVEL, top_level
 
         super().__init__()
@@ -47,6 +53,7 @@ class PoltermApp(App[None]):
             self.add_mode(name, partial(top_level, name))
         self.session = session
         self.today = today or date.today()
+        self.first_dashboard = first_dashboard
         self._readers = threading.local()
 
     def on_mount(self) -> None:
@@ -85,19 +92,19 @@ class PoltermApp(App[None]):
             self.switch_mode(here)
 
     def reader(self) -> Session:
-        """This worker thread's own session on the database file, for reads.
-
-        The engine's read-only guard and time limit are set per connection, so a worker's
-        evaluation must never share the connection the forms write through.
-        """
+        """This worker thread's own session on the database file, for reads (`reader_session`)."""
         session = getattr(self._readers, "session", None)
         if session is None:
-            path = self.session.db.execute("PRAGMA database_list").fetchone()[2]
-            if not path:  # an in-memory database has one connection only
-                return self.session
-            session = Session(open_database(path), self.session.actor, self.session.registry)
-            self._readers.session = session
+            session = self._readers.session = reader_session(self.session)
         return session
+
+    def dashboard_data(self) -> Dashboard:
+        """From a worker thread: the dashboard's data; the first time, the read begun with the
+        app (`polterm.ui.start_ui`)."""
+        first, self.first_dashboard = self.first_dashboard, None
+        if first is not None:
+            return first.result()
+        return dashboard(self.reader(), self.today)
 
     def action_open(self, name: str) -> None:
         """Show a top-level screen: each is a Textual mode, kept with its own stack and state."""

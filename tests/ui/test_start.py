@@ -1,0 +1,26 @@
+"""Start-up: the dashboard's data is read while Textual loads, and the dashboard shows that read."""
+
+from __future__ import annotations
+
+import asyncio
+
+from polterm.cli.state import State
+from polterm.services.session import Session
+from polterm.services.views import dashboard
+from polterm.ui import start_ui
+
+
+def test_the_dashboard_shows_the_data_read_while_textual_started(session: Session) -> None:
+    app = start_ui(State(_session=session))
+    first = app.first_dashboard
+    assert first is not None
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    asyncio.run(main())
+    assert app.first_dashboard is None  # taken by the dashboard, not read a second time
+    assert app.dashboard_cache is first.result()
+    assert first.result() == dashboard(session, app.today)
