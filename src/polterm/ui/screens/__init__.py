@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
+
 from textual.screen import Screen
 
 
 def top_level(name: str) -> Screen:
-    """A fresh instance of a top-level screen by its name (footer keys, command palette)."""
-    from polterm.ui.screens.dashboard import DashboardScreen
-    from polterm.ui.screens.district import DistrictScreen
-    from polterm.ui.screens.policies import PoliciesScreen
-    from polterm.ui.screens.reports import ReportsScreen
-    from polterm.ui.screens.students import StudentsScreen
-
-    screens: dict[str, type[Screen]] = {
-        "dashboard": DashboardScreen,
-        "students": StudentsScreen,
-        "policies": PoliciesScreen,
-        "reports": ReportsScreen,
-        "records": DistrictScreen,
-    }
-    return screens[name]()
+    """A fresh instance of a top-level screen by its name (footer keys, command palette); its
+    module is imported then, so start-up imports the dashboard's only."""
+    module, cls = SCREENS[name].split(":")
+    screen: type[Screen] = getattr(importlib.import_module(f"polterm.ui.screens.{module}"), cls)
+    return screen()
 
 
-TOP_LEVEL = ("dashboard", "students", "policies", "reports", "records")
+SCREENS = {
+    "dashboard": "dashboard:DashboardScreen",
+    "students": "students:StudentsScreen",
+    "policies": "policies:PoliciesScreen",
+    "reports": "reports:ReportsScreen",
+    "records": "district:DistrictScreen",
+}
+TOP_LEVEL = tuple(SCREENS)
