@@ -24,6 +24,8 @@ NOTES = ("problem", "solutions", "plan")
 class ConductScreen(FormDialog):
     """Ticks go to conference.checklist as {"policy:item": true}; saving can mark it held."""
 
+    AUTO_FOCUS = "#problem"
+
     def __init__(self, conference_id: int) -> None:
         super().__init__()
         self.conference_id = conference_id
@@ -62,7 +64,6 @@ class ConductScreen(FormDialog):
 
     def on_mount(self) -> None:
         label_fields(self)
-        self.query_one("#problem", TextArea).focus(scroll_visible=False)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -41,6 +41,8 @@ from polterm.ui.widgets.worker import answer
 class ConferenceForm(FormDialog):
     """Dismisses True when saved; a stale version (ConflictError) is a notification."""
 
+    AUTO_FOCUS = "#at"
+
     def __init__(self, student_id: str | None = None, conference_id: int | None = None) -> None:
         super().__init__()
         self.conference_id = conference_id
@@ -152,7 +154,6 @@ class ConferenceForm(FormDialog):
 
     def on_mount(self) -> None:
         label_fields(self)
-        self.query_one("#at", Input).focus(scroll_visible=False)
         self.refresh_warnings()
 
     def draft(self) -> ConferenceDraft:

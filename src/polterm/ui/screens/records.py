@@ -103,6 +103,7 @@ class RecordForm(FormDialog):
         super().__init__()
         self.kind = kind
         self.subject = subject
+        self.AUTO_FOCUS = f"#{FORMS[kind][1][0][0]}"  # the first field
 
     def compose(self) -> ComposeResult:
         title, fields, _ = FORMS[self.kind]
@@ -136,8 +137,6 @@ class RecordForm(FormDialog):
 
     def on_mount(self) -> None:
         label_fields(self)
-        first = FORMS[self.kind][1][0][0]
-        self.query_one(f"#{first}").focus(scroll_visible=False)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -17,7 +17,11 @@ HELP_BINDINGS: list[BindingType] = [
 
 
 class FormDialog(ModalScreen[bool]):
-    """A form that saves through a service: ctrl+s saves, Escape cancels (dismisses False)."""
+    """A form that saves through a service: ctrl+s saves, Escape cancels (dismisses False).
+
+    A form names its first field in AUTO_FOCUS: Textual's default focuses the first focusable
+    widget, the scrolling dialog, whose focus and blur each restyle the whole form (~50 ms).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", "Cancel"),
