@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from concurrent.futures import Future
 from datetime import date
@@ -23,12 +24,18 @@ def run_ui(state: State) -> None:
 
 def start_ui(state: State) -> PoltermApp:
     """The app, its first screen's data already being read: the query runs while Textual is
-    imported and mounts the dashboard (~0.3 s), not after."""
+    imported and mounts the dashboard (~0.3 s), not after.
+
+    What each import step made (modules, classes, plugins) lives as long as the process: frozen,
+    the collector's passes during start-up and at exit no longer walk it (~0.1 s of CPU).
+    """
     session = state.session()
+    gc.freeze()
     today = date.today()
     first = read_dashboard(session, today)
     from polterm.ui.app import PoltermApp
 
+    gc.freeze()
     return PoltermApp(session, today, first)
 
 
