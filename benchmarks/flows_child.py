@@ -260,11 +260,11 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
 
 def main() -> None:
     from polterm.cli.state import State
-    from polterm.ui.app import PoltermApp
+    from polterm.ui import start_ui
 
     mode, db = sys.argv[1], Path(sys.argv[2])
     monitor = StallMonitor()
-    app = PoltermApp(State(db_path=db).session())
+    app = start_ui(State(db_path=db))  # as `polterm --db DB` opens it
     result: dict[str, Any] = {}
 
     async def auto_pilot(pilot: Pilot) -> None:

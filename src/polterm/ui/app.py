@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from concurrent.futures import Future
 from datetime import date
@@ -90,6 +91,7 @@ class PoltermApp(App[None]):
         if self.current_mode == here:  # nobody went there meanwhile
             self.switch_mode(name)
             self.switch_mode(here)
+        gc.freeze()  # start-up's objects live as long as the app: no full collection walks them
 
     def reader(self) -> Session:
         """This worker thread's own session on the database file, for reads (`reader_session`)."""
