@@ -36,7 +36,7 @@ from polterm.policy import (
     RuleContext,
     Scope,
 )
-from polterm.storage.db import BUSY_TIMEOUT_MS
+from polterm.storage.db import BUSY_TIMEOUT_MS, pragma_while
 
 DEFAULT_TIMEOUT_S = 60.0
 QUERY_THREADS = os.cpu_count() or 1  # rules' queries run side by side, one per core
@@ -260,23 +260,14 @@ def _queries(db: Database, timeout: float) -> Iterator[tuple[QueryRunner, Steale
         return item
 
     try:
-        with _mapped(db), ThreadPoolExecutor(QUERY_THREADS, initializer=connect) as pool:
+        # the caller's file mapped too while its thread runs Python rules and stolen queries
+        # (its page reads were a tenth of the system time)
+        mapped = pragma_while(db, "mmap_size", MMAP_BYTES)
+        with mapped, ThreadPoolExecutor(QUERY_THREADS, initializer=connect) as pool:
             yield ask, steal
     finally:
         for opened_db in opened:
             opened_db.close()
-
-
-@contextmanager
-def _mapped(db: Database) -> Iterator[None]:
-    """Map the caller's file too while its thread runs the Python rules and stolen queries
-    (its page reads were a tenth of the system time); its own setting comes back after."""
-    (before,) = db.execute("PRAGMA mmap_size").fetchone()
-    db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA mmap_size = {before}")
 
 
 def _block(

@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from polterm.demo import names
 from polterm.errors import PoltermError
 from polterm.services.session import SYSTEM, Session
-from polterm.storage import transaction
+from polterm.storage import pragma_while, transaction
 
 DISTRICT = "Clinton Public Schools (demo)"
 POLICIES = ("clinton_6310", "p1471")
@@ -945,17 +945,6 @@ class Kid:
 
 
 @contextmanager
-def _cache(db: Database) -> Iterator[None]:
-    """A larger page cache while loading, so index pages stay in memory; then as it was."""
-    (before,) = db.execute("PRAGMA cache_size").fetchone()
-    db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA cache_size = {before}")
-
-
-@contextmanager
 def _rollback_journal(db: Database) -> Iterator[None]:
     """Write a new file's pages once, straight to it, instead of into the WAL and then back.
 
@@ -1007,7 +996,8 @@ def generate(
     if db.table("district").count:
         raise PoltermError("this database already has a district; use --force to replace it")
     gen = Generator(db, students, seed, user)
-    with _cache(db), _rollback_journal(db), transaction(db), _bulk_load(db):
+    cache = pragma_while(db, "cache_size", CACHE_KIB)  # index pages stay in memory
+    with cache, _rollback_journal(db), transaction(db), _bulk_load(db):
         gen.district()
         gen.build_schools()
         gen.calendar()

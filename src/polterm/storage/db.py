@@ -78,6 +78,18 @@ def _create_private_file(path: Path) -> None:
 
 
 @contextlib.contextmanager
+def pragma_while(db: Database, name: str, value: int) -> Iterator[None]:
+    """A connection setting changed for one stretch of work (a bulk load, an evaluation),
+    then put back, so the connection's other users never see it."""
+    (before,) = db.execute(f"PRAGMA {name}").fetchone()
+    db.execute(f"PRAGMA {name} = {value}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA {name} = {before}")
+
+
+@contextlib.contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """One write transaction, taken IMMEDIATE so two sessions never deadlock on upgrade.
 
