@@ -8,12 +8,17 @@ from polterm.cli.state import State
 from polterm.services.session import Session
 from polterm.services.views import dashboard
 from polterm.ui import start_ui
+from polterm.ui.widgets.lines import LineTable
 
 
 def test_the_dashboard_shows_the_data_read_while_textual_started(session: Session) -> None:
     app = start_ui(State(_session=session))
     first = app.first_dashboard
     assert first is not None
+    painted: list[int] = []  # the findings on screen when start-up is said to end
+    app.dashboard_painted = lambda: painted.append(  # type: ignore[method-assign]
+        app.screen.query_one("#findings", LineTable).row_count
+    )
 
     async def main() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -22,5 +27,5 @@ def test_the_dashboard_shows_the_data_read_while_textual_started(session: Sessio
 
     asyncio.run(main())
     assert app.first_dashboard is None  # taken by the dashboard, not read a second time
-    assert app.dashboard_cache is first.result()
-    assert first.result() == dashboard(session, app.today)
+    assert app.dashboard_cache is first.result() == dashboard(session, app.today)
+    assert painted == [len(first.result().findings)] and painted[0] > 0

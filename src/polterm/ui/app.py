@@ -63,6 +63,13 @@ class PoltermApp(App[None]):
             self.exit(return_code=2, message="; ".join(problems))
             return
         self.sub_title = f"{self.session.actor.name} ({self.session.actor.role}) · {self.today}"
+        first = self.first_dashboard
+        if first is not None and first.done() and first.exception() is None:
+            # read while Textual loaded: the dashboard shows it as it mounts, in its first layout,
+            # with no worker and no loading indicator drawn meanwhile (set quietly: the watcher's
+            # `dashboard_painted` must come once the dashboard shows it)
+            self.first_dashboard = None
+            self.set_reactive(PoltermApp.dashboard_cache, first.result())
         self.action_open("dashboard")
 
     def watch_dashboard_cache(self, data: Dashboard | None) -> None:
