@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import polterm.engine
 from polterm import hookimpl
 from polterm.engine import evaluate
 from polterm.policy import Finding, FindingQuery, PolicyInfo, Rule, RuleContext
@@ -189,3 +191,44 @@ def test_a_plugin_whose_registration_fails_is_left_out_and_named(bad, message) -
     assert set(d.registry().policies) == {"good"}
     assert [f.policy for f in result.findings] == ["good"]
     assert any(message in str(e) for e in result.errors)
+
+
+def busy_query(ctx: RuleContext) -> FindingQuery:
+    return ctx.query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) "
+        "SELECT 'counted' AS message FROM n WHERE i = 3000000",
+        {},
+        status="due",
+    )
+
+
+def quick_query(ctx: RuleContext) -> FindingQuery:
+    return ctx.query("SELECT id AS school_id, 'quick' AS message FROM school", {}, status="due")
+
+
+def test_the_callers_thread_runs_the_queries_no_thread_has_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("polterm.engine.QUERY_THREADS", 2)
+    block = polterm.engine._block
+    ran_on: dict[str, str] = {}
+
+    def watched(db, query, policy, allowed):  # type: ignore[no-untyped-def]
+        ran_on[policy] = threading.current_thread().name
+        return block(db, query, policy, allowed)
+
+    monkeypatch.setattr("polterm.engine._block", watched)
+    plugins = [Policy("a", busy_query), Policy("b", busy_query), Policy("c", quick_query)]
+    d = District(policies=["a", "b", "c"], plugins=plugins)
+    d.school(id="oak")
+    target = sqlite3.connect(tmp_path / "d.db")
+    d.db.conn.backup(target)
+    target.close()
+    result = evaluate(open_database(tmp_path / "d.db"), d.registry(), date(2025, 10, 1))
+    assert [(f.policy, f.message) for f in result.findings] == [
+        ("a", "counted"),
+        ("b", "counted"),
+        ("c", "quick"),
+    ]
+    # two busy queries hold both threads, so one of the three waits until the caller takes it
+    assert threading.main_thread().name in ran_on.values()
