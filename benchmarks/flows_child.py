@@ -159,6 +159,10 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
     def on_screen(kind: type) -> bool:
         return isinstance(app.screen, kind)
 
+    def form_ready(kind: type) -> Callable[[], bool]:
+        """The form is on screen with all its fields (a long one mounts its lower part after)."""
+        return lambda: on_screen(kind) and app.screen.ready  # type: ignore[attr-defined]
+
     def dashboard_shown() -> bool:
         screen = app.screen
         cache = app.dashboard_cache  # type: ignore[attr-defined]
@@ -204,7 +208,7 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
         open_student,
         lambda: on_screen(StudentScreen) and app.screen.detail is not None,
     )
-    await step("new conference form", lambda: pilot.press("n"), lambda: on_screen(ConferenceForm))
+    await step("new conference form", lambda: pilot.press("n"), form_ready(ConferenceForm))
 
     async def schedule() -> None:  # the request is what the finding owes; staff are optional
         form = app.screen
@@ -227,7 +231,7 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
         table.move_cursor(row=table_keys(app, "#conferences").index(str(conference_id())))
         await pilot.press("h")
 
-    await step("conduct form", conduct, lambda: on_screen(ConductScreen))
+    await step("conduct form", conduct, form_ready(ConductScreen))
 
     async def held() -> None:
         app.screen.query_one("#held", Checkbox).value = True

@@ -472,6 +472,25 @@ def test_enter_on_a_dashboard_finding_opens_its_student(app: PoltermApp) -> None
     drive(app, steps)
 
 
+def test_a_form_paints_its_upper_part_first_and_saves_only_once_whole(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        from polterm.ui.screens.conference import ConferenceForm
+
+        await at_student(pilot, "S1")
+        form = ConferenceForm(student_id="S1")
+        await app.push_screen(form)
+        assert not form.ready and not form.query("#request")
+        form.action_save()  # ctrl+s in the first instant: dropped, not an error
+        await until(pilot, lambda: form.ready)
+        assert app.screen is form
+        assert form.query_one("#request", Input).border_title == "Linked parent request id"
+        assert form.query_one("#staff Input", Input).border_title == "Staff attending: type a name"
+        await settle(pilot)
+        assert text_of(app, "#warnings")  # the first look at the warnings came once whole
+
+    drive(app, steps)
+
+
 def test_live_warnings_follow_the_attendees_picked_and_removed(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
         await at_student(pilot, "S3", "n")

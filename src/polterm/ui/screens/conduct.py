@@ -15,7 +15,6 @@ from polterm.services.conferences import conference_draft, update_conference
 from polterm.services.views import checklists
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
-from polterm.ui.widgets.labels import label_fields
 from polterm.ui.widgets.steps import EscalationSteps
 
 NOTES = ("problem", "solutions", "plan")
@@ -62,11 +61,8 @@ class ConductScreen(FormDialog):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
         yield Footer()
 
-    def on_mount(self) -> None:
-        label_fields(self)
-
     @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def save(self) -> None:
         from polterm.services.records import add_progress_report
 
         session = self.app.session  # type: ignore[attr-defined]

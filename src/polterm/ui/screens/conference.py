@@ -10,6 +10,7 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from polterm.errors import PoltermError
@@ -26,7 +27,6 @@ from polterm.services.conferences import (
 from polterm.services.views import conflicts, draft_warnings
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
-from polterm.ui.widgets.labels import label_fields
 from polterm.ui.widgets.people import (
     attendee_choice,
     attendee_of,
@@ -64,7 +64,7 @@ class ConferenceForm(FormDialog):
             [self.student_id],
         ).fetchone()
         self.school_level = level
-        own = {
+        self.own = {
             g
             for (g,) in session.db.execute(
                 "SELECT guardian_id FROM guardianship WHERE student_id = ?", [self.student_id]
@@ -113,47 +113,61 @@ class ConferenceForm(FormDialog):
                 yield Checkbox(
                     "Remote attendance offered", d.remote_offered if d else False, id="remote"
                 )
-            with Horizontal(classes="row"):
-                yield Picker(
-                    staff_source(self.school_id),
-                    placeholder="Staff attending: type a name",
-                    chosen=staff_choices(session, d.staff_ids) if d else (),
-                    id="staff",
-                )
-                yield Picker(
-                    attendee_source(self.student_id),
-                    placeholder="Other attendees: guardian or any name",
-                    chosen=[attendee_choice(a, a.guardian_id in own) for a in d.attendees]
-                    if d
-                    else (),
-                    id="attendees",
-                )
-            yield Input(
-                d.request_id or "" if d else "",
-                placeholder="Linked parent request id",
-                id="request",
-            )
-            for f in self.extra.values():
-                current = getattr(d, f.name, None) if d else None
-                if f.choices:
-                    yield Select(
+        yield Footer()
+
+    def later(self) -> list[Widget]:
+        """Attendees, the request, the kinds' own fields, the warnings and the buttons."""
+        d = self.original
+        session = self.app.session  # type: ignore[attr-defined]
+        extras: list[Widget] = []
+        for f in self.extra.values():
+            current = getattr(d, f.name, None) if d else None
+            if f.choices:
+                extras.append(
+                    Select(
                         [(c, c) for c in f.choices],
                         value=current or Select.NULL,
                         prompt=f.title,
                         id=f"x-{f.name}",
                     )
-                else:
-                    yield Input(current or "", placeholder=f.title, id=f"x-{f.name}")
-            yield Label("Warnings", classes="section")
-            self.warnings = Static("", id="warnings", classes="warnings")
-            yield self.warnings
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
-        yield Footer()
+                )
+            else:
+                extras.append(Input(current or "", placeholder=f.title, id=f"x-{f.name}"))
+        self.warnings = Static("", id="warnings", classes="warnings")
+        return [
+            Horizontal(
+                Picker(
+                    staff_source(self.school_id),
+                    placeholder="Staff attending: type a name",
+                    chosen=staff_choices(session, d.staff_ids) if d else (),
+                    id="staff",
+                ),
+                Picker(
+                    attendee_source(self.student_id),
+                    placeholder="Other attendees: guardian or any name",
+                    chosen=[attendee_choice(a, a.guardian_id in self.own) for a in d.attendees]
+                    if d
+                    else (),
+                    id="attendees",
+                ),
+                classes="row",
+            ),
+            Input(
+                d.request_id or "" if d else "",
+                placeholder="Linked parent request id",
+                id="request",
+            ),
+            *extras,
+            Label("Warnings", classes="section"),
+            self.warnings,
+            Horizontal(
+                Button("Save (ctrl+s)", variant="primary", id="save"),
+                Button("Cancel", id="cancel"),
+                classes="buttons",
+            ),
+        ]
 
-    def on_mount(self) -> None:
-        label_fields(self)
+    def when_ready(self) -> None:
         self.refresh_warnings()
 
     def draft(self) -> ConferenceDraft:
@@ -200,7 +214,8 @@ class ConferenceForm(FormDialog):
     @on(Picker.Changed)
     def refresh_warnings(self) -> None:
         """Ask again whenever a field or the attendees change; the answer comes from a worker."""
-        self.warn(self.draft())
+        if self.ready:
+            self.warn(self.draft())
 
     @work(thread=True, exclusive=True, group="warnings")
     def warn(self, draft: ConferenceDraft) -> None:
@@ -219,7 +234,7 @@ class ConferenceForm(FormDialog):
         self.warnings.update(escape("\n".join(f"• {w}" for w in lines)) or "none")
 
     @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def save(self) -> None:
         session = self.app.session  # type: ignore[attr-defined]
         try:
             draft = self.draft()

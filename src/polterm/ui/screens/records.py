@@ -17,7 +17,6 @@ from polterm.services import records, schools
 from polterm.services.session import Session
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
-from polterm.ui.widgets.labels import label_fields
 from polterm.ui.widgets.people import staff_source
 from polterm.ui.widgets.picker import PickField
 from polterm.ui.widgets.steps import EscalationSteps
@@ -135,11 +134,8 @@ class RecordForm(FormDialog):
         ).fetchone()
         return str(school_id)
 
-    def on_mount(self) -> None:
-        label_fields(self)
-
     @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    def save(self) -> None:
         _, fields, save = FORMS[self.kind]
         values: dict[str, Any] = {}
         for name, label, _ in fields:

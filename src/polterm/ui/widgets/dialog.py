@@ -7,6 +7,9 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
+from textual.widget import Widget
+
+from polterm.ui.widgets.labels import label_fields
 
 # One action, two keys: the footer shows the first key still active, so `?` normally and F1
 # while a text field has focus (Textual drops `?` there: the field takes it as a character).
@@ -21,6 +24,8 @@ class FormDialog(ModalScreen[bool]):
 
     A form names its first field in AUTO_FOCUS: Textual's default focuses the first focusable
     widget, the scrolling dialog, whose focus and blur each restyle the whole form (~50 ms).
+    A long form puts its lower part in `later`: it is mounted once the upper part has painted,
+    so neither paint holds the event loop for long (the whole conference form took ~170 ms).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -28,3 +33,33 @@ class FormDialog(ModalScreen[bool]):
         Binding("ctrl+s", "save", "Save"),
         *HELP_BINDINGS,
     ]
+
+    ready = False  # the lower part is mounted: every field can be read
+
+    def later(self) -> list[Widget]:
+        """The widgets that end the form's `.dialog`, mounted after its first paint."""
+        return []
+
+    def on_mount(self) -> None:
+        label_fields(self)
+        self.call_after_refresh(self.complete)
+
+    async def complete(self) -> None:
+        dialog = self.query_one(".dialog")
+        parts = self.later()
+        await dialog.mount_all(parts)
+        for part in parts:
+            label_fields(part)
+        self.ready = True
+        self.when_ready()
+
+    def when_ready(self) -> None:
+        """What a form does once all its fields are there."""
+
+    def action_save(self) -> None:
+        if self.ready:  # a key pressed in the first instant waits for nothing: it is dropped
+            self.save()
+
+    def save(self) -> None:
+        """Write the form through its service; dismiss True on success."""
+        raise NotImplementedError

@@ -7,8 +7,9 @@ from textual.widgets import Input, Select
 
 
 def label_fields(root: DOMNode) -> None:
-    """Give each Input and Select under `root` a border title naming what it holds."""
-    for field in root.query(Input):
-        field.border_title = field.placeholder
-    for select in root.query(Select):
-        select.border_title = select.prompt if select.prompt != "Select" else select.id
+    """Give `root` and each Input and Select under it a border title naming what it holds."""
+    for node in (root, *root.walk_children()):
+        if isinstance(node, Input):
+            node.border_title = node.placeholder
+        elif isinstance(node, Select):
+            node.border_title = node.prompt if node.prompt != "Select" else node.id
