@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -20,27 +21,23 @@ MODULES = [
 ]
 
 
-def test_core_modules_import_no_textual() -> None:
+def loaded_after(imports: str, prefix: str) -> list[str]:
+    """The modules named `prefix...` that a fresh interpreter holds after `imports`."""
     code = (
-        "import importlib, sys\n"
-        f"for name in {MODULES!r}:\n"
-        "    importlib.import_module(name)\n"
-        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "print(loaded)\n"
+        f"import sys\n{imports}\n"
+        f"print(sorted(m for m in sys.modules if (m + '.').startswith({prefix!r} + '.')))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert out.strip() == "[]"
+    return ast.literal_eval(out.strip())
+
+
+def test_core_modules_import_no_textual() -> None:
+    imports = "import importlib\n" + f"for name in {MODULES!r}:\n    importlib.import_module(name)"
+    assert loaded_after(imports, "textual") == []
 
 
 def test_the_command_line_imports_a_command_module_only_when_the_command_is_asked_for() -> None:
     """Opening the UI (`polterm` with no command) pays for no command's imports."""
-    code = (
-        "import sys, polterm.cli\n"
-        "print(sorted(m for m in sys.modules if m.startswith('polterm.cli.')))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "['polterm.cli.state']"
+    assert loaded_after("import polterm.cli", "polterm.cli") == ["polterm.cli", "polterm.cli.state"]
