@@ -8,6 +8,7 @@ import json
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from polterm.errors import PoltermError
@@ -31,9 +32,10 @@ class ConductScreen(FormDialog):
 
     def compose(self) -> ComposeResult:
         session = self.app.session  # type: ignore[attr-defined]
-        draft = conference_draft(session, self.conference_id)
+        self.conference = draft = conference_draft(session, self.conference_id)
         row = session.db["conference"].get(self.conference_id)
         self.version = row["version"]
+        self.notes_text = row["notes"] or ""
         ticked = json.loads(row["checklist"] or "{}")
         with VerticalScroll(classes="dialog"):
             yield Static(
@@ -46,20 +48,32 @@ class ConductScreen(FormDialog):
                     key = f"{policy}:{item.id}"
                     yield Checkbox(item.text, bool(ticked.get(key)), name=key, classes="tick")
             yield EscalationSteps(draft.student_id, always=False)
-            for name in NOTES:
-                yield Label(name.capitalize(), classes="section")
-                yield TextArea(getattr(draft, name) or "", id=name, tab_behavior="focus")
-            yield Input(
-                ",".join(draft.support), placeholder="Support: parent,school,student", id="support"
-            )
-            yield Input(row["notes"] or "", placeholder="Notes", id="notes")
-            yield Input(
-                "", placeholder="Progress report handed over: period id (optional)", id="progress"
-            )
-            yield Checkbox("Mark held", draft.status == "held", id="held")
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
+            yield from self.note(NOTES[0])
         yield Footer()
+
+    def note(self, name: str) -> list[Widget]:
+        """One of the notes on the problem: its heading and its text box."""
+        text = getattr(self.conference, name) or ""
+        return [
+            Label(name.capitalize(), classes="section"),
+            TextArea(text, id=name, tab_behavior="focus"),
+        ]
+
+    def later(self) -> list[Widget]:
+        """The other notes, support, the progress report, held, and the button."""
+        draft = self.conference
+        return [
+            *(part for name in NOTES[1:] for part in self.note(name)),
+            Input(
+                ",".join(draft.support), placeholder="Support: parent,school,student", id="support"
+            ),
+            Input(self.notes_text, placeholder="Notes", id="notes"),
+            Input(
+                "", placeholder="Progress report handed over: period id (optional)", id="progress"
+            ),
+            Checkbox("Mark held", draft.status == "held", id="held"),
+            Horizontal(Button("Save (ctrl+s)", variant="primary", id="save"), classes="buttons"),
+        ]
 
     @on(Button.Pressed, "#save")
     def save(self) -> None:
