@@ -764,3 +764,20 @@ def test_after_a_write_the_cursor_stays_on_the_conference_it_was_on(app: Polterm
         assert cells(app, "#conferences", 3) == ["scheduled", "held"]
 
     drive(app, steps)
+
+
+def test_a_screen_first_opened_after_a_theme_change_has_the_new_theme(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("p")  # the policies screen is built now, under the new theme
+        await settle(pilot)
+        light = app.screen.query_one("#rules").styles.background
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.screen.query_one("#findings").styles.background == light
+        app.theme = "textual-dark"
+        await settle(pilot)
+        assert app.screen.query_one("#findings").styles.background != light
+
+    drive(app, steps)
