@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gc
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from datetime import date
 from typing import TYPE_CHECKING
 
 from polterm.services.session import Session
 from polterm.storage import open_database
+
+# SQLite steps between two looks at whether the read was cancelled (a few ms of work)
+STEPS_PER_LOOK = 100_000
 
 if TYPE_CHECKING:
     from polterm.cli.state import State
@@ -40,19 +43,25 @@ def start_ui(state: State) -> PoltermApp:
 
 
 def read_dashboard(session: Session, today: date) -> Future[Dashboard]:
-    """The dashboard's data, read on a connection and a thread of their own (a daemon: quitting
-    never waits for it)."""
+    """The dashboard's data, read on a connection and a thread of their own. Cancelling the
+    future (quitting does) stops the query in progress at its next look, so that a worker waiting
+    for the answer, which quitting does wait for, is let go at once."""
     from polterm.services.views import dashboard
 
     reader = reader_session(session)
     future: Future[Dashboard] = Future()
 
     def read() -> None:
+        reader.db.conn.set_progress_handler(future.cancelled, STEPS_PER_LOOK)
         try:
             future.set_result(dashboard(reader, today))
+        except InvalidStateError:
+            pass  # cancelled meanwhile: nobody waits for it
         except BaseException as error:
-            future.set_exception(error)
+            if not future.cancelled():
+                future.set_exception(error)
         finally:
+            reader.db.conn.set_progress_handler(None, 0)
             if reader is not session:
                 reader.db.close()
 

@@ -55,6 +55,7 @@ class PoltermApp(App[None]):
         self.session = session
         self.today = today or date.today()
         self.first_dashboard = first_dashboard
+        self._early_read = first_dashboard  # kept to be cancelled on quitting, once taken too
         self._readers = threading.local()
 
     def on_mount(self) -> None:
@@ -71,6 +72,11 @@ class PoltermApp(App[None]):
             self.first_dashboard = None
             self.set_reactive(PoltermApp.dashboard_cache, first.result())
         self.action_open("dashboard")
+
+    def on_unmount(self) -> None:
+        """Quitting: an early read still running is stopped, not waited for (`read_dashboard`)."""
+        if self._early_read is not None:
+            self._early_read.cancel()
 
     def watch_dashboard_cache(self, data: Dashboard | None) -> None:
         if data is not None:
