@@ -24,10 +24,8 @@ NOTES = ("problem", "solutions", "plan")
 class ConductScreen(FormDialog):
     """Ticks go to conference.checklist as {"policy:item": true}; saving can mark it held."""
 
-    AUTO_FOCUS = "#problem"
-
     def __init__(self, conference_id: int) -> None:
-        super().__init__()
+        super().__init__("#problem")
         self.conference_id = conference_id
 
     def compose(self) -> ComposeResult:

@@ -41,10 +41,8 @@ from polterm.ui.widgets.worker import answer
 class ConferenceForm(FormDialog):
     """Dismisses True when saved; a stale version (ConflictError) is a notification."""
 
-    AUTO_FOCUS = "#at"
-
     def __init__(self, student_id: str | None = None, conference_id: int | None = None) -> None:
-        super().__init__()
+        super().__init__("#at")
         self.conference_id = conference_id
         self.student_id = student_id
         self.version: int | None = None

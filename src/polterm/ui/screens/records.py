@@ -99,10 +99,9 @@ class RecordForm(FormDialog):
     """Dismisses True once the service saved the record; its error is shown otherwise."""
 
     def __init__(self, kind: str, subject: str | None = None) -> None:
-        super().__init__()
+        super().__init__(f"#{FORMS[kind][1][0][0]}")  # its first field
         self.kind = kind
         self.subject = subject
-        self.AUTO_FOCUS = f"#{FORMS[kind][1][0][0]}"  # the first field
 
     def compose(self) -> ComposeResult:
         title, fields, _ = FORMS[self.kind]

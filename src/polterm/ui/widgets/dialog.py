@@ -22,8 +22,9 @@ HELP_BINDINGS: list[BindingType] = [
 class FormDialog(ModalScreen[bool]):
     """A form that saves through a service: ctrl+s saves, Escape cancels (dismisses False).
 
-    A form names its first field in AUTO_FOCUS: Textual's default focuses the first focusable
-    widget, the scrolling dialog, whose focus and blur each restyle the whole form (~50 ms).
+    A form names the field that has focus first (`first`, a selector); Textual's auto focus is
+    off, as it would focus the scrolling dialog, whose focus and blur each restyle the whole
+    form (~50 ms).
     A long form puts its lower part in `later`: it is mounted once the upper part has painted,
     so neither paint holds the event loop for long (the whole conference form took ~170 ms).
     """
@@ -34,7 +35,12 @@ class FormDialog(ModalScreen[bool]):
         *HELP_BINDINGS,
     ]
 
+    AUTO_FOCUS = ""
     ready = False  # the lower part is mounted: every field can be read
+
+    def __init__(self, first: str) -> None:
+        super().__init__()
+        self.first = first
 
     def later(self) -> list[Widget]:
         """The widgets that end the form's `.dialog`, mounted after its first paint."""
@@ -42,6 +48,7 @@ class FormDialog(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         label_fields(self)
+        self.query_one(self.first).focus(scroll_visible=False)
         self.call_after_refresh(self.complete)
 
     async def complete(self) -> None:
