@@ -227,7 +227,7 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
     await step("schedule it", schedule, scheduled)
 
     async def conduct() -> None:
-        table = app.screen.query_one("#conferences", DataTable)
+        table = app.screen.query_one("#conferences", LineTable)
         table.move_cursor(row=table_keys(app, "#conferences").index(str(conference_id())))
         await pilot.press("h")
 

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from polterm.services.views import student_detail
 from polterm.ui.widgets.footer import Footer
+from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.worker import answer
 
 
@@ -40,15 +41,12 @@ class StudentScreen(Screen[None]):
         yield Static("", id="name", classes="title")
         yield LoadingIndicator(id="loading")
         yield Static("Conferences (Enter: edit · h: conduct)", classes="section")
-        yield DataTable(id="conferences", cursor_type="row")
+        yield LineTable("Id", "When", "Kind", "Status", "Modality", zebra=False, id="conferences")
         with VerticalScroll(id="detail"):
             yield Static("", id="body")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#conferences", DataTable).add_columns(
-            "Id", "When", "Kind", "Status", "Modality"
-        )
         self.reload()
 
     def reload(self) -> None:
@@ -70,31 +68,27 @@ class StudentScreen(Screen[None]):
         self.query_one("#name", Static).update(
             escape(f"{d['given']} {d['family']} · {d['id']} · grade {d['grade']} · {d['school']}")
         )
-        table = self.query_one("#conferences", DataTable)
+        table = self.query_one("#conferences", LineTable)
         selected = self.selected_conference()  # a reload after a write keeps the cursor on it
-        table.clear()
-        for c in d["conferences"]:
-            table.add_row(
+        table.set_rows(
+            (
                 str(c["id"]),
-                c["at"].replace("T", " "),
-                c["kind"],
-                c["status"],
-                c["modality"],
-                key=str(c["id"]),
+                (str(c["id"]), c["at"].replace("T", " "), c["kind"], c["status"], c["modality"]),
             )
-        if selected is not None and str(selected) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(selected)), animate=False)
+            for c in d["conferences"]
+        )
+        if selected is not None and str(selected) in table.row_keys:
+            table.move_cursor(row=table.row_keys.index(str(selected)))
         self.query_one("#body", Static).update(render_detail(d))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_conference(int(str(event.row_key.value)))  # type: ignore[attr-defined]
+    def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
+        self.app.open_conference(int(event.key))  # type: ignore[attr-defined]
 
     def selected_conference(self) -> int | None:
-        table = self.query_one("#conferences", DataTable)
+        table = self.query_one("#conferences", LineTable)
         if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
-        return int(str(key.value))
+        return int(table.row_keys[table.cursor_row])
 
     def action_schedule(self) -> None:
         from polterm.ui.screens.conference import ConferenceForm
