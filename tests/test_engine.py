@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -37,6 +37,17 @@ def every_student_query(ctx: RuleContext) -> FindingQuery:
     return ctx.query(
         "SELECT id AS student_id, school_id, 'n=' || :n AS message FROM student ORDER BY id DESC",
         {"n": ctx.settings.get("n")},
+        status="due",
+    )
+
+
+def every_student_ordered_query(ctx: RuleContext) -> FindingQuery:
+    """`every_student` as one query that sorts its rows as findings are listed, and says so."""
+    return ctx.query(
+        "SELECT id AS student_id, school_id, 'n=' || :n AS message FROM student "
+        "ORDER BY school_id, id LIMIT -1 OFFSET 0",
+        {"n": ctx.settings.get("n")},
+        ordered=True,
         status="due",
     )
 
@@ -149,9 +160,12 @@ def test_the_engine_narrows_findings_to_the_scope_when_a_plugin_ignores_it() -> 
     ],
     ids=repr,
 )
-def test_a_rule_query_gives_what_yielding_findings_gives_sorted_and_scoped(scope: Scope) -> None:
+@pytest.mark.parametrize("query", [every_student_query, every_student_ordered_query])
+def test_a_rule_query_gives_what_yielding_findings_gives_sorted_and_scoped(
+    scope: Scope, query: Callable[[RuleContext], FindingQuery]
+) -> None:
     yielded = District(policies=["fake"], plugins=[Fake("fake", rule(settings={"n": 2}))])
-    queried = Rule("r", "A rule", "§1", every_student_query, settings={"n": 2})
+    queried = Rule("r", "A rule", "§1", query, settings={"n": 2})
     by_query = District(policies=["fake"], plugins=[Fake("fake", queried)])
     for d in (yielded, by_query):
         oak, pine = d.school(id="oak"), d.school(id="pine")
@@ -163,6 +177,17 @@ def test_a_rule_query_gives_what_yielding_findings_gives_sorted_and_scoped(scope
     assert result.findings == expected
     assert result.has_status("due") == bool(expected)
     assert not result.has_status("overdue")
+
+
+def test_the_engine_keeps_an_ordered_query_in_its_own_order() -> None:
+    def backwards(ctx: RuleContext) -> FindingQuery:
+        sql = "SELECT id AS student_id, 'm' AS message FROM student ORDER BY id DESC"
+        return ctx.query(f"{sql} LIMIT -1 OFFSET 0", {}, ordered=True, status="due")
+
+    d = District(policies=["fake"], plugins=[Fake("fake", Rule("r", "R", "§1", backwards))])
+    for sid in ("s1", "s3", "s2"):
+        d.student(id=sid)
+    assert [f.student_id for f in d.check("2025-10-01")] == ["s3", "s2", "s1"]  # trusted
 
 
 def test_a_rule_query_may_give_each_row_its_own_status() -> None:

@@ -151,7 +151,11 @@ def evaluate(
     allowed = allowed_values(db, scope)
     asked: list[Part | Future[FindingBlock] | PluginError] = []  # in rule order
     names = policies if policies is not None else config.active_policies(db)
-    with _queries(db, timeout) as (run_query, steal):
+    # the caller's file mapped too, as the query threads' are, while its thread runs Python
+    # rules and queries (its page reads were a tenth of the system time; a walk in school
+    # order reads pages at random)
+    mapped = pragma_while(db, "mmap_size", MMAP_BYTES)
+    with mapped, _queries(db, timeout) as (run_query, steal):
         for name in names:
             loaded = registry.policies.get(name)
             if loaded is None:
@@ -260,10 +264,7 @@ def _queries(db: Database, timeout: float) -> Iterator[tuple[QueryRunner, Steale
         return item
 
     try:
-        # the caller's file mapped too while its thread runs Python rules and stolen queries
-        # (its page reads were a tenth of the system time)
-        mapped = pragma_while(db, "mmap_size", MMAP_BYTES)
-        with mapped, ThreadPoolExecutor(QUERY_THREADS, initializer=connect) as pool:
+        with ThreadPoolExecutor(QUERY_THREADS, initializer=connect) as pool:
             yield ask, steal
     finally:
         for opened_db in opened:
@@ -273,7 +274,8 @@ def _queries(db: Database, timeout: float) -> Iterator[tuple[QueryRunner, Steale
 def _block(
     db: Database, query: FindingQuery, policy: str, allowed: dict[str, set[Any]]
 ) -> FindingBlock:
-    """Run a rule's query: scoped, sorted and written out as text by SQLite itself."""
+    """Run a rule's query: scoped, sorted (unless it comes ordered) and written out as text by
+    SQLite itself."""
     named = query.columns()
     if len(set(named)) != len(named) or not set(named) <= set(ROW_KEYS):
         raise ValueError(f"query columns {', '.join(named)} are not distinct finding fields")
@@ -292,7 +294,7 @@ def _block(
         names = [f"polterm_{key}{i}" for i in range(len(values))]
         where.append(f"{key} IN ({', '.join(':' + n for n in names)})")
         params.update(zip(names, sorted(values), strict=True))
-    order = [key for key in SORT_KEYS if key in columns]
+    order = [] if query.ordered else [key for key in SORT_KEYS if key in columns]
     marked = [columns[0]]
     for mark, key in zip(MARKS, columns[1:], strict=False):
         marked += [f"json('{mark}')", key]

@@ -71,6 +71,9 @@ class FindingQuery:
     sql: str
     params: Mapping[str, Any]
     fixed: Mapping[str, Any]  # policy, rule and any field no column gives (a column wins)
+    # The rule's promise that its rows come in `Finding.sort_key` order (its SQL sorts them or
+    # walks an index in that order); the engine trusts it and sorts nothing.
+    ordered: bool = False
 
     def columns(self) -> tuple[str, ...]:
         """The query's column names, without running it."""
@@ -313,7 +316,9 @@ class RuleContext:
             citation or self._default_citation,
         )
 
-    def query(self, sql: str, params: Mapping[str, Any], **fixed: Any) -> FindingQuery:
+    def query(
+        self, sql: str, params: Mapping[str, Any], *, ordered: bool = False, **fixed: Any
+    ) -> FindingQuery:
         """Findings of this context's policy and rule as the rows of one query (`FindingQuery`):
         `fixed` gives the fields no column does; the citation defaults to the rule's."""
         unknown = set(fixed) - set(ROW_KEYS)
@@ -323,7 +328,7 @@ class RuleContext:
             fixed["due"] = fixed["due"].isoformat()
         rule = self.rule.id if self.rule else ""
         own = {"policy": self.policy.name, "rule": rule, "citation": self._default_citation}
-        return FindingQuery(self.db, sql, params, {**own, **fixed})
+        return FindingQuery(self.db, sql, params, {**own, **fixed}, ordered)
 
     @cached_property
     def _default_citation(self) -> str:

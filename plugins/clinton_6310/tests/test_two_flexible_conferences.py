@@ -83,3 +83,12 @@ def test_two_flexible_conferences_before_any_school_year_finds_nothing(
 ) -> None:
     district.student()
     assert district.check("2025-08-01", rule=RULE) == []
+
+
+def test_two_flexible_conferences_come_by_school_then_student(district: District) -> None:
+    oak, ash = district.school(id="oak"), district.school(id="ash")
+    for sid, school in (("s3", oak), ("s1", oak), ("s4", ash), ("s2", ash)):
+        district.student(school=school, id=sid)
+    found = [(f.school_id, f.student_id) for f in district.check("2026-03-01", rule=RULE)]
+    assert found == sorted(found)
+    assert {("ash", "s2"), ("oak", "s1")} <= set(found)

@@ -80,13 +80,16 @@ def _create_private_file(path: Path) -> None:
 @contextlib.contextmanager
 def pragma_while(db: Database, name: str, value: int) -> Iterator[None]:
     """A connection setting changed for one stretch of work (a bulk load, an evaluation),
-    then put back, so the connection's other users never see it."""
-    (before,) = db.execute(f"PRAGMA {name}").fetchone()
-    db.execute(f"PRAGMA {name} = {value}")
+    then put back, so the connection's other users never see it; a setting the connection
+    does not have (a database in memory maps nothing) is left alone."""
+    row = db.execute(f"PRAGMA {name}").fetchone()
+    if row is not None:
+        db.execute(f"PRAGMA {name} = {value}")
     try:
         yield
     finally:
-        db.execute(f"PRAGMA {name} = {before}")
+        if row is not None:
+            db.execute(f"PRAGMA {name} = {row[0]}")
 
 
 @contextlib.contextmanager
