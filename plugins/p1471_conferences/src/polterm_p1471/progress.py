@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from polterm.policy import Finding, Rule, RuleContext
+from polterm.policy import Finding, Rule, RuleContext, Scope
 from polterm_p1471.query import after, scoped
 
 
@@ -22,6 +22,9 @@ def evaluate_progress(ctx: RuleContext) -> Iterable[Finding]:
     in memory), and each pair costs one seek in the (student, period, issued) index.
     """
     where, params = scoped(ctx.scope, "s")
+    # About every student, read the table as it lies (students come in id order, so each seek
+    # lands next to the last): an index in (school, id) order is smaller but scatters them.
+    walk = "NOT INDEXED" if ctx.scope == Scope() else ""
     sql = f"""
         WITH ended AS MATERIALIZED (
             SELECT sc.id AS school_id, p.id, coalesce(p.name, p.id) AS name, p.start, p.end
@@ -35,7 +38,7 @@ def evaluate_progress(ctx: RuleContext) -> Iterable[Finding]:
                       WHERE c.student_id = s.id AND c.status = 'held'
                         AND c.at >= p.start AND c.at < date(p.end, '+1 day'))
                    || ' but does not replace the report', '') AS message
-        FROM student s CROSS JOIN ended p ON p.school_id = s.school_id
+        FROM student s {walk} CROSS JOIN ended p ON p.school_id = s.school_id
         WHERE s.active = 1 AND {where}
           AND NOT EXISTS (SELECT 1 FROM progress_report r
                           WHERE r.student_id = s.id AND r.period_id = p.id
