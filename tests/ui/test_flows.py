@@ -781,3 +781,16 @@ def test_a_screen_first_opened_after_a_theme_change_has_the_new_theme(app: Polte
         assert app.screen.query_one("#findings").styles.background != light
 
     drive(app, steps)
+
+
+def test_a_form_follows_the_terminal_when_it_is_resized(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await at_student(pilot, "S1", "n")
+        form = app.screen
+        wide = form.query_one(".dialog").size.width
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert form.size == (80, 24)
+        assert form.query_one(".dialog").size.width < wide
+
+    drive(app, steps)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -59,6 +60,12 @@ class FormDialog(ModalScreen[bool]):
             label_fields(part)
         self.ready = True
         self.when_ready()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Textual follows a form's first layout with a Resize to the size it was just laid out
+        at, which lays out and paints it and the screen beneath again (~30-80 ms): skipped."""
+        if event.size == self.outer_size:  # the size of its last layout
+            event.prevent_default()
 
     def when_ready(self) -> None:
         """What a form does once all its fields are there."""
