@@ -8,10 +8,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 
 from polterm.services.schools import list_remote_periods
 from polterm.ui.widgets.footer import Footer
+from polterm.ui.widgets.lines import LineTable
 
 
 class DistrictScreen(Screen[None]):
@@ -26,16 +27,12 @@ class DistrictScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Remote-learning periods", classes="title")
-        yield DataTable(id="remote", cursor_type="row")
+        yield LineTable("Id", "School", "Start", "End", "Days", id="remote")
         yield Static("Involvement activities", classes="title")
-        yield DataTable(id="involvement", cursor_type="row")
+        yield LineTable("School", "Held on", "Kind", "Attendance", "Note", id="involvement")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#remote", DataTable).add_columns("Id", "School", "Start", "End", "Days")
-        self.query_one("#involvement", DataTable).add_columns(
-            "School", "Held on", "Kind", "Attendance", "Note"
-        )
         self.reload()
 
     @work(exclusive=True, thread=True)
@@ -51,27 +48,33 @@ class DistrictScreen(Screen[None]):
         self.app.call_from_thread(self.show, remote, activities)
 
     def show(self, remote: list[dict], activities: list[dict]) -> None:
-        table = self.query_one("#remote", DataTable)
-        table.clear()
-        for r in remote:
-            table.add_row(
+        """Both lists as LineTables: a DataTable measured 500 activities' cells (~100 ms)."""
+        self.query_one("#remote", LineTable).set_rows(
+            (
                 str(r["id"]),
-                r["school"] or "district-wide",
-                r["start"],
-                r["end"] or "ongoing",
-                str(r["days"]),
-                key=str(r["id"]),
+                (
+                    str(r["id"]),
+                    r["school"] or "district-wide",
+                    r["start"],
+                    r["end"] or "ongoing",
+                    str(r["days"]),
+                ),
             )
-        table = self.query_one("#involvement", DataTable)
-        table.clear()
-        for a in activities:
-            table.add_row(
-                a["school_id"],
-                a["held_on"],
-                a["kind"],
-                str(a["attendance"] or ""),
-                a["note"] or "",
+            for r in remote
+        )
+        self.query_one("#involvement", LineTable).set_rows(
+            (
+                str(i),
+                (
+                    a["school_id"],
+                    a["held_on"],
+                    a["kind"],
+                    str(a["attendance"] or ""),
+                    a["note"] or "",
+                ),
             )
+            for i, a in enumerate(activities)
+        )
 
     def action_record(self, kind: str, subject: str | None = None) -> None:
         from polterm.ui.screens.records import RecordForm
@@ -79,9 +82,8 @@ class DistrictScreen(Screen[None]):
         self.app.push_screen(RecordForm(kind, subject), self.app.after_write)  # type: ignore[attr-defined]
 
     def action_end_period(self) -> None:
-        table = self.query_one("#remote", DataTable)
+        table = self.query_one("#remote", LineTable)
         if table.row_count == 0:
             self.notify("No remote-learning period to end", severity="warning")
             return
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
-        self.action_record("end-remote", str(key.value))
+        self.action_record("end-remote", table.row_keys[table.cursor_row])
