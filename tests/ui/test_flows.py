@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -91,6 +92,27 @@ def test_dashboard_lists_the_open_request_and_todays_conference(app: PoltermApp)
     async def steps(pilot: Pilot) -> None:
         assert "arrange-parent-request" in cells(app, "#findings", 4)
         assert cells(app, "#conferences", 1) == ["Alan Turing"]
+
+    drive(app, steps)
+
+
+def test_dashboard_counts_every_finding_by_rule_and_by_school(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        found = app.session.db.execute(
+            "SELECT policy || '/' || rule, school_id FROM finding_store"
+        ).fetchall()
+        assert found and f"{len(found)} findings as of 2025-10-15" in text_of(app, "#counts")
+        by_rule = Counter(rule for rule, _ in found)
+        by_school = Counter(school for _, school in found)
+        assert cells(app, "#by-rule", 1) == sorted(by_rule)
+        assert cells(app, "#by-rule", 0) == [str(by_rule[r]) for r in sorted(by_rule)]
+        assert cells(app, "#by-school", 1) == sorted(by_school)
+        assert cells(app, "#by-school", 0) == [str(by_school[s]) for s in sorted(by_school)]
+        table = app.screen.query_one("#by-rule", LineTable)
+        table.focus()
+        await pilot.press("enter")  # a count opens nothing
+        await settle(pilot)
+        assert app.screen is table.screen
 
     drive(app, steps)
 

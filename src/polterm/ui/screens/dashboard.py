@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Static
 
@@ -28,7 +29,10 @@ class DashboardScreen(Screen[None]):
         yield LineTable(
             "When", "Student", "Kind", "Status", "Modality", zebra=False, id="conferences"
         )
-        yield Static("", id="counts", classes="muted")
+        yield Static("", id="counts", classes="title")
+        with Horizontal(id="tallies"):
+            yield LineTable("Findings", "Rule", zebra=False, id="by-rule")
+            yield LineTable("Findings", "School", zebra=False, id="by-school")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,13 +83,14 @@ class DashboardScreen(Screen[None]):
             )
             for row in data.today + data.week
         )
-        schools = ", ".join(f"{k} {v}" for k, v in sorted(data.per_school.items()))
-        rules = ", ".join(f"{k} {v}" for k, v in sorted(data.per_rule.items()))
         errors = f" · plugin errors: {'; '.join(data.errors)}" if data.errors else ""
         self.query_one("#counts", Static).update(
-            f"{data.total} findings as of {data.as_of} · by school: {schools or 'none'}"
-            f" · by rule: {rules or 'none'}{errors}"
+            escape(f"{data.total} findings as of {data.as_of}, by rule and by school{errors}")
         )
+        for table, counts in (("#by-rule", data.per_rule), ("#by-school", data.per_school)):
+            self.query_one(table, LineTable).set_rows(
+                (name, (str(n), name)) for name, n in sorted(counts.items())
+            )
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         if event.table.id == "findings":
@@ -98,6 +103,8 @@ class DashboardScreen(Screen[None]):
         self.query_one("#why", Static).update(escape(f"{f.message} — {f.citation}") if f else "")
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
+        if event.table.id not in ("findings", "conferences"):
+            return  # a count: nothing to open
         kind, ident = event.key.split(":")[:2]
         if ident == "None":
             return
