@@ -21,7 +21,7 @@ from textual import events
 from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input
+from textual.widgets import Checkbox, Input
 
 from benchmarks.ui_child import StallMonitor
 
@@ -67,9 +67,7 @@ def table_keys(app: App, selector: str) -> list[str]:
     from polterm.ui.widgets.lines import LineTable
 
     table = next(iter(app.screen.query(selector)), None)
-    if isinstance(table, LineTable):
-        return table.row_keys
-    return [str(key.value) for key in table.rows] if isinstance(table, DataTable) else []
+    return table.row_keys if isinstance(table, LineTable) else []
 
 
 async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
@@ -272,14 +270,13 @@ def main() -> None:
     result: dict[str, Any] = {}
 
     async def auto_pilot(pilot: Pilot) -> None:
-        watcher = asyncio.get_running_loop().create_task(monitor.watch())
+        monitor.start()
         try:
             if mode == "search":
                 result.update(await search(app, pilot, db))
             else:
                 result.update(await walk(app, pilot, monitor))
         finally:
-            watcher.cancel()
             app.exit()
 
     app.run(headless=True, size=(120, 40), auto_pilot=auto_pilot)

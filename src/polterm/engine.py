@@ -36,7 +36,7 @@ from polterm.policy import (
     RuleContext,
     Scope,
 )
-from polterm.storage.db import BUSY_TIMEOUT_MS, pragma_while
+from polterm.storage.db import BUSY_TIMEOUT_MS, database_file, pragma_while
 
 DEFAULT_TIMEOUT_S = 60.0
 QUERY_THREADS = os.cpu_count() or 1  # rules' queries run side by side, one per core
@@ -155,7 +155,9 @@ def evaluate(
     # rules and queries (its page reads were a tenth of the system time; a walk in school
     # order reads pages at random)
     mapped = pragma_while(db, "mmap_size", MMAP_BYTES)
-    with mapped, _queries(db, timeout) as (run_query, steal):
+    # one student's queries are too small to share out: a pool and its connections cost more
+    threaded = scope.student_id is None
+    with mapped, _queries(db, timeout, threaded=threaded) as (run_query, steal):
         for name in names:
             loaded = registry.policies.get(name)
             if loaded is None:
@@ -208,18 +210,21 @@ Stealer = Callable[[Any], Any]
 
 
 @contextmanager
-def _queries(db: Database, timeout: float) -> Iterator[tuple[QueryRunner, Stealer]]:
+def _queries(
+    db: Database, timeout: float, *, threaded: bool = True
+) -> Iterator[tuple[QueryRunner, Stealer]]:
     """Where rules' queries run: on threads with a read-only connection each to the district's
     file, so SQLite works on every core while the next rule is asked (only SQL runs there,
     under the same authorizer and time limit); in the caller's thread and guard when there is
-    one core or the database is in memory, which a second connection cannot open.
+    one core, when the database is in memory (a second connection cannot open it), or when
+    the caller says the work is too small to share (`threaded`).
 
     The runner gives the query's block (inline, raising as the rule would), or a future of the
     block or of the rule's error. The stealer runs a future no thread has started yet in the
     caller's thread, once the caller has asked every rule, so no core idles while queries wait.
     """
-    main = next((file for _, name, file in db.execute("PRAGMA database_list") if name == "main"))
-    if not main or QUERY_THREADS < 2:
+    main = database_file(db)
+    if not threaded or not main or QUERY_THREADS < 2:
 
         def inline(
             query: FindingQuery, policy: str, allowed: dict[str, set[Any]], who: tuple[str, str]

@@ -143,7 +143,8 @@ class _Import:
             at = {column: i for i, column in enumerate(header)}  # a repeated name: its last
             index = [at.get(column, len(header)) for column in columns]  # absent: padded ""
             width = max(index) + 1
-            get = itemgetter(*index)  # two columns or more: it returns a lone one bare
+            # itemgetter gives a lone column bare, not in a tuple
+            get = itemgetter(*index) if len(index) > 1 else lambda row: (row[index[0]],)
             done, report_at = 0, PROGRESS_LINES
             for row in reader:
                 if not row:  # a blank line
@@ -259,7 +260,7 @@ class _Import:
 
     def name_unknown_agent(self, unknown: Collection[str]) -> None:
         """Raise at the first line naming an id users.csv lacks: read again, on failure only."""
-        for line, (agents, _) in self.rows("users.csv", "agentSourcedIds", "sourcedId"):
+        for line, (agents,) in self.rows("users.csv", "agentSourcedIds"):
             for agent in (a.strip() for a in agents.split(",")):
                 if agent in unknown:
                     raise RowError(f"users.csv:{line}: unknown agentSourcedIds {agent!r}")

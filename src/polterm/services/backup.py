@@ -9,7 +9,7 @@ from pathlib import Path
 
 from polterm.errors import PoltermError
 from polterm.services.session import Session
-from polterm.storage.db import FILE_MODE
+from polterm.storage.db import FILE_MODE, database_file
 
 
 def backup_database(session: Session, target: str | Path) -> Path:
@@ -22,7 +22,7 @@ def backup_database(session: Session, target: str | Path) -> Path:
     target = Path(target)
     if target.is_dir():
         raise PoltermError(f"{target} is a directory: give a file name for the backup")
-    source = session.db.execute("PRAGMA database_list").fetchone()[2]
+    source = database_file(session.db)
     if source and target.resolve() == Path(source).resolve():
         raise PoltermError(f"{target} is the database itself: give another file for the backup")
     if not target.parent.is_dir():

@@ -77,6 +77,11 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def database_file(db: Database) -> str:
+    """The path of the connection's main database file; "" for a database in memory."""
+    return str(db.execute("PRAGMA database_list").fetchone()[2])
+
+
 @contextlib.contextmanager
 def pragma_while(db: Database, name: str, value: int) -> Iterator[None]:
     """A connection setting changed for one stretch of work (a bulk load, an evaluation),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from polterm.services.session import Session
 from polterm.storage import open_database
+from polterm.storage.db import database_file
 
 # SQLite steps between two looks at whether the read was cancelled (a few ms of work)
 STEPS_PER_LOOK = 100_000
@@ -75,7 +76,7 @@ def reader_session(session: Session) -> Session:
     The engine's read-only guard and time limit are set per connection, so a worker's
     evaluation must never share the connection the forms write through.
     """
-    path = session.db.execute("PRAGMA database_list").fetchone()[2]
+    path = database_file(session.db)
     if not path:  # an in-memory database has one connection only
         return session
     return Session(open_database(path), session.actor, session.registry)

@@ -12,7 +12,6 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.reactive import var
 
 from polterm.engine import missing_policies
 from polterm.services.session import Session
@@ -26,7 +25,7 @@ class PoltermApp(App[None]):
     """Dependencies come in through the constructor so tests run it on a small database."""
 
     # the dashboard's last answer; None when a write made it stale
-    dashboard_cache: var[Dashboard | None] = var(None, always_update=True)
+    dashboard_cache: Dashboard | None = None
 
     CSS_PATH = "app.tcss"
     TITLE = "polterm"
@@ -67,10 +66,9 @@ class PoltermApp(App[None]):
         first = self.first_dashboard
         if first is not None and first.done() and first.exception() is None:
             # read while Textual loaded: the dashboard shows it as it mounts, in its first layout,
-            # with no worker and no loading indicator drawn meanwhile (set quietly: the watcher's
-            # `dashboard_painted` must come once the dashboard shows it)
+            # with no worker and no loading indicator drawn meanwhile
             self.first_dashboard = None
-            self.set_reactive(PoltermApp.dashboard_cache, first.result())
+            self.dashboard_cache = first.result()
         self.action_open("dashboard")
 
     def on_unmount(self) -> None:
@@ -78,12 +76,9 @@ class PoltermApp(App[None]):
         if self._early_read is not None:
             self._early_read.cancel()
 
-    def watch_dashboard_cache(self, data: Dashboard | None) -> None:
-        if data is not None:
-            self.call_after_refresh(self.dashboard_painted)
-
     def dashboard_painted(self) -> None:
-        """The first screen has painted its data: the moment to prepare the next (see `preload`).
+        """The dashboard has painted its data (it calls this after the refresh that shows them):
+        the moment to prepare the next screen (see `preload`).
         Start-up ends here; the benchmark's app ends itself here."""
         self.preload("students")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
@@ -73,7 +72,6 @@ class ConductScreen(FormDialog):
             Horizontal(Button("Save (ctrl+s)", variant="primary", id="save"), classes="buttons"),
         ]
 
-    @on(Button.Pressed, "#save")
     def save(self) -> None:
         from polterm.services.records import add_progress_report
 

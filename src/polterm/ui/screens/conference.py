@@ -231,7 +231,6 @@ class ConferenceForm(FormDialog):
     def show_warnings(self, lines: list[str]) -> None:
         self.warnings.update(escape("\n".join(f"• {w}" for w in lines)) or "none")
 
-    @on(Button.Pressed, "#save")
     def save(self) -> None:
         session = self.app.session  # type: ignore[attr-defined]
         try:

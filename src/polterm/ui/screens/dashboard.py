@@ -58,6 +58,7 @@ class DashboardScreen(Screen[None]):
 
     def show(self, data: Dashboard) -> None:
         self.app.dashboard_cache = self.shown = data  # type: ignore[attr-defined]
+        self.app.call_after_refresh(self.app.dashboard_painted)  # type: ignore[attr-defined]
         self.query_one("#loading").display = False
         findings = self.query_one("#findings", LineTable)
         findings.set_rows(

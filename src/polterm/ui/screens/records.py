@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Select, Static
@@ -133,7 +132,6 @@ class RecordForm(FormDialog):
         ).fetchone()
         return str(school_id)
 
-    @on(Button.Pressed, "#save")
     def save(self) -> None:
         _, fields, save = FORMS[self.kind]
         values: dict[str, Any] = {}

@@ -46,6 +46,7 @@ class StudentsScreen(Screen[None]):
         super().__init__()
         self.loaded = 0
         self.exhausted = False
+        self.asked = 0  # the offset of the page last asked for
         self.school_id: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -104,20 +105,24 @@ class StudentsScreen(Screen[None]):
         self.query_one("#students", LineTable).focus()
 
     def reload(self) -> None:
-        self.loaded = 0
+        self.loaded = self.asked = 0
         self.exhausted = False
         self.query_one("#status", Static).update("Searching…", layout=False)
         self.fetch(self.wanted(), 0)
 
-    def action_more(self) -> None:
-        table = self.query_one("#students", LineTable)
-        if not self.exhausted:
+    def ask_more(self) -> None:
+        """Ask for the next page once: a key while it is on its way would restart its query."""
+        if not self.exhausted and self.asked != self.loaded:
+            self.asked = self.loaded
             self.fetch(self.wanted(), self.loaded)
-        table.action_page_down()
+
+    def action_more(self) -> None:
+        self.ask_more()
+        self.query_one("#students", LineTable).action_page_down()
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
-        if not self.exhausted and event.cursor_row >= event.table.row_count - 10:
-            self.fetch(self.wanted(), self.loaded)
+        if event.cursor_row >= event.table.row_count - 10:
+            self.ask_more()
 
     @work(exclusive=True, thread=True, group="students")
     def fetch(self, wanted: StudentFilter, offset: int) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from textual import events
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widget import Widget
+from textual.widgets import Button
 
 from polterm.ui.widgets.labels import label_fields
 
@@ -78,6 +79,10 @@ class FormDialog(ModalScreen[bool]):
     def action_save(self) -> None:
         if self.ready:  # a key pressed in the first instant waits for nothing: it is dropped
             self.save()
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.save()
 
     def save(self) -> None:
         """Write the form through its service; dismiss True on success."""
