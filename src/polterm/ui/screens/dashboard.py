@@ -12,9 +12,10 @@ from textual.widgets import Header, LoadingIndicator, Static
 from polterm.services.views import Dashboard
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
+from polterm.ui.widgets.styled import KeepsStyles
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(KeepsStyles, Screen[None]):
     """Findings most urgent first; Enter opens the student or conference a row concerns."""
 
     shown: Dashboard | None = None

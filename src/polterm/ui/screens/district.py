@@ -13,9 +13,10 @@ from textual.widgets import Header, Static
 from polterm.services.schools import list_remote_periods
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
+from polterm.ui.widgets.styled import KeepsStyles
 
 
-class DistrictScreen(Screen[None]):
+class DistrictScreen(KeepsStyles, Screen[None]):
     """Lists both records; the keys add a period, end the highlighted one, add an activity."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

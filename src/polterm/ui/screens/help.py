@@ -11,8 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from polterm.ui.widgets.styled import KeepsStyles
 
-class HelpScreen(ModalScreen[None]):
+
+class HelpScreen(KeepsStyles, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,f1", "dismiss", "Close")]
 
     def __init__(self, bindings: dict[str, Any]) -> None:

@@ -10,9 +10,10 @@ from textual.widgets import DataTable, Header, Static
 
 from polterm.services.views import policy_rows
 from polterm.ui.widgets.footer import Footer
+from polterm.ui.widgets.styled import KeepsStyles
 
 
-class PoliciesScreen(Screen[None]):
+class PoliciesScreen(KeepsStyles, Screen[None]):
     """Highlighting a rule shows the policy sentence it implements."""
 
     def compose(self) -> ComposeResult:

@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, Select, Static
 from polterm.reports.involvement import build_report, render_markdown
 from polterm.services.session import Session
 from polterm.ui.widgets.footer import Footer
+from polterm.ui.widgets.styled import KeepsStyles
 
 
 def report_text(session: Session, school_id: str, year: str, as_of: date) -> str:
@@ -24,7 +25,7 @@ def report_text(session: Session, school_id: str, year: str, as_of: date) -> str
     return render_markdown(build_report(session, school_id, year, as_of))
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(KeepsStyles, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save to file")]
 
     def compose(self) -> ComposeResult:

@@ -15,10 +15,11 @@ from textual.widgets import Header, LoadingIndicator, Static
 from polterm.services.views import student_detail
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
+from polterm.ui.widgets.styled import KeepsStyles
 from polterm.ui.widgets.worker import answer
 
 
-class StudentScreen(Screen[None]):
+class StudentScreen(KeepsStyles, Screen[None]):
     """Read in a worker; the keys open the forms that write through the services."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -25,6 +25,7 @@ from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.people import staff_source
 from polterm.ui.widgets.picker import PickField
+from polterm.ui.widgets.styled import KeepsStyles
 from polterm.ui.widgets.worker import answer
 
 # SQLite steps between two looks at whether a newer key replaced the query (a few ms of work;
@@ -32,7 +33,7 @@ from polterm.ui.widgets.worker import answer
 STEPS_PER_LOOK = 100_000
 
 
-class StudentsScreen(Screen[None]):
+class StudentsScreen(KeepsStyles, Screen[None]):
     """Never holds the district: each query asks for one page; more loads near the end.
     Every key searches at once: the query it replaces is abandoned where it is."""
 

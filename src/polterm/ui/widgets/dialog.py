@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from polterm.ui.widgets.labels import label_fields
+from polterm.ui.widgets.styled import KeepsStyles
 
 # One action, two keys: the footer shows the first key still active, so `?` normally and F1
 # while a text field has focus (Textual drops `?` there: the field takes it as a character).
@@ -22,7 +23,7 @@ HELP_BINDINGS: list[BindingType] = [
 ]
 
 
-class FormDialog(ModalScreen[bool]):
+class FormDialog(KeepsStyles, ModalScreen[bool]):
     """A form that saves through a service: ctrl+s saves, Escape cancels (dismisses False).
 
     A form names the field that has focus first (`first`, a selector); Textual's auto focus is

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 Shown = tuple[tuple[str, str, str, bool], ...]
 
@@ -21,7 +22,11 @@ def shown_keys(screen: Screen) -> Shown:
 
 class Footer(TextualFooter):
     """Textual's footer remounts all its keys whenever the bindings may have changed (each focus
-    change, each screen shown over or under it): 10-50 ms a time, several times a screen."""
+    change, each screen shown over or under it): 10-50 ms a time, several times a screen.
+
+    Each key is also born compact and told at once it is not, two restyles of it as it mounts
+    (~30 ms for a screen's keys): here it is born with the footer's own compactness.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -30,7 +35,11 @@ class Footer(TextualFooter):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self.composed = shown_keys(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # the palette's key is not bound to the footer's: it stays compact, as in Textual
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         shown = shown_keys(screen)

@@ -24,6 +24,7 @@ from polterm.services.session import Session
 from polterm.services.views import PICK_PAGE
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 from polterm.ui.widgets.footer import Footer
+from polterm.ui.widgets.styled import KeepsStyles
 from polterm.ui.widgets.worker import answer
 
 Source = Callable[[Session, str, int, int], list[tuple[str, str]]]
@@ -210,7 +211,7 @@ class Picker(Vertical):
         self.post_message(self.Changed(self))
 
 
-class PickerScreen(ModalScreen[tuple[str, str] | None]):
+class PickerScreen(KeepsStyles, ModalScreen[tuple[str, str] | None]):
     """A single picker over the screen: dismisses with (value, label), or None on Escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
