@@ -9,7 +9,7 @@ from datetime import date
 from functools import partial
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -17,6 +17,7 @@ from polterm.engine import missing_policies
 from polterm.services.session import Session
 from polterm.services.views import Dashboard, dashboard
 from polterm.ui import reader_session
+from polterm.ui.collector import LOOK_S, IdleCollector
 from polterm.ui.commands import JumpProvider
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 
@@ -56,12 +57,20 @@ class PoltermApp(App[None]):
         self.first_dashboard = first_dashboard
         self._early_read = first_dashboard  # kept to be cancelled on quitting, once taken too
         self._readers = threading.local()
+        self.collector = IdleCollector()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.touched()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         problems = missing_policies(self.session.db, self.session.registry)
         if problems:
             self.exit(return_code=2, message="; ".join(problems))
             return
+        self.collector.start()
+        self.set_interval(LOOK_S, self.collector.look)
         self.sub_title = f"{self.session.actor.name} ({self.session.actor.role}) · {self.today}"
         first = self.first_dashboard
         if first is not None and first.done() and first.exception() is None:
@@ -73,6 +82,7 @@ class PoltermApp(App[None]):
 
     def on_unmount(self) -> None:
         """Quitting: an early read still running is stopped, not waited for (`read_dashboard`)."""
+        self.collector.stop()
         if self._early_read is not None:
             self._early_read.cancel()
 
