@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from time import monotonic
 
-IDLE_S = 1.0  # no key or click for this long: nobody is waiting for the screen
+IDLE_S = 2.0  # no key or click for this long: somebody is reading, not waiting for the screen
 LOOK_S = 0.5  # how often the app asks
 BACKSTOP = 100  # middle passes since the last full one; past them a full one runs regardless
 NEVER = 1 << 30  # as Python's threshold for the oldest generation: it never runs by itself
