@@ -37,6 +37,7 @@ from polterm.policy import (
     Scope,
 )
 from polterm.storage.db import BUSY_TIMEOUT_MS, database_file, pragma_while
+from polterm.storage.progress import stop_when
 
 DEFAULT_TIMEOUT_S = 60.0
 QUERY_THREADS = os.cpu_count() or 1  # rules' queries run side by side, one per core
@@ -553,7 +554,6 @@ def read_only(db: Database) -> Iterator[None]:
 def time_limit(db: Database, seconds: float) -> Iterator[None]:
     """Stop a rule that runs too long, in SQL (progress handler) or in Python (SIGALRM)."""
     deadline = time.monotonic() + seconds
-    db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
     use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
     if use_alarm:
 
@@ -563,13 +563,13 @@ def time_limit(db: Database, seconds: float) -> Iterator[None]:
         previous: Callable[..., Any] | int | None = signal.signal(signal.SIGALRM, on_alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with stop_when(db, lambda: time.monotonic() > deadline, PROGRESS_STEPS):
+            yield
     except sqlite3.OperationalError as error:
         if time.monotonic() > deadline:
             raise PluginTimeout(f"took longer than {seconds:g} s") from error
         raise
     finally:
-        db.conn.set_progress_handler(None, 0)
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from polterm.services.session import Session
 from polterm.storage import open_database
 from polterm.storage.db import database_file
+from polterm.storage.progress import stop_when
 
 # SQLite steps between two looks at whether the read was cancelled (a few ms of work)
 STEPS_PER_LOOK = 100_000
@@ -53,16 +54,15 @@ def read_dashboard(session: Session, today: date) -> Future[Dashboard]:
     future: Future[Dashboard] = Future()
 
     def read() -> None:
-        reader.db.conn.set_progress_handler(future.cancelled, STEPS_PER_LOOK)
         try:
-            future.set_result(dashboard(reader, today))
+            with stop_when(reader.db, future.cancelled, STEPS_PER_LOOK):
+                future.set_result(dashboard(reader, today))
         except InvalidStateError:
             pass  # cancelled meanwhile: nobody waits for it
         except BaseException as error:
             if not future.cancelled():
                 future.set_exception(error)
         finally:
-            reader.db.conn.set_progress_handler(None, 0)
             if reader is not session:
                 reader.db.close()
 

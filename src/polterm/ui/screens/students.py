@@ -21,6 +21,7 @@ from polterm.services.views import (
     filter_choices,
     student_page,
 )
+from polterm.storage.progress import stop_when
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.people import staff_source
@@ -130,15 +131,13 @@ class StudentsScreen(KeepsStyles, Screen[None]):
         app = self.app
         reader = app.reader()  # type: ignore[attr-defined]
         worker = get_current_worker()
-        reader.db.conn.set_progress_handler(lambda: worker.is_cancelled, STEPS_PER_LOOK)
         try:
-            rows = student_page(reader, wanted, offset)
+            with stop_when(reader.db, lambda: worker.is_cancelled, STEPS_PER_LOOK):
+                rows = student_page(reader, wanted, offset)
         except sqlite3.OperationalError:
             if worker.is_cancelled:
                 return  # interrupted: a newer key or filter asked again
             raise
-        finally:
-            reader.db.conn.set_progress_handler(None, 0)
         answer(self, self.show, rows, offset)
 
     def show(self, rows: list[dict[str, Any]], offset: int) -> None:
