@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -814,5 +815,32 @@ def test_a_form_follows_the_terminal_when_it_is_resized(app: PoltermApp) -> None
         await settle(pilot)
         assert form.size == (80, 24)
         assert form.query_one(".dialog").size.width < wide
+
+    drive(app, steps)
+
+
+def test_enter_before_the_first_page_arrives_takes_its_first_match(app: PoltermApp) -> None:
+    """Typed, then Enter while the page for that text is still being read: it is taken as it
+    comes, not dropped."""
+    from polterm.ui.widgets.picker import PickerScreen
+
+    release = threading.Event()
+
+    def slow(session: Session, text: str, offset: int, limit: int) -> list[tuple[str, str]]:
+        if text:
+            release.wait(5)
+        return [(f"{text}-1", f"first for {text}"), (f"{text}-2", "second")][:limit]
+
+    chosen: list[tuple[str, str] | None] = []
+
+    async def steps(pilot: Pilot) -> None:
+        app.push_screen(PickerScreen("Pick", slow, "type"), chosen.append)
+        await settle(pilot)
+        await pilot.press(*"ada")
+        await pilot.pause(0.3)  # past the debounce: the page for "ada" is being read
+        await pilot.press("enter")
+        release.set()
+        await until(pilot, lambda: bool(chosen))
+        assert chosen == [("ada-1", "first for ada")]
 
     drive(app, steps)

@@ -173,8 +173,10 @@ class Picker(Vertical):
         if text != self.text:
             self._take_first = True
             self.search(text)
-            return
-        self.take_first()
+        elif self.next_offset == 0:  # its first page is still on its way: taken as it comes
+            self._take_first = True
+        else:
+            self.take_first()
 
     def take_first(self) -> None:
         self._take_first = False
