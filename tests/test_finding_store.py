@@ -148,3 +148,20 @@ def test_a_read_only_database_is_evaluated_not_stored(
     assert stored_answer(s) == expected
     assert open_students(s) == listed(s, expected)
     assert reader.execute("SELECT count(*) FROM finding_store").fetchone() == (0,)
+
+
+def test_a_read_only_database_is_evaluated_once_not_first_for_a_store_it_cannot_keep(
+    demo: Path, installed_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writable = session(demo, "root", installed_registry)
+    whole(demo, installed_registry)
+    writable.insert("remote_period", {"start": "2026-11-16", "school_id": None})  # store behind
+    reader = Database(sqlite3.connect(f"file:{demo}?mode=ro", uri=True))
+    s = Session(reader, writable.actor, installed_registry)
+    evaluations: list[object] = []
+    real = finding_store.evaluate
+    monkeypatch.setattr(
+        finding_store, "evaluate", lambda *a, **k: evaluations.append(a) or real(*a, **k)
+    )
+    assert stored_answer(s) == engine_answer(writable)
+    assert evaluations == [] and not reader.conn.in_transaction

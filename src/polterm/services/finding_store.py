@@ -10,6 +10,7 @@ write) needs a whole evaluation. Readers filter by their role's scope the way th
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -84,9 +85,11 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
         "SELECT as_of, stamp, audit_id, errors FROM finding_store_state WHERE id = 1"
     ).fetchone()
     current = (as_of.isoformat(), stamp(db, registry))
+    if state is not None and state[:2] == current and state[2] == latest:
+        return True
+    if not writable(db):  # an evaluation whose answer could not be kept: the caller's own
+        return False
     if state is not None and state[:2] == current:
-        if state[2] == latest:
-            return True
         students = changed_students(db, state[2])
         if students is not None:
             found = {s: evaluate(db, registry, as_of, scope=Scope(student_id=s)) for s in students}
@@ -103,6 +106,24 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
         db.execute("DELETE FROM finding_store")
         _insert(db, evaluation)
         _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
+    return True
+
+
+def writable(db: Database) -> bool:
+    """Whether this connection may write the store (a file opened read-only may not), asked
+    with a write that changes nothing (and leaves no transaction that it opened)."""
+    conn = db.conn
+    was_open = conn.in_transaction
+    try:
+        conn.execute("DELETE FROM finding_store_state WHERE 0")
+    except sqlite3.OperationalError as error:
+        if "readonly" in str(error):
+            return False
+        if "locked" not in str(error):  # another writer's: the store's own write waits for it
+            raise
+    finally:
+        if not was_open and conn.in_transaction:
+            conn.rollback()
     return True
 
 

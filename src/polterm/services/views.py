@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -270,12 +269,7 @@ def findings(session: Session, as_of: date, student_id: str | None = None) -> Ev
 
 def _store_current(session: Session, as_of: date, scope: Scope) -> bool:
     """Whether the finding store now answers for this day (a read-only file cannot be kept)."""
-    try:
-        return finding_store.refresh(session.db, session.registry, as_of, whole=scope == Scope())
-    except sqlite3.OperationalError as error:
-        if "readonly" not in str(error):
-            raise
-        return False
+    return finding_store.refresh(session.db, session.registry, as_of, whole=scope == Scope())
 
 
 def stored_findings(session: Session, as_of: date, limit: int) -> Stored:
