@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from polterm.services.session import Session
 from polterm.services.views import StudentFilter, student_page
@@ -345,6 +345,7 @@ def test_remote_period_is_added_then_ended_and_an_activity_listed(app: PoltermAp
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
+        assert app.screen.query_one("#school_id", Select).value == ""  # the whole district
         app.screen.query_one("#start").value = "2025-10-01"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -357,14 +358,17 @@ def test_remote_period_is_added_then_ended_and_an_activity_listed(app: PoltermAp
         assert cells(app, "#remote", 3) == ["2025-10-10"]
         await pilot.press("i")
         await settle(pilot)
-        app.screen.query_one("#school_id").value = "north"
         app.screen.query_one("#kind").value = "open-house"
+        await pilot.press("ctrl+s")  # no school chosen: not saved, and said so
+        await settle(pilot)
+        assert app.screen.query_one("#school_id", Select).is_blank()
+        app.screen.query_one("#school_id", Select).value = "north"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert cells(app, "#involvement", 2) == ["open-house"]
         db = app.session.db
-        assert db.execute("SELECT start, end FROM remote_period").fetchall() == [
-            ("2025-10-01", "2025-10-10")
+        assert db.execute("SELECT start, end, school_id FROM remote_period").fetchall() == [
+            ("2025-10-01", "2025-10-10", None)  # the whole district
         ]
         assert db.execute("SELECT school_id, kind FROM involvement_activity").fetchall() == [
             ("north", "open-house")

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Select, Static
 from polterm.errors import PoltermError
 from polterm.services import records, schools
 from polterm.services.session import Session
+from polterm.services.views import filter_choices
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import staff_source
@@ -21,6 +22,8 @@ from polterm.ui.widgets.picker import PickField
 from polterm.ui.widgets.steps import EscalationSteps
 
 PRINCIPALS = ("principal", "designee")  # a choice of these roles: a staff picker of the school
+SCHOOL = ("school",)  # a choice of the district's schools, by name
+SCHOOL_OR_DISTRICT = ("school", "district")  # the same, or the whole district (the first choice)
 Field = tuple[str, str, tuple[str, ...]]  # name, label, choices (empty: free text)
 
 
@@ -69,7 +72,7 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
         [
             ("start", "Start", ()),
             ("end", "End (empty: ongoing)", ()),
-            ("school_id", "School id (empty: district-wide)", ()),
+            ("school_id", "School", SCHOOL_OR_DISTRICT),
         ],
         lambda session, subject, **kw: schools.add_remote_period(session, **kw),
     ),
@@ -81,7 +84,7 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
     "involvement": (
         "Involvement activity",
         [
-            ("school_id", "School id", ()),
+            ("school_id", "School", SCHOOL),
             ("on", "Date", ()),
             ("kind", "Kind", schools.INVOLVEMENT_KINDS),
             ("note", "Note", ()),
@@ -113,6 +116,11 @@ class RecordForm(FormDialog):
                 if choices is PRINCIPALS:
                     source = staff_source(self.school_of_subject(), PRINCIPALS)
                     yield PickField(label, source, blank="nobody named", id=name)
+                elif choices is SCHOOL_OR_DISTRICT:
+                    district = [("The whole district", ""), *self.schools()]
+                    yield Select(district, value="", allow_blank=False, prompt=label, id=name)
+                elif choices is SCHOOL:
+                    yield Select(self.schools(), prompt=label, id=name)
                 elif choices:
                     yield Select([(c, c) for c in choices], prompt=label, id=name)
                 else:
@@ -123,6 +131,10 @@ class RecordForm(FormDialog):
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
         yield Footer()
+
+    def schools(self) -> list[tuple[str, str]]:
+        """The district's schools as the students list offers them: "name (id)", by name."""
+        return filter_choices(self.app.session)["school"]  # type: ignore[attr-defined]
 
     def school_of_subject(self) -> str:
         """The school of the student the record is about, whose principals a picker offers."""
