@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from sqlite_utils import Database
 
-from polterm import hookimpl
 from polterm.engine import evaluate, time_limit
-from polterm.policy import Finding, PolicyInfo, Rule, RuleContext
+from polterm.policy import Finding, RuleContext
 from polterm.storage.progress import stop_when
 from polterm.testing import District
+from tests.test_engine_isolation import Policy
 
 # a second or so of SQLite steps: stopped at once when stopped, a failure (not a hang) when not
 LONG = (
@@ -68,22 +68,12 @@ def test_a_cancellation_around_the_engines_time_limit_stops_the_query(db: Databa
 def test_a_cancellation_around_an_evaluation_stops_it_instead_of_failing_its_rules() -> None:
     """Rules stopped by the caller are not reported as the plugin's errors with half an answer:
     the caller's block gets the interruption, as SQLite gives it."""
-    d = District(policies=["slow"], plugins=[SlowPolicy()])
+    d = District(policies=["slow"], plugins=[Policy("slow", counts)])
     d.school(id="oak")
     registry = d.registry()
     with pytest.raises(sqlite3.OperationalError), stop_when(d.db, lambda: True, 1000):
         evaluate(d.db, registry, date(2025, 10, 1), timeout=60)
     assert evaluate(d.db, registry, date(2025, 10, 1), timeout=60).errors == []
-
-
-class SlowPolicy:
-    @hookimpl
-    def polterm_policy(self) -> PolicyInfo:
-        return PolicyInfo("slow", "slow", "slow")
-
-    @hookimpl
-    def polterm_register_rules(self, register) -> None:  # type: ignore[no-untyped-def]
-        register(Rule("rule", "A rule", "§1", counts))
 
 
 def counts(ctx: RuleContext) -> list[Finding]:
