@@ -17,7 +17,7 @@ from tests.ui.test_flows import drive
 @pytest.fixture
 def running() -> Iterator[IdleCollector]:
     """A started collector with no middle pass counted yet; Python's schedule back after."""
-    collector = IdleCollector()
+    collector = IdleCollector(lambda: False)
     collector.start()
     gc.collect()
     yield collector
@@ -40,7 +40,7 @@ def test_python_runs_no_full_collection_by_itself_while_started(running: IdleCol
 
 def test_stopping_gives_python_its_own_schedule_back() -> None:
     before = gc.get_threshold()
-    collector = IdleCollector()
+    collector = IdleCollector(lambda: False)
     collector.start()
     collector.stop()
     assert gc.get_threshold() == before
@@ -58,6 +58,16 @@ def test_a_due_collection_runs_once_idle(running: IdleCollector) -> None:
     idle(running)
     assert running.look()
     assert gc.get_count()[2] == 0
+
+
+def test_a_due_collection_waits_while_work_is_under_way(running: IdleCollector) -> None:
+    """No key for a while, but a worker reads what the last key asked for: somebody waits."""
+    middle_passes(running.due)
+    idle(running)
+    running.busy = lambda: True
+    assert not running.look()
+    running.busy = lambda: False
+    assert running.look()
 
 
 def test_idle_with_nothing_due_collects_nothing(running: IdleCollector) -> None:

@@ -57,7 +57,7 @@ class PoltermApp(App[None]):
         self.first_dashboard = first_dashboard
         self._early_read = first_dashboard  # kept to be cancelled on quitting, once taken too
         self._readers = threading.local()
-        self.collector = IdleCollector()
+        self.collector = IdleCollector(lambda: any(w.is_running for w in self.workers))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from time import monotonic
 
 IDLE_S = 2.0  # no key or click for this long: somebody is reading, not waiting for the screen
@@ -18,9 +19,12 @@ class IdleCollector:
     the interpreter, and the event loop stood still for it as long as for the paint. The young
     and middle passes (a few ms) still run by themselves; the full one Python would have run
     waits until the app has been left idle, or for `BACKSTOP` middle passes when it never is.
+    Idle is no key or click for `IDLE_S` and no work under way (`busy`): somebody who pressed a
+    key and waits for what it reads is not idle, however long the reading takes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, busy: Callable[[], bool]) -> None:
+        self.busy = busy
         self.last_input = monotonic()
         self.thresholds: tuple[int, int, int] | None = None
         # the middle passes that make a full collection due: Python's own threshold for them
@@ -43,10 +47,10 @@ class IdleCollector:
         self.last_input = monotonic()
 
     def look(self) -> bool:
-        """A full collection if Python would have run one by now and nobody has pressed
-        anything for `IDLE_S` (or `BACKSTOP` has come). True if it ran."""
+        """A full collection if Python would have run one by now and the app is idle (or
+        `BACKSTOP` has come). True if it ran."""
         passes = gc.get_count()[2]
-        idle = monotonic() - self.last_input >= IDLE_S
+        idle = monotonic() - self.last_input >= IDLE_S and not self.busy()
         if passes < self.due or not (idle or passes >= BACKSTOP):
             return False
         gc.collect()
