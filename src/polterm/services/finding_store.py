@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlite_utils import Database
 
@@ -111,20 +112,29 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
 
 def writable(db: Database) -> bool:
     """Whether this connection may write the store (a file opened read-only may not), asked
-    with a write that changes nothing (and leaves no transaction that it opened)."""
+    once per connection with a write that changes nothing (and leaves no transaction that it
+    opened): each asking takes the write lock a moment, which a form's save would wait for."""
+    known = _writable.get(db)
+    if known is not None:
+        return known
     conn = db.conn
     was_open = conn.in_transaction
+    answer = True
     try:
         conn.execute("DELETE FROM finding_store_state WHERE 0")
     except sqlite3.OperationalError as error:
         if "readonly" in str(error):
-            return False
-        if "locked" not in str(error):  # another writer's: the store's own write waits for it
+            answer = False
+        elif "locked" not in str(error):  # another writer's: the store's own write waits for it
             raise
     finally:
         if not was_open and conn.in_transaction:
             conn.rollback()
-    return True
+    _writable[db] = answer
+    return answer
+
+
+_writable: WeakKeyDictionary[Database, bool] = WeakKeyDictionary()
 
 
 def changed_students(db: Database, since: int) -> set[str] | None:
