@@ -13,7 +13,8 @@ from polterm.storage import open_database
 from polterm.storage.db import database_file
 from polterm.storage.progress import stop_when
 
-# SQLite steps between two looks at whether the read was cancelled (a few ms of work)
+# SQLite steps between two looks at whether a worker's read was cancelled or replaced (a few ms
+# of work; each look takes the GIL, which the event loop drawing the keystroke needs too)
 STEPS_PER_LOOK = 100_000
 
 if TYPE_CHECKING:

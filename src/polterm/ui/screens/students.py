@@ -22,16 +22,13 @@ from polterm.services.views import (
     student_page,
 )
 from polterm.storage.progress import stop_when
+from polterm.ui import STEPS_PER_LOOK
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.people import staff_source
 from polterm.ui.widgets.picker import PickField
 from polterm.ui.widgets.styled import KeepsStyles
 from polterm.ui.widgets.worker import answer
-
-# SQLite steps between two looks at whether a newer key replaced the query (a few ms of work;
-# each look takes the GIL, which the event loop drawing the keystroke needs too)
-STEPS_PER_LOOK = 100_000
 
 
 class StudentsScreen(KeepsStyles, Screen[None]):
