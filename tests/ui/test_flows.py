@@ -316,6 +316,21 @@ def test_report_is_shown_and_saved_to_a_file(app: PoltermApp, tmp_path) -> None:
     assert "School year **2025-2026**" in target.read_text()
 
 
+def test_the_reports_school_and_year_are_chosen_by_keys_in_fields_wide_enough_to_read(
+    app: PoltermApp,
+) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("r")
+        await settle(pilot)
+        assert all(app.screen.query_one(f"#{f}").size.width >= 20 for f in ("school", "year"))
+        app.screen.query_one("#school").focus()
+        await pilot.press("enter", "down", "enter", "tab", "enter", "down", "enter")
+        await settle(pilot)
+        assert "Parental involvement report — " in text_of(app, "#report")
+
+    drive(app, steps)
+
+
 def test_help_lists_the_keys_of_the_screen(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
         await at_student(pilot, "S1")

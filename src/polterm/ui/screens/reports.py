@@ -31,7 +31,7 @@ class ReportsScreen(KeepsStyles, Screen[None]):
     def compose(self) -> ComposeResult:
         db = self.app.session.db  # type: ignore[attr-defined]
         yield Header()
-        with Horizontal(id="filters"):
+        with Horizontal(id="filters", classes="row"):
             yield Select(
                 [(n, i) for i, n in db.execute("SELECT id, name FROM school ORDER BY name")],
                 prompt="School",
