@@ -393,3 +393,37 @@ CREATE TABLE finding_store_state (
 """
     ):
         db.execute(statement)
+
+
+@migrations()
+def m006_sections(db: Database) -> None:
+    """Classes as rosters give them: students enrolled in sections taught by one or more staff.
+
+    A section's primary teacher is its teacher of record (OneRoster enrollments' primary=true).
+    """
+    for statement in statements(
+        """
+CREATE TABLE section (
+    id TEXT PRIMARY KEY,
+    school_id TEXT NOT NULL REFERENCES school(id),
+    title TEXT NOT NULL,
+    homeroom INTEGER NOT NULL DEFAULT 0,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX section_school ON section(school_id);
+CREATE TABLE section_teacher (
+    section_id TEXT NOT NULL REFERENCES section(id) ON DELETE CASCADE,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    is_primary INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (section_id, staff_id)
+) WITHOUT ROWID;
+CREATE INDEX section_teacher_staff ON section_teacher(staff_id, section_id);
+CREATE TABLE enrollment (
+    section_id TEXT NOT NULL REFERENCES section(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    PRIMARY KEY (section_id, student_id)
+) WITHOUT ROWID;
+CREATE INDEX enrollment_student ON enrollment(student_id, section_id);
+"""
+    ):
+        db.execute(statement)
