@@ -427,3 +427,18 @@ CREATE INDEX enrollment_student ON enrollment(student_id, section_id);
 """
     ):
         db.execute(statement)
+
+
+@migrations()
+def m160_roster_grade_code(db: Database) -> None:
+    """The grade code an import read (CEDS `KG`, `05,06`) beside the grade it files under."""
+    db.execute("ALTER TABLE student ADD COLUMN grade_code TEXT")
+
+
+@migrations()
+def m161_conference_fold(db: Database) -> None:
+    """Which reading of a local time the clocks repeat a conference means: 1 for the second.
+
+    `at` stays the wall-clock time every query compares; the fold only tells an hour apart.
+    """
+    db.execute("ALTER TABLE conference ADD COLUMN fold INTEGER NOT NULL DEFAULT 0")
