@@ -96,11 +96,15 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
                   help="Add guardians' email and phone (needs contact.read).")  # fmt: skip
     @click.option("--as-of", "as_of", metavar="DATE", hidden=name != "findings",
                   help="Findings as of this date [default: today].")  # fmt: skip
+    @click.option("--excel", is_flag=True,
+                  help="CSV with a UTF-8 BOM, so Excel shows accented names right.")  # fmt: skip
     @pass_state
     def command(
         state: State, school_id: str | None, fmt: str, output: Path | None,
-        with_contacts: bool, as_of: str | None,
+        with_contacts: bool, as_of: str | None, excel: bool,
     ) -> None:  # fmt: skip
+        if excel and fmt != "csv":
+            raise PoltermError("--excel goes with --format csv")
         session = state.session()
         if name == "students":
             rows = tables.students(session, school_id, with_contacts=with_contacts)
@@ -111,11 +115,11 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
             day = parse_date(as_of, "--as-of") if as_of else date.today()
             rows, cols = tables.findings(session, school_id, day), columns
         if output is None:
-            tables.write(rows, cols, fmt, sys.stdout)
+            tables.write(rows, cols, fmt, sys.stdout, excel)
             sys.stdout.flush()
             return
         with atomic_output(output) as f:
-            tables.write(rows, cols, fmt, f)  # type: ignore[arg-type]
+            tables.write(rows, cols, fmt, f, excel)  # type: ignore[arg-type]
 
     return command
 
