@@ -63,8 +63,8 @@ BROKEN = [
     ("users.csv", lambda rows: rows.pop(4), "users.csv:4: unknown agentSourcedIds 'g-0a'"),
     ("enrollments.csv", lambda rows: rows[2].__setitem__(4, "t-x"),
      "enrollments.csv:3: unknown teacher 't-x'"),
-    ("enrollments.csv", lambda rows: rows[4].__setitem__(4, "g-0a"),
-     "enrollments.csv:5: unknown student 'g-0a'"),
+    ("enrollments.csv", lambda rows: rows[4].__setitem__(4, "nobody"),
+     "enrollments.csv:5: unknown student 'nobody'"),
 ]  # fmt: skip
 
 

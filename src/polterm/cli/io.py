@@ -32,7 +32,10 @@ def import_group() -> None:
 @format_option()
 @pass_state
 def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
-    """Import a OneRoster 1.1 CSV export (all or nothing; re-import updates in place)."""
+    """Import a OneRoster 1.1 or 1.2 CSV export, bulk or delta as its manifest.csv says.
+
+    All or nothing: a malformed file changes nothing. Rows that are valid but inconsistent
+    (a teacher's enrollment whose user is a student) are skipped and listed as warnings."""
     session = state.session()
     if not directory.is_dir():
         raise PoltermError(f"{directory} is not a directory")
@@ -43,8 +46,15 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
             counts = import_oneroster(session, directory, bar.update)
     else:
         counts = import_oneroster(session, directory)
-    data = {k: v for k, v in counts.__dict__.items() if k != "extra"}
-    emit(data, fmt)
+    data = {k: v for k, v in counts.__dict__.items() if k not in ("extra", "more_warnings")}
+    if fmt == "json":
+        emit(data, fmt)
+        return
+    emit({k: v for k, v in data.items() if k != "warnings"}, fmt)
+    for warning in counts.warnings:
+        click.echo(f"warning: {warning}")
+    if counts.more_warnings:
+        click.echo(f"warning: and {counts.more_warnings} more (all in the audit log)")
 
 
 @contextmanager

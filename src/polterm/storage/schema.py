@@ -442,3 +442,20 @@ def m161_conference_fold(db: Database) -> None:
     `at` stays the wall-clock time every query compares; the fold only tells an hour apart.
     """
     db.execute("ALTER TABLE conference ADD COLUMN fold INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m162_roster_guardians(db: Database) -> None:
+    """Remember which guardians a roster import brought, so a re-import can drop the links an
+    export no longer has without touching guardians typed in by hand.
+
+    Existing guardians without an audited insert came from an import (or the demo) and count.
+    """
+    db.execute(
+        "CREATE TABLE roster_guardian"
+        " (id TEXT PRIMARY KEY REFERENCES guardian(id) ON DELETE CASCADE)"
+    )
+    db.execute(
+        "INSERT INTO roster_guardian (id) SELECT id FROM guardian WHERE id NOT IN"
+        " (SELECT record_id FROM audit_log WHERE table_name = 'guardian' AND action = 'insert')"
+    )
