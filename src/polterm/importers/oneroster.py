@@ -141,6 +141,7 @@ class _Import:
         self.choice: dict[str, str | None] = {}  # the class picked for a student -> its teacher
         self.listed_active = 0  # students this export lists as active
         self.withdrawn: set[str] = set()  # guardians this export marks tobedeleted
+        self.relink = False  # whether links the export drops are looked for (all() decides)
         self.audit_rows: list[tuple[Any, ...]] = []
 
     def mode(self, name: str) -> str:
@@ -156,6 +157,11 @@ class _Import:
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS import_agents (id TEXT PRIMARY KEY)")
         self.db.execute("DELETE FROM temp.import_link")
         self.db.execute("DELETE FROM temp.import_agents")
+        # links of rostered guardians an export drops are found through what it lists; a first
+        # import has none to drop and skips the bookkeeping
+        self.relink = self.mode("users.csv") != "absent" and bool(
+            self.db.execute("SELECT 1 FROM roster_guardian LIMIT 1").fetchone()
+        )
         if not self.manifest.found:
             self.warn("no manifest.csv: the files were read as OneRoster 1.1, bulk")
         steps = {
@@ -175,7 +181,7 @@ class _Import:
             self.check_enrollments()
         if self.mode("users.csv") == "bulk":
             self.deactivate_missing()
-        if self.mode("users.csv") != "absent":
+        if self.relink:
             self.unlink_dropped()
         self.audit()
 
@@ -544,18 +550,16 @@ class _Import:
         )
         conn.executemany("INSERT OR IGNORE INTO roster_guardian (id) VALUES (?)",
                          [row[:1] for row in guardians])  # fmt: skip
-        old = self.before("guardian", [row[0] for row in guardians], ("name", "phone", "email"))
+        before = conn.total_changes
         conn.executemany(
             "INSERT INTO guardian (id, name, phone, email) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone,"
-            " email = excluded.email WHERE (name, phone, email) IS NOT"
-            " (excluded.name, excluded.phone, excluded.email)",
+            " ON CONFLICT(id) DO NOTHING",
             guardians,
         )
-        new = {row[0]: dict(zip(("name", "phone", "email"), row[1:], strict=True))
-               for row in guardians}  # fmt: skip
-        self.changed("guardian", old, new)
-        conn.executemany("INSERT OR IGNORE INTO temp.import_agents (id) VALUES (?)", agents_named)
+        if conn.total_changes - before < len(guardians):
+            self.update_guardians(guardians)
+        if self.relink:
+            conn.executemany("INSERT OR IGNORE INTO temp.import_agents VALUES (?)", agents_named)
         self.write_links([link for link in links if link[1] not in self.withdrawn])
         self.withdraw(withdrawn)
         self.counts.students += len(students)
@@ -581,6 +585,18 @@ class _Import:
             [(*new[uid].values(), _edited(old[uid], new[uid]), uid) for uid in changed],
         )
 
+    def update_guardians(self, guardians: list[tuple[Any, ...]]) -> None:
+        """Existing guardians the batch changes: each one audited before and after."""
+        columns = ("name", "phone", "email")
+        old = self.before("guardian", [row[0] for row in guardians], columns)
+        new = {row[0]: dict(zip(columns, row[1:], strict=True))
+               for row in guardians if row[0] in old}  # fmt: skip
+        changed = self.changed("guardian", old, new)
+        self.db.conn.executemany(
+            "UPDATE guardian SET name = ?, phone = ?, email = ? WHERE id = ?",
+            [(*new[uid].values(), uid) for uid in changed],
+        )
+
     def write_links(self, links: list[tuple[str, str]]) -> None:
         conn = self.db.conn
         before = conn.total_changes
@@ -588,7 +604,8 @@ class _Import:
             "INSERT OR IGNORE INTO guardianship (student_id, guardian_id) VALUES (?, ?)", links
         )
         self.counts.links += conn.total_changes - before
-        conn.executemany("INSERT OR IGNORE INTO temp.import_link VALUES (?, ?)", links)
+        if self.relink:
+            conn.executemany("INSERT OR IGNORE INTO temp.import_link VALUES (?, ?)", links)
 
     def withdraw(self, withdrawn: list[tuple[str]]) -> None:
         """Guardians marked tobedeleted: unlinked from every student, contact details cleared."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from polterm.errors import PoltermError
@@ -37,6 +38,7 @@ SESSION_KINDS = {"schoolyear": "school_year", "gradingperiod": "grading", "term"
 INACTIVE = {"tobedeleted", "inactive"}
 
 
+@cache  # an export repeats a handful of values
 def user_kind(role: str) -> str:
     """student, guardian, staff or other, from a users.csv or roles.csv role of either version."""
     role = role.strip().lower()
@@ -53,6 +55,7 @@ def session_kind(value: str) -> str | None:
     return SESSION_KINDS.get(key)
 
 
+@cache
 def grade(codes: str) -> tuple[str, str | None]:
     """(polterm's grade, the export's code): KG -> K, 05 -> 5, `05,06` -> 5; others as coded."""
     listed = [c.strip() for c in codes.split(",") if c.strip()]
