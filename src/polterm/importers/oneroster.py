@@ -246,7 +246,7 @@ class _Import:
                 " SET name = excluded.name WHERE name IS NOT excluded.name",
                 [uid, name, school_level(name)],
             )
-            self.changed("school", before, {uid: {"name": name}})
+            self.changed("school", ("name",), before, {uid: (name,)})
             self.counts.schools += 1
 
     def sessions(self) -> None:
@@ -520,8 +520,7 @@ class _Import:
             " active = excluded.active",
             [uid, name, role, school, username, active],
         )
-        self.changed("staff", before, {uid: dict(zip(columns, (name, school, username, active),
-                                                       strict=True))})  # fmt: skip
+        self.changed("staff", columns, before, {uid: (name, school, username, active)})
         self.counts.staff += 1
 
     def flush(
@@ -571,30 +570,28 @@ class _Import:
     def update_students(self, students: list[tuple[Any, ...]]) -> None:
         """Existing students the batch changes: each one audited before and after."""
         old = self.before("student", [row[0] for row in students], STUDENT_COLUMNS)
-        new = {}
-        for uid, given, family, code, raw, school, active, teacher, listed in students:
-            if uid in old:
-                kept = teacher if listed else old[uid]["teacher_id"]
-                new[uid] = dict(zip(STUDENT_COLUMNS, (given, family, code, raw, school, active,
-                                                      kept), strict=True))  # fmt: skip
-        changed = self.changed("student", old, new)
+        new = {
+            uid: (given, family, code, raw, school, active, teacher if listed else old[uid][-1])
+            for uid, given, family, code, raw, school, active, teacher, listed in students
+            if uid in old
+        }  # teacher_id is the last column: one enrollments.csv does not list keeps theirs
+        changed = self.changed("student", STUDENT_COLUMNS, old, new)
         # the version counts edits of the student; a new teacher of record is not one
         self.db.conn.executemany(
             "UPDATE student SET given = ?, family = ?, grade = ?, grade_code = ?, school_id = ?,"
             " active = ?, teacher_id = ?, version = version + ? WHERE id = ?",
-            [(*new[uid].values(), _edited(old[uid], new[uid]), uid) for uid in changed],
+            [(*new[uid], int(old[uid][:-1] != new[uid][:-1]), uid) for uid in changed],
         )
 
     def update_guardians(self, guardians: list[tuple[Any, ...]]) -> None:
         """Existing guardians the batch changes: each one audited before and after."""
         columns = ("name", "phone", "email")
         old = self.before("guardian", [row[0] for row in guardians], columns)
-        new = {row[0]: dict(zip(columns, row[1:], strict=True))
-               for row in guardians if row[0] in old}  # fmt: skip
-        changed = self.changed("guardian", old, new)
+        new = {row[0]: row[1:] for row in guardians if row[0] in old}
+        changed = self.changed("guardian", columns, old, new)
         self.db.conn.executemany(
             "UPDATE guardian SET name = ?, phone = ?, email = ? WHERE id = ?",
-            [(*new[uid].values(), uid) for uid in changed],
+            [(*new[uid], uid) for uid in changed],
         )
 
     def write_links(self, links: list[tuple[str, str]]) -> None:
@@ -612,10 +609,11 @@ class _Import:
         if not withdrawn:
             return
         ids = [row[0] for row in withdrawn]
-        old = self.before("guardian", ids, ("name", "phone", "email"))
-        self.changed("guardian", old, {
-            uid: {"name": row["name"], "phone": None, "email": None} for uid, row in old.items()
-        })  # fmt: skip
+        columns = ("name", "phone", "email")
+        old = self.before("guardian", ids, columns)
+        self.changed(
+            "guardian", columns, old, {uid: (was[0], None, None) for uid, was in old.items()}
+        )
         self.db.conn.executemany(
             "UPDATE guardian SET phone = NULL, email = NULL WHERE id = ?", withdrawn
         )
@@ -724,7 +722,7 @@ class _Import:
 
     # -- audit ----------------------------------------------------------------------------
 
-    def before(self, table: str, ids: list[str], columns: Collection[str]) -> dict[str, dict]:
+    def before(self, table: str, ids: list[str], columns: Collection[str]) -> dict[str, tuple]:
         """The stored values of those of `ids` the table has, by id."""
         if not ids:
             return {}
@@ -733,21 +731,22 @@ class _Import:
             " WHERE id IN (SELECT value FROM json_each(?))",
             [json.dumps(ids)],
         )
-        return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
+        return {row[0]: row[1:] for row in rows}
 
-    def changed(self, table: str, old: dict[str, dict], new: dict[str, dict]) -> list[str]:
+    def changed(
+        self, table: str, columns: tuple[str, ...], old: dict[str, tuple], new: dict[str, tuple]
+    ) -> list[str]:
         """Audit each record whose values differ (before and after, the columns that changed)."""
         ids = []
-        for uid, was in old.items():
-            now = new.get(uid)
-            if now is None:
+        for uid, now in new.items():
+            was = old.get(uid)
+            if was is None or was == now:
                 continue
-            diff = [c for c in now if was[c] != now[c]]
-            if diff:
-                ids.append(uid)
-                student = uid if table == "student" else None
-                self.log("update", table, uid, student, {c: was[c] for c in diff},
-                         {c: now[c] for c in diff})  # fmt: skip
+            ids.append(uid)
+            diff = [i for i, (a, b) in enumerate(zip(was, now, strict=True)) if a != b]
+            student = uid if table == "student" else None
+            self.log("update", table, uid, student, {columns[i]: was[i] for i in diff},
+                     {columns[i]: now[i] for i in diff})  # fmt: skip
         return ids
 
     def log(self, action: str, table: str, uid: str, student: str | None,
@@ -828,11 +827,6 @@ def _link(
         links.append((uid, other))
     elif kind == "guardian" and other_kind == "student" and not gone:
         links.append((other, uid))
-
-
-def _edited(old: dict[str, Any], new: dict[str, Any]) -> int:
-    """1 when a student's own values changed (not only the teacher of record), else 0."""
-    return int(any(old[c] != new[c] for c in STUDENT_COLUMNS if c != "teacher_id"))
 
 
 def _date(name: str, line: int, column: str, value: str) -> date:
