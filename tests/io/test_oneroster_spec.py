@@ -45,24 +45,27 @@ def _import(p: Polterm, roster: Path) -> dict:  # type: ignore[type-arg]
     return run.json()
 
 
+def _refused(p: Polterm, roster: Path, message: str) -> None:
+    """The import exits 2 with `message` on one line and changes nothing."""
+    before = p.dump()
+    run = p("import", "oneroster", str(roster))
+    assert run.code == 2 and message in run.err and run.err.count("\n") == 1, run.err
+    assert p.dump() == before
+
+
 # -- manifest and delta ---------------------------------------------------------------------
 
 
 def test_an_unsupported_version_is_refused_by_name(generated: Polterm, tmp_path: Path) -> None:
     roster = write_set(tmp_path / "r", students=2)
     edit(roster / "manifest.csv", set_cell(3, "value", "1.0"))
-    before = generated.dump()
-    run = generated("import", "oneroster", str(roster))
-    assert run.code == 2
-    assert "manifest.csv:3: OneRoster version '1.0' is not supported" in run.err
-    assert generated.dump() == before
+    _refused(generated, roster, "manifest.csv:3: OneRoster version '1.0' is not supported")
 
 
 def test_a_file_the_manifest_lists_must_exist(generated: Polterm, tmp_path: Path) -> None:
     roster = write_set(tmp_path / "r", students=2)
     (roster / "classes.csv").unlink()
-    run = generated("import", "oneroster", str(roster))
-    assert run.code == 2 and "classes.csv: file is missing (manifest.csv says bulk)" in run.err
+    _refused(generated, roster, "classes.csv: file is missing (manifest.csv says bulk)")
 
 
 def test_a_delta_changes_what_it_lists_and_leaves_the_rest(
@@ -89,8 +92,7 @@ def test_a_delta_changes_what_it_lists_and_leaves_the_rest(
 def test_a_delta_refuses_a_reference_nobody_knows(generated: Polterm, tmp_path: Path) -> None:
     _import(generated, write_set(tmp_path / "bulk", students=2))
     delta = _delta(tmp_path / "delta", [_student("s-0", agentSourcedIds="g-nobody")])
-    run = generated("import", "oneroster", str(delta))
-    assert run.code == 2 and "users.csv:2: unknown agentSourcedIds 'g-nobody'" in run.err
+    _refused(generated, delta, "users.csv:2: unknown agentSourcedIds 'g-nobody'")
 
 
 def test_without_a_manifest_the_files_are_read_as_bulk_with_a_warning(
@@ -134,8 +136,7 @@ def test_1_2_preferred_given_name_and_primary_org(generated: Polterm, tmp_path: 
 def test_1_2_user_profiles_must_name_known_users(generated: Polterm, tmp_path: Path) -> None:
     roster = write_set(tmp_path / "r", students=2, version="1.2")
     edit(roster / "userProfiles.csv", set_cell(2, "userSourcedId", "ghost"))
-    run = generated("import", "oneroster", str(roster))
-    assert run.code == 2 and "userProfiles.csv:2: unknown user 'ghost'" in run.err
+    _refused(generated, roster, "userProfiles.csv:2: unknown user 'ghost'")
 
 
 # -- guardians ------------------------------------------------------------------------------
@@ -242,13 +243,12 @@ def test_a_department_used_as_a_school_is_refused(generated: Polterm, tmp_path: 
     with (roster / "orgs.csv").open("a", newline="") as f:
         f.write("dep-1,,,Science Department,department,,org-0\r\n")
     edit(roster / "classes.csv", set_cell(3, "schoolSourcedId", "dep-1"))
-    run = generated("import", "oneroster", str(roster))
-    assert run.code == 2
-    assert "classes.csv:3: schoolSourcedId 'dep-1' is a department, not a school" in run.err
+    _refused(
+        generated, roster, "classes.csv:3: schoolSourcedId 'dep-1' is a department, not a school"
+    )
     edit(roster / "classes.csv", set_cell(3, "schoolSourcedId", "org-1"))
     edit(roster / "users.csv", set_cell(4, "orgSourcedIds", "dep-1"))  # s-0
-    run = generated("import", "oneroster", str(roster))
-    assert run.code == 2 and "users.csv:4: org 'dep-1' is a department, not a school" in run.err
+    _refused(generated, roster, "users.csv:4: org 'dep-1' is a department, not a school")
 
 
 def test_sessions_keep_their_kind_and_withdrawn_ones_are_skipped(
