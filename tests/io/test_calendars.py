@@ -153,3 +153,26 @@ def test_the_offset_picks_the_reading_of_a_repeated_time(district: Polterm) -> N
     assert district.rows("SELECT at, fold FROM conference WHERE id = 2") == [
         ("2026-11-01T01:10", 1)
     ]
+
+
+def test_demo_calendars_read_alike_in_all_three_readers(installed_registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from polterm.cli.state import plugin_migrations
+    from polterm.demo.generate import generate
+    from polterm.services.session import os_user
+    from polterm.storage import open_database
+
+    path = tmp_path / "demo.db"
+    db = open_database(path, plugin_migrations(installed_registry))
+    generate(db, 30, 1, os_user())
+    db.conn.close()
+    demo = Polterm(path)
+    (staff,) = demo.rows(
+        "SELECT staff_id FROM conference_staff GROUP BY staff_id ORDER BY count(*) DESC LIMIT 1"
+    )
+    out = tmp_path / "demo.ics"
+    run = demo("export", "ics", "--staff", staff[0], "-o", str(out))
+    assert run.code == 0, run.err
+    text = out.read_text()
+    seen = _read_icalendar(text)
+    assert len(seen) > 5 and {d.month for d, _ in seen.values()} & {10, 11, 12, 1, 2, 3}
+    assert _read_ics(text) == seen and _read_vobject(text) == seen
