@@ -133,6 +133,17 @@ def test_1_2_preferred_given_name_and_primary_org(generated: Polterm, tmp_path: 
     ]  # fmt: skip
 
 
+def test_1_2_a_user_without_a_role_is_left_out_with_a_warning(
+    generated: Polterm, tmp_path: Path
+) -> None:
+    roster = write_set(tmp_path / "r", students=2, version="1.2")
+    edit(roster / "roles.csv", lambda rows: rows.pop(3))  # s-0's role
+    edit(roster / "enrollments.csv", lambda rows: rows.pop(3))  # and its enrollment
+    summary = _import(generated, roster)
+    assert "users.csv:4: user 's-0' has no role in roles.csv; not imported" in summary["warnings"]
+    assert generated.rows("SELECT id FROM student") == [("s-1",)]
+
+
 def test_1_2_user_profiles_must_name_known_users(generated: Polterm, tmp_path: Path) -> None:
     roster = write_set(tmp_path / "r", students=2, version="1.2")
     edit(roster / "userProfiles.csv", set_cell(2, "userSourcedId", "ghost"))

@@ -421,6 +421,9 @@ class _Import:
             if self.manifest.version == "1.2":
                 role, orgs, _ = self.roles.get(uid) or (*self.stored_role(uid), False)
                 orgs = f"{primary_org},{orgs}" if primary_org else orgs
+                if not role:
+                    self.warn(f"users.csv:{line}: user {uid!r} has no role in roles.csv;"
+                              " not imported")  # fmt: skip
             given = preferred or given
             kind = user_kind(role)
             self.seen("users.csv", line, uid, kind)
