@@ -333,6 +333,22 @@ def test_the_audit_has_the_absolute_path_and_before_and_after_of_changes(
     ]
 
 
+def test_the_audit_has_before_and_after_of_changed_sections_and_periods(
+    generated: Polterm, tmp_path: Path
+) -> None:
+    roster = write_set(tmp_path / "r", students=2)
+    _import(generated, roster)
+    edit(roster / "classes.csv", set_cell(2, "status", "tobedeleted"))  # c-0
+    edit(roster / "academicSessions.csv", set_cell(3, "endDate", "2026-01-23"))  # as-t1
+    _import(generated, roster)
+    changes = generated.rows("SELECT table_name, record_id, before, after FROM audit_log"
+                             " WHERE table_name IN ('section', 'period')")  # fmt: skip
+    assert [(t, r, json.loads(b), json.loads(a)) for t, r, b, a in changes] == [
+        ("period", "as-t1", {"end": "2026-01-16"}, {"end": "2026-01-23"}),
+        ("section", "c-0", {"active": 1}, {"active": 0}),
+    ]
+
+
 def test_enrollment_columns_follow_the_spec() -> None:
     assert ENROLLMENT_COLUMNS[3:8] == ["classSourcedId", "schoolSourcedId", "userSourcedId",
                                        "role", "primary"]  # fmt: skip

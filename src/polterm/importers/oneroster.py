@@ -63,6 +63,8 @@ LEVELS = (
     (re.compile(r"\b(high|senior)\b", re.I), "high"),
     (re.compile(r"\b(middle|junior|intermediate)\b", re.I), "middle"),
 )
+PERIOD_COLUMNS = ("kind", "name", "start", "end")
+SECTION_COLUMNS = ("school_id", "title", "homeroom", "active")
 STUDENT_COLUMNS = ("given", "family", "grade", "grade_code", "school_id", "active", "teacher_id")
 
 Progress = Callable[[int], None]
@@ -271,12 +273,15 @@ class _Import:
                 )
                 self.counts.years += 1
             else:
+                values = (target, title, start.isoformat(), end.isoformat())
+                before = self.before("period", [uid], PERIOD_COLUMNS)
                 self.db.execute(
                     "INSERT INTO period (id, school_id, kind, name, start, end) VALUES"
                     " (?, NULL, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind,"
                     " name = excluded.name, start = excluded.start, end = excluded.end",
-                    [uid, target, title, start.isoformat(), end.isoformat()],
+                    [uid, *values],
                 )
+                self.changed("period", PERIOD_COLUMNS, before, {uid: values})
                 self.counts.periods += 1
 
     # -- roles (1.2), classes and enrollments ---------------------------------------------
@@ -308,6 +313,8 @@ class _Import:
             self.teachers[uid] = []
             active = int(status.lower() not in INACTIVE)
             sections.append((uid, school, title or uid, int(homeroom), active))
+        old = self.before("section", [row[0] for row in sections], SECTION_COLUMNS)
+        self.changed("section", SECTION_COLUMNS, old, {row[0]: row[1:] for row in sections})
         self.db.conn.executemany(
             "INSERT INTO section (id, school_id, title, homeroom, active) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET school_id = excluded.school_id, title = excluded.title,"
