@@ -156,3 +156,17 @@ def test_emergency_contact_is_dated_by_on(seeded: Polterm) -> None:
     bad = seeded("emergency-contact", "set", "--student", "s1", "--name", "A", "--phone", "5550",
                  "--on", "2025-13-01")  # fmt: skip
     assert bad.code == 2 and "--on '2025-13-01' is not a date" in bad.err
+
+
+def test_a_contact_dated_september_counts_in_a_check_as_of_october(seeded: Polterm) -> None:
+    def owed() -> list[str]:
+        run = seeded("check", "--as-of", "2025-10-01", "--student", "s2", "--format", "json")
+        return [f["rule"] for f in run.json()["findings"]]
+
+    assert "emergency-contact-requested" in owed()
+    typed = ["emergency-contact", "set", "--student", "s2", "--name", "Ann Chen", "--phone",
+             "555-0199"]  # fmt: skip
+    assert seeded(*typed).code == 0  # typed in today: not on file in October
+    assert "emergency-contact-requested" in owed()
+    assert seeded(*typed, "--on", "2025-09-08").code == 0
+    assert "emergency-contact-requested" not in owed()
