@@ -456,7 +456,7 @@ class _Import:
                 agents_named.append((uid,))
             named_by = waiting.pop(uid, ())
             for other in named_by:
-                _link(links, uid, kind, other, kinds[other], gone)
+                _link(links, uid, kind, other, kinds[other])
             for agent in agents.split(",") if agents else ():
                 agent = agent.strip()
                 agent_kind = kinds.get(agent)
@@ -464,7 +464,7 @@ class _Import:
                     if agent:
                         waiting[agent] = (*waiting.get(agent, ()), uid)
                 elif agent not in named_by:  # else linked just above: the rows name each other
-                    _link(links, uid, kind, agent, agent_kind, gone)
+                    _link(links, uid, kind, agent, agent_kind)
             if line >= flush_at:
                 self.flush(students, guardians, links, withdrawn, agents_named)
                 flush_at = line + BATCH
@@ -483,7 +483,7 @@ class _Import:
                 if kind is not None:
                     unknown.discard(agent)
                     for other in waiting[agent]:
-                        _link(links, agent, kind, other, kinds[other], False)
+                        _link(links, agent, kind, other, kinds[other])
             self.write_links(links)
         if unknown:
             self.name_unknown_agent(unknown)
@@ -569,7 +569,7 @@ class _Import:
             self.update_guardians(guardians)
         if self.relink:
             conn.executemany("INSERT OR IGNORE INTO temp.import_agents VALUES (?)", agents_named)
-        self.write_links([link for link in links if link[1] not in self.withdrawn])
+        self.write_links(links)
         self.withdraw(withdrawn)
         self.counts.students += len(students)
         self.listed_active += sum(row[6] for row in students)
@@ -605,6 +605,8 @@ class _Import:
         )
 
     def write_links(self, links: list[tuple[str, str]]) -> None:
+        """Link students and guardians (never a guardian this export marks tobedeleted)."""
+        links = [link for link in links if link[1] not in self.withdrawn]
         conn = self.db.conn
         before = conn.total_changes
         conn.executemany(
@@ -828,14 +830,11 @@ class _Import:
         return school
 
 
-def _link(
-    links: list[tuple[str, str]], uid: str, kind: str, other: str, other_kind: str, gone: bool
-) -> None:
-    """Add the guardianship two users' rows imply, if one is a student and the other a guardian
-    (a guardian marked tobedeleted is linked to nobody)."""
+def _link(links: list[tuple[str, str]], uid: str, kind: str, other: str, other_kind: str) -> None:
+    """Add the guardianship two users' rows imply, if one is a student and the other a guardian."""
     if kind == "student" and other_kind == "guardian":
         links.append((uid, other))
-    elif kind == "guardian" and other_kind == "student" and not gone:
+    elif kind == "guardian" and other_kind == "student":
         links.append((other, uid))
 
 
