@@ -176,3 +176,34 @@ def test_demo_calendars_read_alike_in_all_three_readers(installed_registry, tmp_
     seen = _read_icalendar(text)
     assert len(seen) > 5 and {d.month for d, _ in seen.values()} & {10, 11, 12, 1, 2, 3}
     assert _read_ics(text) == seen and _read_vobject(text) == seen
+
+
+@pytest.mark.parametrize(
+    "zone", ["America/New_York", "Europe/Dublin", "Australia/Sydney", "America/Santiago"]
+)
+def test_the_vtimezone_gives_the_zones_offset_through_2026_and_2040(
+    zone: str,
+) -> None:
+    """Read back by dateutil (what ics and vobject build on), daily and every quarter hour of
+    each day the offset changes: negative DST (Dublin), the southern hemisphere, and a rule no
+    single RRULE holds (Santiago: the first Sunday from the 2nd)."""
+    from datetime import timedelta
+    from io import StringIO
+    from itertools import pairwise
+    from zoneinfo import ZoneInfo
+
+    from dateutil.tz import tzical
+
+    from polterm.exporters.vtimezone import vtimezone
+
+    tz = ZoneInfo(zone)
+    text = vtimezone(tz, 2026, 2040).to_ical().decode()
+    read = tzical(StringIO(f"BEGIN:VCALENDAR\r\n{text}END:VCALENDAR\r\n")).get()
+    days = [datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=n)
+            for year in (2026, 2040) for n in range(365)]  # fmt: skip
+    changes = [d for d, e in pairwise(days)
+               if d.astimezone(tz).utcoffset() != e.astimezone(tz).utcoffset()]  # fmt: skip
+    moments = days + [d + timedelta(minutes=15 * n) for d in changes for n in range(96)]
+    assert len(changes) >= (2 if zone != "America/Santiago" else 1) * 2
+    wrong = [m for m in moments if m.astimezone(tz).utcoffset() != m.astimezone(read).utcoffset()]
+    assert wrong == []

@@ -62,7 +62,7 @@ def _transitions(tz: ZoneInfo, year: int) -> list[tuple[datetime, Onset]]:
                         before,
                         after,
                         shown.tzname() or "",
-                        bool(shown.dst()),
+                        after > before,  # clocks forward: DAYLIGHT, as readers expect
                     ),
                 )
             )
