@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from polterm.errors import PoltermError
+from polterm.importers.changes import ChangeLog
 from polterm.importers.oneroster_format import (
     FILES,
     INACTIVE,
@@ -54,7 +55,7 @@ from polterm.importers.oneroster_format import (
     session_kind,
     user_kind,
 )
-from polterm.services.session import Session, now_iso
+from polterm.services.session import Session
 
 BATCH = 5000
 PROGRESS_LINES = 4096  # rows between progress-bar updates
@@ -144,7 +145,7 @@ class _Import:
         self.listed_active = 0  # students this export lists as active
         self.withdrawn: set[str] = set()  # guardians this export marks tobedeleted
         self.relink = False  # whether links the export drops are looked for (all() decides)
-        self.audit_rows: list[tuple[Any, ...]] = []
+        self.changes = ChangeLog(self.db)
 
     def mode(self, name: str) -> str:
         return self.manifest.mode(name)
@@ -242,13 +243,13 @@ class _Import:
             self.org_type[uid] = kind
             if kind != "school" or status.lower() in INACTIVE:
                 continue
-            before = self.before("school", [uid], ("name",))
+            before = self.changes.before("school", [uid], ("name",))
             self.db.execute(
                 "INSERT INTO school (id, name, level) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE"
                 " SET name = excluded.name WHERE name IS NOT excluded.name",
                 [uid, name, school_level(name)],
             )
-            self.changed("school", ("name",), before, {uid: (name,)})
+            self.changes.changed("school", ("name",), before, {uid: (name,)})
             self.counts.schools += 1
 
     def sessions(self) -> None:
@@ -274,14 +275,14 @@ class _Import:
                 self.counts.years += 1
             else:
                 values = (target, title, start.isoformat(), end.isoformat())
-                before = self.before("period", [uid], PERIOD_COLUMNS)
+                before = self.changes.before("period", [uid], PERIOD_COLUMNS)
                 self.db.execute(
                     "INSERT INTO period (id, school_id, kind, name, start, end) VALUES"
                     " (?, NULL, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind,"
                     " name = excluded.name, start = excluded.start, end = excluded.end",
                     [uid, *values],
                 )
-                self.changed("period", PERIOD_COLUMNS, before, {uid: values})
+                self.changes.changed("period", PERIOD_COLUMNS, before, {uid: values})
                 self.counts.periods += 1
 
     # -- roles (1.2), classes and enrollments ---------------------------------------------
@@ -313,8 +314,8 @@ class _Import:
             self.teachers[uid] = []
             active = int(status.lower() not in INACTIVE)
             sections.append((uid, school, title or uid, int(homeroom), active))
-        old = self.before("section", [row[0] for row in sections], SECTION_COLUMNS)
-        self.changed("section", SECTION_COLUMNS, old, {row[0]: row[1:] for row in sections})
+        old = self.changes.before("section", [row[0] for row in sections], SECTION_COLUMNS)
+        self.changes.changed("section", SECTION_COLUMNS, old, {row[0]: row[1:] for row in sections})
         self.db.conn.executemany(
             "INSERT INTO section (id, school_id, title, homeroom, active) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET school_id = excluded.school_id, title = excluded.title,"
@@ -522,7 +523,7 @@ class _Import:
               active: int) -> None:  # fmt: skip
         """Insert or update one staff member (staff are few: row by row)."""
         columns = ("name", "school_id", "username", "active")
-        before = self.before("staff", [uid], columns)
+        before = self.changes.before("staff", [uid], columns)
         self.db.execute(
             "INSERT INTO staff (id, name, role, school_id, username, active)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
@@ -530,7 +531,7 @@ class _Import:
             " active = excluded.active",
             [uid, name, role, school, username, active],
         )
-        self.changed("staff", columns, before, {uid: (name, school, username, active)})
+        self.changes.changed("staff", columns, before, {uid: (name, school, username, active)})
         self.counts.staff += 1
 
     def flush(
@@ -579,13 +580,13 @@ class _Import:
 
     def update_students(self, students: list[tuple[Any, ...]]) -> None:
         """Existing students the batch changes: each one audited before and after."""
-        old = self.before("student", [row[0] for row in students], STUDENT_COLUMNS)
+        old = self.changes.before("student", [row[0] for row in students], STUDENT_COLUMNS)
         new = {
             uid: (given, family, code, raw, school, active, teacher if listed else old[uid][-1])
             for uid, given, family, code, raw, school, active, teacher, listed in students
             if uid in old
         }  # teacher_id is the last column: one enrollments.csv does not list keeps theirs
-        changed = self.changed("student", STUDENT_COLUMNS, old, new)
+        changed = self.changes.changed("student", STUDENT_COLUMNS, old, new)
         # the version counts edits of the student; a new teacher of record is not one
         self.db.conn.executemany(
             "UPDATE student SET given = ?, family = ?, grade = ?, grade_code = ?, school_id = ?,"
@@ -596,9 +597,9 @@ class _Import:
     def update_guardians(self, guardians: list[tuple[Any, ...]]) -> None:
         """Existing guardians the batch changes: each one audited before and after."""
         columns = ("name", "phone", "email")
-        old = self.before("guardian", [row[0] for row in guardians], columns)
+        old = self.changes.before("guardian", [row[0] for row in guardians], columns)
         new = {row[0]: row[1:] for row in guardians if row[0] in old}
-        changed = self.changed("guardian", columns, old, new)
+        changed = self.changes.changed("guardian", columns, old, new)
         self.db.conn.executemany(
             "UPDATE guardian SET name = ?, phone = ?, email = ? WHERE id = ?",
             [(*new[uid], uid) for uid in changed],
@@ -622,8 +623,8 @@ class _Import:
             return
         ids = [row[0] for row in withdrawn]
         columns = ("name", "phone", "email")
-        old = self.before("guardian", ids, columns)
-        self.changed(
+        old = self.changes.before("guardian", ids, columns)
+        self.changes.changed(
             "guardian", columns, old, {uid: (was[0], None, None) for uid, was in old.items()}
         )
         self.db.conn.executemany(
@@ -658,7 +659,7 @@ class _Import:
             "DELETE FROM temp.import_link WHERE student_id = ? AND guardian_id = ?", links
         )
         for student, guardian in links:
-            self.log("delete", "guardianship", f"{student}:{guardian}", student,
+            self.changes.log("delete", "guardianship", f"{student}:{guardian}", student,
                      {"student_id": student, "guardian_id": guardian}, None)  # fmt: skip
         self.counts.unlinked += len(links)
 
@@ -729,56 +730,20 @@ class _Import:
             [(uid,) for uid in gone],
         )
         for uid in gone:
-            self.log("update", "student", uid, uid, {"active": 1}, {"active": 0})
+            self.changes.log("update", "student", uid, uid, {"active": 1}, {"active": 0})
         self.counts.deactivated = len(gone)
 
     # -- audit ----------------------------------------------------------------------------
 
-    def before(self, table: str, ids: list[str], columns: Collection[str]) -> dict[str, tuple]:
-        """The stored values of those of `ids` the table has, by id."""
-        if not ids:
-            return {}
-        rows = self.db.execute(
-            f"SELECT id, {', '.join(columns)} FROM {table}"
-            " WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(ids)],
-        )
-        return {row[0]: row[1:] for row in rows}
-
-    def changed(
-        self, table: str, columns: tuple[str, ...], old: dict[str, tuple], new: dict[str, tuple]
-    ) -> list[str]:
-        """Audit each record whose values differ (before and after, the columns that changed)."""
-        ids = []
-        for uid, now in new.items():
-            was = old.get(uid)
-            if was is None or was == now:
-                continue
-            ids.append(uid)
-            diff = [i for i, (a, b) in enumerate(zip(was, now, strict=True)) if a != b]
-            student = uid if table == "student" else None
-            self.log("update", table, uid, student, {columns[i]: was[i] for i in diff},
-                     {columns[i]: now[i] for i in diff})  # fmt: skip
-        return ids
-
-    def log(self, action: str, table: str, uid: str, student: str | None,
-            before: dict | None, after: dict | None) -> None:  # fmt: skip
-        before_json = before and json.dumps(before, default=str)
-        after_json = after and json.dumps(after, default=str)
-        self.audit_rows.append((action, table, uid, student, before_json, after_json))
-
     def audit(self) -> None:
-        at, actor, os_user = now_iso(), self.session.actor.staff_id, self.session.actor.os_user
-        self.db.conn.executemany(
-            "INSERT INTO audit_log (at, actor, os_user, action, table_name, record_id,"
-            " student_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(at, actor, os_user, *row) for row in self.audit_rows],
-        )
+        """The changes' rows, then the import's own row with its source's absolute path."""
+        at = self.changes.write(self.session.actor)
         self.db.execute(
             "INSERT INTO audit_log (at, actor, os_user, action, table_name, record_id, after)"
             " VALUES (?, ?, ?, 'insert', 'oneroster_import', ?, ?)",
-            [at, actor, os_user, str(self.dir.resolve()), json.dumps(self.counts.__dict__)],
-        )
+            [at, self.session.actor.staff_id, self.session.actor.os_user,
+             str(self.dir.resolve()), json.dumps(self.counts.__dict__)],
+        )  # fmt: skip
 
     # -- references -----------------------------------------------------------------------
 
