@@ -142,6 +142,7 @@ class _Import:
         self.enrolled: dict[str, tuple[int, str, int]] = {}  # student -> (line, class, classes)
         self.homeroom: dict[str, str] = {}  # student -> their homeroom class
         self.choice: dict[str, str | None] = {}  # the class picked for a student -> its teacher
+        self.fallback: set[str] = set()  # classes whose only teacher stands in for a primary
         self.listed_active = 0  # students this export lists as active
         self.withdrawn: set[str] = set()  # guardians this export marks tobedeleted
         self.relink = False  # whether links the export drops are looked for (all() decides)
@@ -397,11 +398,13 @@ class _Import:
             every = {t for _, t, _ in self.teachers[class_id]}
             if len(every) == 1:
                 teacher = every.pop()
-                what = "homeroom" if homeroom else "only class"
-                self.warn(
-                    f"student {uid!r}: no primary teacher in {what} {class_id!r};"
-                    f" its only teacher {teacher!r} is the teacher of record"
-                )
+                if class_id not in self.fallback:  # once per class, not per student
+                    self.fallback.add(class_id)
+                    self.warn(
+                        f"class {class_id!r} has no primary teacher; its only teacher"
+                        f" {teacher!r} is the teacher of record of the students whose"
+                        " homeroom or only class it is"
+                    )
         return teacher, True
 
     # -- users ----------------------------------------------------------------------------
