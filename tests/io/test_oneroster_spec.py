@@ -17,6 +17,7 @@ from tests.io.roster import (
     dump,
     edit,
     set_cell,
+    set_mode,
     write_manifest,
     write_set,
 )
@@ -142,6 +143,12 @@ def test_1_2_a_user_without_a_role_is_left_out_with_a_warning(
     summary = _import(generated, roster)
     assert "users.csv:4: user 's-0' has no role in roles.csv; not imported" in summary["warnings"]
     assert generated.rows("SELECT id FROM student") == [("s-1",)]
+
+
+def test_1_2_bulk_users_need_roles(generated: Polterm, tmp_path: Path) -> None:
+    roster = write_set(tmp_path / "r", students=1, version="1.2")
+    set_mode(roster, "roles", "absent")
+    _refused(generated, roster, "manifest.csv: a bulk 1.2 users.csv needs roles.csv")
 
 
 def test_1_2_user_profiles_must_name_known_users(generated: Polterm, tmp_path: Path) -> None:

@@ -112,6 +112,12 @@ def read_manifest(directory: Path) -> Manifest:
                 manifest.modes[name.removeprefix("file.") + ".csv"] = mode
     if not manifest.version:
         raise PoltermError("manifest.csv: no oneroster.version")
+    if (
+        manifest.version == "1.2"
+        and manifest.mode("users.csv") == "bulk"
+        and (manifest.mode("roles.csv") == "absent")
+    ):  # 1.2 moved every user's role to roles.csv
+        raise PoltermError("manifest.csv: a bulk 1.2 users.csv needs roles.csv (file.roles)")
     for name in FILES:
         mode = manifest.mode(name)
         if mode != "absent" and not (directory / name).is_file():
