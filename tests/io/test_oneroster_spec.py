@@ -40,6 +40,12 @@ def _student(uid: str, **more: str) -> dict[str, str]:
             "givenName": "Sam", "familyName": "Fenwick", "grades": "01", **more}  # fmt: skip
 
 
+def _unstamped(p: Polterm) -> list[str]:
+    """The database without the rows stamped with the clock (audit, migrations, district)."""
+    stamped = ("_sqlite_migrations", 'INSERT INTO "district"')
+    return [line for line in dump(p) if not any(s in line for s in stamped)]
+
+
 def _import(p: Polterm, roster: Path) -> dict:  # type: ignore[type-arg]
     run = p("import", "oneroster", str(roster), "--format", "json")
     assert run.code == 0, run.err
@@ -113,13 +119,13 @@ def test_the_1_1_and_1_2_forms_of_one_district_give_the_same_database(
     generated: Polterm, tmp_path: Path
 ) -> None:
     _import(generated, write_set(tmp_path / "v11", students=5, version="1.1"))
-    first = [line for line in dump(generated) if "_sqlite_migrations" not in line]
+    first = _unstamped(generated)
     shutil.copy(generated.path, tmp_path / "v11.db")
     fresh = Polterm(tmp_path / "v12.db")
     assert fresh("init", "--district", "Gen", "--policy", "clinton_6310").code == 0
     summary = _import(fresh, write_set(tmp_path / "v12", students=5, version="1.2"))
     assert summary["version"] == "1.2" and summary["students"] == 5 and summary["staff"] == 2
-    assert [line for line in dump(fresh) if "_sqlite_migrations" not in line] == first
+    assert _unstamped(fresh) == first
 
 
 def test_1_2_preferred_given_name_and_primary_org(generated: Polterm, tmp_path: Path) -> None:
@@ -319,6 +325,29 @@ def test_without_a_primary_teacher_the_homerooms_only_teacher_is_of_record(
         "class 'c-0' has no primary teacher; its only teacher 't-0' is the teacher of record"
         " of the students whose homeroom or only class it is"
     ]
+
+
+def test_a_delta_of_enrollments_moves_the_teacher_of_record(
+    generated: Polterm, tmp_path: Path
+) -> None:
+    _import(generated, write_set(tmp_path / "bulk", students=3))
+    delta = tmp_path / "delta"
+    delta.mkdir()
+    write_manifest(delta, "1.1", {"enrollments": "delta"})
+    (delta / "enrollments.csv").write_text(
+        ",".join(ENROLLMENT_COLUMNS) + "\r\n"
+        "e-t0,tobedeleted,,c-0,org-0,t-0,teacher,true,,\r\n"
+        "e-x,active,,c-0,org-0,t-1,teacher,true,,\r\n"
+    )
+    _import(generated, delta)
+    assert generated.rows("SELECT id, teacher_id FROM student ORDER BY id") == [
+        ("s-0", "t-1"), ("s-1", "t-1"), ("s-2", "t-1")
+    ]  # fmt: skip
+    assert generated.rows("SELECT section_id, staff_id FROM section_teacher ORDER BY 1") == [
+        ("c-0", "t-1"), ("c-1", "t-1")
+    ]  # fmt: skip
+    moved = generated.rows("SELECT record_id, after FROM audit_log WHERE table_name = 'student'")
+    assert moved == [("s-0", '{"teacher_id": "t-1"}'), ("s-2", '{"teacher_id": "t-1"}')]
 
 
 # -- the audit ------------------------------------------------------------------------------

@@ -143,6 +143,7 @@ class _Import:
         self.homeroom: dict[str, str] = {}  # student -> their homeroom class
         self.choice: dict[str, str | None] = {}  # the class picked for a student -> its teacher
         self.fallback: set[str] = set()  # classes whose only teacher stands in for a primary
+        self.touched: set[str] = set()  # classes enrollments.csv speaks of
         self.listed_active = 0  # students this export lists as active
         self.withdrawn: set[str] = set()  # guardians this export marks tobedeleted
         self.relink = False  # whether links the export drops are looked for (all() decides)
@@ -183,6 +184,8 @@ class _Import:
                 steps[name]()
         if self.mode("enrollments.csv") != "absent":
             self.check_enrollments()
+        if self.mode("enrollments.csv") == "delta":
+            self.retell_teachers()
         if self.mode("users.csv") == "bulk":
             self.deactivate_missing()
         if self.relink:
@@ -339,6 +342,7 @@ class _Import:
             if role not in ("teacher", "student"):
                 continue
             self.check_class(line, class_id)
+            self.touched.add(class_id)
             if status.lower() in INACTIVE:
                 gone.append((class_id, uid))
                 continue
@@ -398,13 +402,7 @@ class _Import:
             every = {t for _, t, _ in self.teachers[class_id]}
             if len(every) == 1:
                 teacher = every.pop()
-                if class_id not in self.fallback:  # once per class, not per student
-                    self.fallback.add(class_id)
-                    self.warn(
-                        f"class {class_id!r} has no primary teacher; its only teacher"
-                        f" {teacher!r} is the teacher of record of the students whose"
-                        " homeroom or only class it is"
-                    )
+                self.stand_in(class_id, teacher)
         return teacher, True
 
     # -- users ----------------------------------------------------------------------------
@@ -694,6 +692,48 @@ class _Import:
                     [class_id, uid],
                 )
                 self.db.execute("UPDATE student SET teacher_id = NULL WHERE teacher_id = ?", [uid])
+
+    def stand_in(self, class_id: str, teacher: str) -> None:
+        """Warn, once per class, that its only teacher is taken for its missing primary one."""
+        if class_id not in self.fallback:
+            self.fallback.add(class_id)
+            self.warn(
+                f"class {class_id!r} has no primary teacher; its only teacher {teacher!r} is"
+                " the teacher of record of the students whose homeroom or only class it is"
+            )
+
+    def retell_teachers(self) -> None:
+        """After a delta of enrollments, the teacher of record of each student whose homeroom
+        (else only class) it touched, from every enrollment the database now holds."""
+        rows = self.db.execute(
+            """
+            WITH touched(id) AS (SELECT value FROM json_each(:touched)),
+            pick(student_id, section_id) AS (
+                SELECT e.student_id, coalesce(
+                    (SELECT min(h.section_id) FROM enrollment h JOIN section s
+                     ON s.id = h.section_id AND s.homeroom = 1 WHERE h.student_id = e.student_id),
+                    (SELECT min(o.section_id) FROM enrollment o WHERE o.student_id = e.student_id
+                     HAVING count(*) = 1))
+                FROM enrollment e WHERE e.section_id IN touched GROUP BY e.student_id)
+            SELECT p.student_id, p.section_id,
+                (SELECT min(staff_id) FROM section_teacher
+                 WHERE section_id = p.section_id AND is_primary = 1),
+                (SELECT min(staff_id) FROM section_teacher WHERE section_id = p.section_id
+                 HAVING count(*) = 1)
+            FROM pick p WHERE p.section_id IN touched""",
+            {"touched": json.dumps(sorted(self.touched))},
+        ).fetchall()
+        new = {}
+        for student, section, primary, only in rows:
+            if primary is None and only is not None:
+                self.stand_in(section, only)
+            if primary or only:
+                new[student] = (primary or only,)
+        old = self.changes.before("student", list(new), ("teacher_id",))
+        changed = self.changes.changed("student", ("teacher_id",), old, new)
+        self.db.conn.executemany(
+            "UPDATE student SET teacher_id = ? WHERE id = ?", [(*new[u], u) for u in changed]
+        )
 
     def demographics(self) -> None:
         """Home language (a `language` or `primaryLanguage` column) onto the guardians."""
