@@ -277,3 +277,13 @@ def test_the_installed_command_exits_2_with_one_line(district):
     assert result.stdout == ""
     assert result.stderr == "Error: no school with id 'atlantis'\n"
     assert district.dump() == before
+
+
+def test_the_command_line_names_a_bad_field_by_its_option(district):
+    result = district(
+        *("attempt", "add", "--student", "s1", "--on", "2025-10-32", "--method", "phone"),
+        *("--outcome", "reached", "--purpose", "other"),
+    )
+    assert result.err == "Error: --on '2025-10-32' is not a date (YYYY-MM-DD)\n"
+    result = district("remote-period", "add", "--start", "2026-01-05", "--end", "2026-01-01")
+    assert result.err == "Error: --end 2026-01-01 is before --start 2026-01-05\n"

@@ -11,7 +11,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from polterm.config import active_policies
-from polterm.errors import PoltermError
+from polterm.errors import FieldError, PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
 from polterm.services import authz
 from polterm.services.localtime import parse_local
@@ -262,9 +262,12 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
     if check_kind:
         kinds = conference_kinds(session)
         if draft.kind not in kinds:
-            raise PoltermError(
-                f"--kind {draft.kind!r} is not a conference kind of the district's active "
-                f"policies (kinds: {', '.join(sorted(kinds)) or 'none'})"
+            problem = (
+                f"is not a conference kind of the district's active policies "
+                f"(kinds: {', '.join(sorted(kinds)) or 'none'})"
+            )
+            raise FieldError(
+                "--kind", f"--kind {draft.kind!r} {problem}", f"{draft.kind} {problem}"
             )
     for staff_id in draft.staff_ids:
         require(session, "staff", staff_id)
@@ -276,9 +279,11 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
     if draft.request_id is not None:
         request = require(session, "parent_request", draft.request_id)
         if request["student_id"] != draft.student_id:
-            raise PoltermError(
-                f"--request {draft.request_id!r} is for student {request['student_id']!r}, "
-                f"not {draft.student_id!r}"
+            other = f"is for student {request['student_id']!r}, not {draft.student_id!r}"
+            raise FieldError(
+                "--request",
+                f"--request {draft.request_id!r} {other}",
+                f"{draft.request_id} {other}",
             )
     return replace(
         draft,
@@ -307,7 +312,10 @@ def _checked_details(details: Mapping[str, Any]) -> dict[str, Any]:
     if "duration_minutes" in details:
         minutes = details["duration_minutes"]
         if not isinstance(minutes, int) or not 1 <= minutes <= 600:
-            raise PoltermError(f"--duration {minutes!r} is not a number of minutes (1-600)")
+            problem = "is not a number of minutes (1-600)"
+            raise FieldError(
+                "--duration", f"--duration {minutes!r} {problem}", f"{minutes} {problem}"
+            )
         out["duration_minutes"] = minutes
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polterm.errors import PoltermError
+from polterm.errors import FieldError, PoltermError
 from polterm.services import authz
 from polterm.services.refs import (
     actor_staff_id,
@@ -149,8 +149,11 @@ def add_progress_report(
         if conference_id is not None:
             conference = require(session, "conference", int_id(conference_id, "conference"))
             if conference["student_id"] != student_id:
-                raise PoltermError(
-                    f"--conference {conference_id} is about another student, not {student_id!r}"
+                about = f"is about another student, not {student_id!r}"
+                raise FieldError(
+                    "--conference",
+                    f"--conference {conference_id} {about}",
+                    f"{conference_id} {about}",
                 )
             row["conference_id"] = conference["id"]
         return _add_for_student(session, "student.write", "progress_report", student_id, row)
@@ -177,10 +180,10 @@ def _require_period_for(session: Session, period_id: str, student_id: str) -> No
     period = require(session, "period", period_id)
     student = require(session, "student", student_id)
     if period["school_id"] not in (None, student["school_id"]):
-        raise PoltermError(
-            f"--period {period_id!r} is a period of school {period['school_id']!r}, "
-            f"not of student {student_id!r}'s school"
+        at = (
+            f"is a period of school {period['school_id']!r}, not of student {student_id!r}'s school"
         )
+        raise FieldError("--period", f"--period {period_id!r} {at}", f"{period_id} {at}")
 
 
 def _add_for_student(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polterm.errors import PermissionDenied, PoltermError
+from polterm.errors import FieldError, PermissionDenied, PoltermError
 from polterm.services.session import Session
 
 # table -> how a person calls one of its records
@@ -43,7 +43,7 @@ def require_free(session: Session, table: str, record_id: str) -> str:
 def require_text(value: str | None, what: str) -> str:
     """A required free-text value that is not blank."""
     if value is None or not value.strip():
-        raise PoltermError(f"{what} must not be empty")
+        raise FieldError(what, f"{what} must not be empty", "must not be empty")
     return value.strip()
 
 

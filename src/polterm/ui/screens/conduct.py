@@ -72,6 +72,9 @@ class ConductScreen(FormDialog):
             Horizontal(Button("Save (ctrl+s)", variant="primary", id="save"), classes="buttons"),
         ]
 
+    def labels(self) -> dict[str, str]:
+        return {"--support": "Support", "--period": "Progress report handed over"}
+
     def save(self) -> None:
         from polterm.services.records import add_progress_report
 
@@ -104,7 +107,7 @@ class ConductScreen(FormDialog):
                         conference_id=self.conference_id,
                     )
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.not_saved(error)
             return
         self.notify(f"Conference {self.conference_id} recorded")
         self.dismiss(True)

@@ -25,7 +25,7 @@ from polterm.services.conferences import (
     update_conference,
 )
 from polterm.services.views import conflicts, draft_warnings
-from polterm.ui.widgets.dialog import FormDialog
+from polterm.ui.widgets.dialog import FormDialog, in_form_words
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import (
     attendee_choice,
@@ -165,6 +165,17 @@ class ConferenceForm(FormDialog):
             ),
         ]
 
+    def labels(self) -> dict[str, str]:
+        fixed = {
+            "--kind": "Kind",
+            "--at": "Date and time",
+            "--modality": "Modality",
+            "--initiated-by": "Initiated by",
+            "--status": "Status",
+            "--request": "Linked parent request",
+        }
+        return fixed | {"--" + n.replace("_", "-"): f.title for n, f in self.extra.items()}
+
     def when_ready(self) -> None:
         self.refresh_warnings()
 
@@ -225,7 +236,7 @@ class ConferenceForm(FormDialog):
             if len(draft.at) >= 16:
                 lines += conflicts(session, draft)
         except Exception as error:  # an unfinished date while typing
-            lines = [f"(incomplete: {error})"]
+            lines = [f"(incomplete: {in_form_words(error, self.labels())})"]
         answer(self, self.show_warnings, lines)
 
     def show_warnings(self, lines: list[str]) -> None:
@@ -263,7 +274,7 @@ class ConferenceForm(FormDialog):
                 )
                 self.notify(f"Conference {self.conference_id} saved")
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.not_saved(error)
             return
         self.dismiss(True)
 

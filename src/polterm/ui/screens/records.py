@@ -25,6 +25,8 @@ PRINCIPALS = ("principal", "designee")  # a choice of these roles: a staff picke
 SCHOOL = ("school",)  # a choice of the district's schools, by name
 SCHOOL_OR_DISTRICT = ("school", "district")  # the same, or the whole district (the first choice)
 Field = tuple[str, str, tuple[str, ...]]  # name, label, choices (empty: free text)
+FLAGS = {"to_staff_id": "--to", "with_whom": "--with", "school_id": "--school"}  # the others:
+# the name as a flag, as the command line (and the services' messages) call the field
 
 
 def _request_id(session: Session) -> str:
@@ -144,6 +146,12 @@ class RecordForm(FormDialog):
         ).fetchone()
         return str(school_id)
 
+    def labels(self) -> dict[str, str]:
+        return {
+            FLAGS.get(name, "--" + name.replace("_", "-")): label
+            for name, label, _ in FORMS[self.kind][1]
+        }
+
     def save(self) -> None:
         _, fields, save = FORMS[self.kind]
         values: dict[str, Any] = {}
@@ -156,7 +164,7 @@ class RecordForm(FormDialog):
         try:
             save(self.app.session, self.subject, **values)  # type: ignore[attr-defined]
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.not_saved(error)
             return
         self.notify(f"{FORMS[self.kind][0]}: saved")
         self.dismiss(True)
