@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input, Select
 
 from polterm.ui.app import PoltermApp
-from tests.ui.test_flows import at_student, drive, settle
+from polterm.ui.screens.conduct import ConductScreen
+from polterm.ui.screens.student import StudentScreen
+from polterm.ui.widgets.confirm import Confirm
+from tests.ui.test_flows import at_student, drive, settle, text_of
 
 
 def messages(app: PoltermApp) -> list[str]:
@@ -35,5 +38,76 @@ def test_the_conference_form_names_its_date_and_time_field(app: PoltermApp) -> N
         assert "Date and time: 2025-10-32T15:00 is not a date-time (YYYY-MM-DDTHH:MM)" in (
             messages(app)
         )
+
+    drive(app, steps)
+
+
+def conference_of(app: PoltermApp, student_id: str) -> tuple[str, str]:
+    return app.session.db.execute(
+        "SELECT at, status FROM conference WHERE student_id = ?", [student_id]
+    ).fetchone()
+
+
+async def mark_held_in_conduct(pilot: Pilot) -> None:
+    """S1's meeting of 2025-10-20, five days ahead of the app's today: conduct, mark held."""
+    await at_student(pilot, "S1")
+    assert "The conference record lacks" not in text_of(pilot.app, "#body")  # not held yet
+    await pilot.press("h")
+    await settle(pilot)
+    pilot.app.screen.query_one("#held", Checkbox).value = True
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+def test_marking_held_a_conference_dated_ahead_asks_and_yes_moves_it_to_today(
+    remote_app: PoltermApp,
+) -> None:
+    app = remote_app
+
+    async def steps(pilot: Pilot) -> None:
+        await mark_held_in_conduct(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.question == (
+            "This conference is dated 2025-10-20; record it held today and change its date?"
+        )
+        assert conference_of(app, "S1") == ("2025-10-20T15:00", "scheduled")
+        await pilot.press("y")
+        await settle(pilot)
+        assert conference_of(app, "S1") == ("2025-10-15T15:00", "held")
+        assert isinstance(app.screen, StudentScreen)
+        assert "The conference record lacks" in text_of(app, "#body")  # held now: it counts
+
+    drive(app, steps)
+
+
+def test_answering_no_saves_nothing_and_keeps_the_form(remote_app: PoltermApp) -> None:
+    app = remote_app
+
+    async def steps(pilot: Pilot) -> None:
+        await mark_held_in_conduct(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConductScreen)
+        assert conference_of(app, "S1") == ("2025-10-20T15:00", "scheduled")
+
+    drive(app, steps)
+
+
+def test_the_conference_form_asks_too_and_moves_its_date_field(remote_app: PoltermApp) -> None:
+    app = remote_app
+    (conference_id,) = app.session.db.execute(
+        "SELECT id FROM conference WHERE student_id = 'S1'"
+    ).fetchone()
+
+    async def steps(pilot: Pilot) -> None:
+        app.open_conference(conference_id)
+        await settle(pilot)
+        app.screen.query_one("#status", Select).value = "held"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert conference_of(app, "S1") == ("2025-10-15T15:00", "held")
 
     drive(app, steps)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
+from datetime import date
 from typing import Any
 
 from polterm.config import active_policies
@@ -56,8 +57,20 @@ def parse_support(text: str) -> tuple[str, ...]:
     return tuple(s for s in SUPPORTERS if s in parts)
 
 
-def schedule_conference(session: Session, draft: ConferenceDraft, **details: Any) -> int:
-    """Record a new conference (any status and date may be given); returns its id."""
+class HeldAheadError(FieldError):
+    """A conference dated after today marked held: refused (a form may offer to move it)."""
+
+    def __init__(self, at: str, today: date) -> None:
+        self.day = at[:10]
+        why = f"held: the conference is dated {self.day}, after today ({today})"
+        super().__init__("--status", f"--status {why}; change --at to the day it took place", why)
+
+
+def schedule_conference(
+    session: Session, draft: ConferenceDraft, *, today: date | None = None, **details: Any
+) -> int:
+    """Record a new conference (any status, and any date but a later one for a held one);
+    returns its id."""
     with session.transaction():
         student = require(session, "student", draft.student_id)
         session.authorize(
@@ -65,6 +78,7 @@ def schedule_conference(session: Session, draft: ConferenceDraft, **details: Any
         )
         at, fold = parse_local(draft.at, "--at")
         draft = _checked(session, replace(draft, at=at), check_kind=True)
+        _not_held_ahead(draft, None, today)
         row = {**_row(draft), "fold": fold, **_checked_details(details)}
         conference_id = int(session.insert("conference", row, student_id=draft.student_id))
         _sync_staff(session, conference_id, draft.student_id, (), draft.staff_ids)
@@ -78,6 +92,7 @@ def update_conference(
     changes: Mapping[str, Any],
     *,
     expected_version: int | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Change a conference; `staff_ids` / `attendees` replace those lists when given.
 
@@ -103,6 +118,7 @@ def update_conference(
             at, details["fold"] = parse_local(new.at, "--at")
             new = replace(new, at=at)
         new = _checked(session, new, check_kind=new.kind != current.kind)
+        _not_held_ahead(new, current, today)
         after = session.update(
             "conference",
             current.id,
@@ -302,6 +318,18 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
         plan=optional_text(draft.plan),
         support=parse_support(",".join(draft.support)),
     )
+
+
+def _not_held_ahead(
+    draft: ConferenceDraft, before: ConferenceDraft | None, today: date | None
+) -> None:
+    """A conference is held on its day or after: one dated after today (default: the clock's)
+    cannot be marked held; one saved held with that date before this check stays editable."""
+    today = today or date.today()
+    if draft.status != "held" or draft.at[:10] <= today.isoformat():
+        return
+    if before is None or (before.status, before.at) != ("held", draft.at):
+        raise HeldAheadError(draft.at, today)
 
 
 def _checked_details(details: Mapping[str, Any]) -> dict[str, Any]:

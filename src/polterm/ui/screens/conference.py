@@ -19,12 +19,14 @@ from polterm.services.conferences import (
     INITIATORS,
     MODALITIES,
     STATUSES,
+    HeldAheadError,
     conference_draft,
     conference_kinds,
     schedule_conference,
     update_conference,
 )
 from polterm.services.views import conflicts, draft_warnings
+from polterm.ui.widgets.confirm import ask_held_today
 from polterm.ui.widgets.dialog import FormDialog, in_form_words
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import (
@@ -247,7 +249,12 @@ class ConferenceForm(FormDialog):
         try:
             draft = self.draft()
             if self.conference_id is None:
-                new_id = schedule_conference(session, draft, **self.details())
+                new_id = schedule_conference(
+                    session,
+                    draft,
+                    today=self.app.today,
+                    **self.details(),  # type: ignore[attr-defined]
+                )
                 self.notify(f"Conference {new_id} scheduled")
             else:
                 changes = {
@@ -271,12 +278,21 @@ class ConferenceForm(FormDialog):
                     self.conference_id,
                     {**changes, **self.details()},
                     expected_version=self.version,
+                    today=self.app.today,  # type: ignore[attr-defined]
                 )
                 self.notify(f"Conference {self.conference_id} saved")
+        except HeldAheadError as error:
+            ask_held_today(self, error, draft.at, self.save_moved)
+            return
         except PoltermError as error:
             self.not_saved(error)
             return
         self.dismiss(True)
+
+    def save_moved(self, at: str) -> None:
+        """Held today after all: the date field says so, and the form saves again."""
+        self.query_one("#at", Input).value = at
+        self.save()
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
