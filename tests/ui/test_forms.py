@@ -5,11 +5,13 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select
 
+from polterm.services.session import Actor, Session
 from polterm.ui.app import PoltermApp
 from polterm.ui.screens.conduct import ConductScreen
 from polterm.ui.screens.student import StudentScreen
 from polterm.ui.widgets.confirm import Confirm
-from tests.ui.test_flows import at_student, drive, settle, text_of
+from tests.ui.conftest import TODAY
+from tests.ui.test_flows import at_student, drive, options, pick, settle, text_of
 
 
 def messages(app: PoltermApp) -> list[str]:
@@ -109,5 +111,33 @@ def test_the_conference_form_asks_too_and_moves_its_date_field(remote_app: Polte
         await pilot.press("y")
         await settle(pilot)
         assert conference_of(app, "S1") == ("2025-10-15T15:00", "held")
+
+    drive(app, steps)
+
+
+def test_a_new_conference_with_no_staff_is_warned_about(app: PoltermApp) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await at_student(pilot, "S4", "n")
+        assert "• no staff member is named" in text_of(app, "#warnings")
+        await pick(pilot, "staff", "terry")
+        assert "no staff member is named" not in text_of(app, "#warnings")
+
+    drive(app, steps)
+
+
+def test_a_teacher_scheduling_is_named_on_the_conference_by_default(session: Session) -> None:
+    teacher = Actor("t1", "Terry Teach", "teacher", "north", "terry")
+    app = PoltermApp(Session(session.db, teacher, session.registry), today=TODAY)
+
+    async def steps(pilot: Pilot) -> None:
+        await at_student(pilot, "S4", "n")
+        assert options(app, "staff")[0] == "✓ Terry Teach · teacher · north (t1)"
+        assert "no staff member is named" not in text_of(app, "#warnings")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.session.db.execute(
+            "SELECT s.staff_id FROM conference c JOIN conference_staff s"
+            " ON s.conference_id = c.id WHERE c.student_id = 'S4'"
+        ).fetchall() == [("t1",)]
 
     drive(app, steps)

@@ -16,7 +16,14 @@ from polterm.errors import FieldError, PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
 from polterm.services import authz
 from polterm.services.localtime import parse_local
-from polterm.services.refs import int_id, may, optional_text, require, require_text
+from polterm.services.refs import (
+    actor_staff_id,
+    int_id,
+    may,
+    optional_text,
+    require,
+    require_text,
+)
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date, parse_datetime
 
@@ -64,6 +71,20 @@ class HeldAheadError(FieldError):
         self.day = at[:10]
         why = f"held: the conference is dated {self.day}, after today ({today})"
         super().__init__("--status", f"--status {why}; change --at to the day it took place", why)
+
+
+NO_STAFF = "no staff member is named: nobody from the school is down to meet the parent"
+
+
+def staffing_warnings(draft: ConferenceDraft) -> list[str]:
+    """What a conference lacks beyond the policies' word: anyone from the school to meet."""
+    return [] if draft.staff_ids else [NO_STAFF]
+
+
+def default_staff(session: Session) -> tuple[str, ...]:
+    """Who a new conference names before anyone is picked: a teacher scheduling, themselves."""
+    me = actor_staff_id(session)
+    return (me,) if me is not None and session.actor.role == "teacher" else ()
 
 
 def schedule_conference(

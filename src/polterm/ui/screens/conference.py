@@ -22,7 +22,9 @@ from polterm.services.conferences import (
     HeldAheadError,
     conference_draft,
     conference_kinds,
+    default_staff,
     schedule_conference,
+    staffing_warnings,
     update_conference,
 )
 from polterm.services.views import conflicts, draft_warnings
@@ -139,7 +141,7 @@ class ConferenceForm(FormDialog):
                 Picker(
                     staff_source(self.school_id),
                     placeholder="Staff attending: type a name",
-                    chosen=staff_choices(session, d.staff_ids) if d else (),
+                    chosen=staff_choices(session, d.staff_ids if d else default_staff(session)),
                     id="staff",
                 ),
                 Picker(
@@ -234,7 +236,8 @@ class ConferenceForm(FormDialog):
         app = self.app
         session = app.reader()  # type: ignore[attr-defined]
         try:
-            lines = draft_warnings(session, draft, app.today)  # type: ignore[attr-defined]
+            lines = staffing_warnings(draft)
+            lines += draft_warnings(session, draft, app.today)  # type: ignore[attr-defined]
             if len(draft.at) >= 16:
                 lines += conflicts(session, draft)
         except Exception as error:  # an unfinished date while typing
