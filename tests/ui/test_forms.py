@@ -141,3 +141,28 @@ def test_a_teacher_scheduling_is_named_on_the_conference_by_default(session: Ses
         ).fetchall() == [("t1",)]
 
     drive(app, steps)
+
+
+def test_the_student_page_lists_escalations_and_welfare_checks(remote_app: PoltermApp) -> None:
+    app = remote_app
+
+    async def steps(pilot: Pilot) -> None:
+        await at_student(pilot, "S2")
+        body = text_of(app, "#body")
+        assert "2025-10-01 to Pam Principal (p1) · no welfare check yet" in body
+        assert "Welfare checks\n  none" in body
+        await pilot.press("w")
+        await settle(pilot)
+        assert text_of(app, "#answers") == "This check answers the escalation of 2025-10-01"
+        app.screen.query_one("#on", Input).value = "2025-09-30"
+        await settle(pilot)
+        assert text_of(app, "#answers") == "This check answers no open escalation"
+        app.screen.query_one("#on", Input).value = "2025-10-02"
+        app.screen.query_one("#outcome", Input).value = "family safe"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        body = text_of(app, "#body")
+        assert "2025-10-01 to Pam Principal (p1) · welfare check 2025-10-02" in body
+        assert "2025-10-02 by Ira Admin: family safe · answers the escalation of 2025-10-01" in body
+
+    drive(app, steps)

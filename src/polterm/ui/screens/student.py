@@ -154,6 +154,17 @@ def render_detail(d: dict[str, Any]) -> str:
     out += [
         f"  {a['made_on']} {a['method']} {a['outcome']} ({a['purpose']})" for a in d["attempts"]
     ] or ["  none"]
+    out.append("[b]Escalations to the principal or designee[/b]")
+    out += [
+        f"  {e['made_on']}{by(e)} to {escape(named(e['to_name'], e['to_staff_id']))}"
+        f" · {'welfare check ' + e['answered_on'] if e['answered_on'] else 'no welfare check yet'}"
+        for e in d["escalations"]
+    ] or ["  none"]
+    out.append("[b]Welfare checks[/b]")
+    out += [
+        f"  {w['made_on']}{by(w)}: {escape(w['outcome'])} · answers {answers(w['answers'])}"
+        for w in d["welfare_checks"]
+    ] or ["  none"]
     out.append("[b]Requests[/b]")
     out += [
         f"  {r['id']} {r['requested_on']} with the {r['with_whom']}: {escape(r['topic'] or '')}"
@@ -172,6 +183,23 @@ def render_detail(d: dict[str, Any]) -> str:
         for r in d["remote"]
     ] or ["  none"]
     return "\n".join(out)
+
+
+def by(record: dict[str, Any]) -> str:
+    """ " by NAME" for a record of who acted, when the person is known."""
+    return f" by {escape(record['by_name'])}" if record["by_name"] else ""
+
+
+def named(name: str | None, staff_id: str | None) -> str:
+    """A staff member as the page names them: name and id, or that nobody was named."""
+    return f"{name} ({staff_id})" if staff_id else "nobody named"
+
+
+def answers(days: list[str]) -> str:
+    """Which escalations a welfare check answers, by date."""
+    if not days:
+        return "no open escalation"
+    return f"the escalation{'s' if len(days) > 1 else ''} of {', '.join(days)}"
 
 
 def first_paragraph(text: str) -> str:
