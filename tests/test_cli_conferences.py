@@ -156,10 +156,10 @@ def test_a_conference_with_no_staff_is_saved_with_a_warning(district):
     run = district("conference", "add", *at, "--format", "json")
     assert run.code == 0 and run.json() == {"id": 2}
     assert run.err == (
-        "Warning: conference 2: no staff member is named: nobody from the school is down to "
+        "Warning (conference 2): No staff member is named: nobody from the school is down to "
         "meet the parent (--staff ID)\n"
     )
     staffed = [*at[:-1], "2025-10-02T08:30", "--staff", "t1"]
     assert district("conference", "add", *staffed).err == ""
     emptied = district("conference", "update", "1", "--staff", "")
-    assert emptied.code == 0 and "Warning: conference 1: no staff member" in emptied.err
+    assert emptied.code == 0 and "Warning (conference 1): No staff member" in emptied.err

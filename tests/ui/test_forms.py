@@ -118,9 +118,9 @@ def test_the_conference_form_asks_too_and_moves_its_date_field(remote_app: Polte
 def test_a_new_conference_with_no_staff_is_warned_about(app: PoltermApp) -> None:
     async def steps(pilot: Pilot) -> None:
         await at_student(pilot, "S4", "n")
-        assert "• no staff member is named" in text_of(app, "#warnings")
+        assert "• No staff member is named" in text_of(app, "#warnings")
         await pick(pilot, "staff", "terry")
-        assert "no staff member is named" not in text_of(app, "#warnings")
+        assert "No staff member is named" not in text_of(app, "#warnings")
 
     drive(app, steps)
 
@@ -132,7 +132,7 @@ def test_a_teacher_scheduling_is_named_on_the_conference_by_default(session: Ses
     async def steps(pilot: Pilot) -> None:
         await at_student(pilot, "S4", "n")
         assert options(app, "staff")[0] == "✓ Terry Teach · teacher · north (t1)"
-        assert "no staff member is named" not in text_of(app, "#warnings")
+        assert "No staff member is named" not in text_of(app, "#warnings")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.session.db.execute(
@@ -164,5 +164,16 @@ def test_the_student_page_lists_escalations_and_welfare_checks(remote_app: Polte
         body = text_of(app, "#body")
         assert "2025-10-01 to Pam Principal (p1) · welfare check 2025-10-02" in body
         assert "2025-10-02 by Ira Admin: family safe · answers the escalation of 2025-10-01" in body
+
+    drive(app, steps)
+
+
+def test_the_escalation_forms_picker_says_how_to_pick(remote_app: PoltermApp) -> None:
+    app = remote_app
+
+    async def steps(pilot: Pilot) -> None:
+        await at_student(pilot, "S1", "e")
+        field = app.screen.query_one("#to_staff_id")
+        assert str(field.label) == "Reported to: nobody named (Enter: pick one)"
 
     drive(app, steps)

@@ -70,7 +70,7 @@ def _changes(options: dict[str, Any]) -> dict[str, Any]:
 def _warn(conference_id: int, draft: ConferenceDraft) -> None:
     """What the saved conference lacks, on stderr (stdout stays the id or the JSON)."""
     for line in svc.staffing_warnings(draft):
-        click.echo(f"Warning: conference {conference_id}: {line} (--staff ID)", err=True)
+        click.echo(f"Warning (conference {conference_id}): {line} (--staff ID)", err=True)
 
 
 @click.group("conference")

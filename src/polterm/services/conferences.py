@@ -73,7 +73,7 @@ class HeldAheadError(FieldError):
         super().__init__("--status", f"--status {why}; change --at to the day it took place", why)
 
 
-NO_STAFF = "no staff member is named: nobody from the school is down to meet the parent"
+NO_STAFF = "No staff member is named: nobody from the school is down to meet the parent"
 
 
 def staffing_warnings(draft: ConferenceDraft) -> list[str]:

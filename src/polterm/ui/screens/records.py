@@ -119,7 +119,7 @@ class RecordForm(FormDialog):
             for name, label, choices in fields:
                 if choices is PRINCIPALS:
                     source = staff_source(self.school_of_subject(), PRINCIPALS)
-                    yield PickField(label, source, blank="nobody named", id=name)
+                    yield PickField(label, source, blank="nobody named (Enter: pick one)", id=name)
                 elif choices is SCHOOL_OR_DISTRICT:
                     district = [("The whole district", ""), *self.schools()]
                     yield Select(district, value="", allow_blank=False, prompt=label, id=name)
