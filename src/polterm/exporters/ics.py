@@ -36,6 +36,11 @@ def district_slug(session: Session) -> str:
     return re.sub(r"[^a-z0-9]+", "-", (row[0] if row else "district").lower()).strip("-")
 
 
+def conference_uid(conference_id: int, slug: str) -> str:
+    """A conference's iCalendar UID: the same in `export ics` and in mail to families."""
+    return f"conference-{conference_id}@{slug}.polterm"
+
+
 def conference_calendar(
     session: Session, *, staff_id: str | None = None, student_id: str | None = None
 ) -> Calendar:
@@ -70,7 +75,7 @@ def conference_calendar(
         session.authorize("conference.read", student_id=sid)
         start = datetime.strptime(at, "%Y-%m-%dT%H:%M").replace(tzinfo=tz)
         event = Event()
-        event.add("uid", f"conference-{cid}@{slug}.polterm")
+        event.add("uid", conference_uid(cid, slug))
         event.add("summary", f"Conference: {kind} — {given} {family[:1]}.")
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=minutes))

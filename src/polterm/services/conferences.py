@@ -13,7 +13,7 @@ from typing import Any
 from polterm.config import active_policies
 from polterm.errors import PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
-from polterm.services import authz
+from polterm.services import authz, mail_queue
 from polterm.services.refs import int_id, may, optional_text, require, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date, parse_datetime
@@ -67,6 +67,7 @@ def schedule_conference(session: Session, draft: ConferenceDraft, **details: Any
         conference_id = int(session.insert("conference", row, student_id=draft.student_id))
         _sync_staff(session, conference_id, draft.student_id, (), draft.staff_ids)
         _sync_attendees(session, conference_id, draft.student_id, (), draft.attendees)
+        mail_queue.after_schedule(session, conference_id)
     return conference_id
 
 
@@ -98,6 +99,7 @@ def update_conference(
             )
         new = _checked(session, new, check_kind=new.kind != current.kind)
         details = _checked_details({k: v for k, v in changes.items() if k in DETAILS})
+        before = require(session, "conference", current.id)
         after = session.update(
             "conference",
             current.id,
@@ -107,6 +109,7 @@ def update_conference(
         )
         _sync_staff(session, current.id, new.student_id, current.staff_ids, new.staff_ids)
         _sync_attendees(session, current.id, new.student_id, current.attendees, new.attendees)
+        mail_queue.after_update(session, before, after)
     return after
 
 
