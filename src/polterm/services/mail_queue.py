@@ -26,7 +26,6 @@ from polterm.services.validate import choice, parse_date
 PLACE_FIELDS = ("at", "duration_minutes", "modality", "location")
 STATUSES = (
     "queued", "claimed", "sending", "sent", "failed", "bounced", "unknown", "call", "called",
-    "withdrawn",
 )  # fmt: skip
 CALL_OUTCOMES = ("reached", "no-answer", "left-message", "wrong-number")
 # the contact-attempt purpose a message about a conference of this kind serves
@@ -240,7 +239,7 @@ def resend(session: Session, outbox_id: int | str) -> dict[str, Any]:
     with session.transaction():
         row = _outbox_row(session, outbox_id)
         session.authorize("conference.write", student_id=row["student_id"])
-        if row["status"] not in ("sent", "failed", "bounced", "unknown", "withdrawn"):
+        if row["status"] not in ("sent", "failed", "bounced", "unknown"):
             raise PoltermError(f"outbox message {row['id']} is {row['status']}, not resendable")
         now = local_now()
         return session.update(

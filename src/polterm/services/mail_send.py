@@ -31,7 +31,7 @@ from polterm.services.mail_settings import MailSettings
 from polterm.services.session import Session, now_iso
 from polterm.services.validate import parse_datetime
 
-BATCH = 50
+BATCH = 20
 LEASE_SECONDS = 600.0
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF_MINUTES = 5

@@ -458,7 +458,7 @@ CREATE TABLE mail_outbox (
     kind TEXT NOT NULL CHECK (kind IN
         ('invitation', 'change', 'cancellation', 'reminder', 'confirmation')),
     status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'claimed', 'sending',
-        'sent', 'failed', 'bounced', 'unknown', 'call', 'called', 'withdrawn')),
+        'sent', 'failed', 'bounced', 'unknown', 'call', 'called')),
     guardian_id TEXT NOT NULL REFERENCES guardian(id),
     student_id TEXT NOT NULL REFERENCES student(id),
     school_id TEXT NOT NULL REFERENCES school(id),
