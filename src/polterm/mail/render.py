@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 KINDS = ("invitation", "change", "cancellation", "reminder", "confirmation")
@@ -158,9 +158,16 @@ def _calendar(
         who.params["partstat"] = "NEEDS-ACTION"
         who.params["rsvp"] = "FALSE"
         event.add("attendee", who, encode=0)
+    cal.add_component(_vtimezone(tz, start.year))
     cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical().decode()
+
+
+@cache
+def _vtimezone(tz: ZoneInfo, year: int) -> Timezone:
+    """The zone's rules around the conference's year: small, and built once per year (the
+    whole 1970-2038 table costs 30 ms and 6 kB a message)."""
+    return Timezone.from_tzinfo(tz, tz.key, date(year - 1, 1, 1), date(year + 2, 1, 1))
 
 
 def _long_date(day: datetime, language: str) -> str:
