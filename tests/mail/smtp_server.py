@@ -78,17 +78,21 @@ class SmtpServer:
     tls: ssl.SSLContext
     mailbox: Mailbox = field(default_factory=Mailbox)
     controller: Controller | None = None
+    implicit_tls: bool = False  # TLS from the first byte (port 465 style), not STARTTLS
 
     def start(self) -> None:
+        tls = (
+            {"ssl_context": self.tls, "auth_require_tls": False}  # aiosmtpd cannot tell it is TLS
+            if self.implicit_tls
+            else {"tls_context": self.tls, "require_starttls": True, "auth_require_tls": True}
+        )
         self.controller = Controller(
             self.mailbox,
             hostname="127.0.0.1",
             port=self.port,
-            tls_context=self.tls,
-            require_starttls=True,
             authenticator=_authenticate,
             auth_required=True,
-            auth_require_tls=True,
+            **tls,
         )
         self.controller.start()
 

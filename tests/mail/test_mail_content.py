@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from tests.mail.smtp_server import FROM, PASSWORD, configure
 
 AT = "2030-09-10T15:00"
@@ -126,3 +128,18 @@ def test_mail_commands_refuse_bad_input_and_other_roles(district, smtp):
     assert teacher.code == 2 and "may not" in teacher.err
     assert district("mail", "config", "--host", "x", "--port", "70000", "--security", "none",
                     "--from", FROM).code == 2  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_implicit_tls_reaches_the_server_and_checks_its_certificate(district, smtp):
+    smtp.stop()
+    smtp.implicit_tls = True
+    smtp.start()
+    _ok(district, "mail", "config", "--host", "127.0.0.1", "--port", str(smtp.port),
+             "--security", "ssl", "--user", "polterm", "--from", FROM)  # fmt: skip
+    sent = district("mail", "test", "it@example.org")
+    assert sent.code == 0, sent.err
+    assert len(smtp.mailbox.messages) == 1
+    os.environ.pop("SSL_CERT_FILE")  # a certificate nobody vouches for is refused
+    refused = district("mail", "test", "it@example.org")
+    assert refused.code == 2 and "CERTIFICATE_VERIFY_FAILED" in refused.err

@@ -138,3 +138,17 @@ def _expire_leases(path: Path) -> None:
     with conn:
         conn.execute("UPDATE mail_outbox SET lease_until = 0")
     conn.close()
+
+
+def test_three_bounced_invitations_escalate_under_policy_6310(district, smtp):
+    configure(district, smtp.port)
+    smtp.mailbox.rcpt_replies = ["550 5.1.1 no such user"] * 3
+    for day in (10, 11, 12):
+        _ok(district, "conference", "add", "--student", "s1", "--kind", "remote-learning",
+            "--at", f"2030-09-{day}T15:00", "--staff", "t1")  # fmt: skip
+    assert _send(district, "2030-09-01T08:00").json()["bounced"] == 3
+    check = district("check", "--as-of", "2030-09-02", "--student", "s1", "--format", "json")
+    escalations = [
+        f for f in check.json()["findings"] if f["rule"] == "unreachable-parent-escalation"
+    ]
+    assert [(f["status"], f["message"][:10]) for f in escalations] == [("action", "3 attempts")]

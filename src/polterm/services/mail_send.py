@@ -43,6 +43,7 @@ class SendReport:
     """What one run did, and what it left behind."""
 
     now: str
+    reminders: int = 0
     sent: int = 0
     retrying: int = 0
     failed: int = 0
@@ -60,6 +61,7 @@ class SendReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "now": self.now,
+            "reminders": self.reminders,
             "sent": self.sent,
             "retrying": self.retrying,
             "failed": self.failed,
@@ -135,7 +137,7 @@ def send_due(
     report = SendReport(now)
     run = _Run(session, settings, now, report, lease_seconds, connector)
     with session.transaction():
-        report.calls += mail_queue.queue_reminders(session, now, settings.reminder_hours)
+        report.reminders = mail_queue.queue_reminders(session, now, settings.reminder_hours)
         run.expire_leases()
     try:
         while ids := run.claim():
@@ -186,7 +188,10 @@ class _Run:
             self.report.unknown += 1
 
     def claim(self) -> list[int]:
-        """The next batch of due rows, taken for this run in one write transaction."""
+        """The next batch of due rows, taken for this run in one write transaction.
+
+        The claim and its expiry are a lease, not a change to the message, so they are not
+        audited; every change of status after it is."""
         if self.down is not None:
             return []
         with self.session.transaction() as db:
