@@ -69,3 +69,22 @@ def test_office_staff_see_the_families_to_phone_on_today(session: Session) -> No
         assert not it.screen.query_one("#calls").display
 
     drive(it, hidden)
+
+
+def test_the_palette_opens_the_outbox_of_the_office_school_only(session: Session) -> None:
+    _mail_on(session)
+    session.db.execute("UPDATE guardian SET email = 'g5@example.org'")
+    schedule_conference(session, ConferenceDraft("S5", "parent-principal", "2030-09-12T15:00"))
+    session.db["staff"].insert(
+        {"id": "o1", "name": "Olive Office", "role": "office", "school_id": "north"}
+    )
+    office = PoltermApp(Session(session.db, OFFICE, session.registry), today=TODAY)
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("ctrl+p", *"e-mail outbox")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sorted(cells(office, "#outbox", 4)) == ["S1", "S2"]  # not South High's S5
+
+    drive(office, steps)

@@ -152,8 +152,10 @@ def list_outbox(
     student_id: str | None = None,
     school_id: str | None = None,
     status: str | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The messages the district sent or will send, newest first, within the actor's reach."""
+    """The messages the district sent or will send, newest first, within the actor's reach
+    (the newest `limit` of them when given)."""
     if student_id is not None:
         student = require(session, "student", student_id)
         session.authorize("conference.read", student_id=student_id, school_id=student["school_id"])
@@ -166,8 +168,8 @@ def list_outbox(
     rows = session.db.query(
         f"SELECT {', '.join('o.' + c for c in OUTBOX_COLUMNS)} FROM mail_outbox o"
         f" JOIN student t ON t.id = o.student_id WHERE {' AND '.join(clauses)}"
-        " ORDER BY o.id DESC",
-        params,
+        f" ORDER BY o.id DESC{' LIMIT ?' if limit is not None else ''}",
+        [*params, *([limit] if limit is not None else [])],
     )
     return list(rows)
 

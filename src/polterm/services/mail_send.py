@@ -18,7 +18,7 @@ import ssl
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -59,18 +59,7 @@ class SendReport:
         return 1 if self.left_unsent else 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "now": self.now,
-            "reminders": self.reminders,
-            "sent": self.sent,
-            "retrying": self.retrying,
-            "failed": self.failed,
-            "bounced": self.bounced,
-            "unknown": self.unknown,
-            "calls": self.calls,
-            "left_unsent": self.left_unsent,
-            "errors": self.errors,
-        }
+        return asdict(self)
 
 
 class _Retry(Exception):

@@ -1,5 +1,6 @@
-"""A student's e-mail to the family: every message, the highlighted one as the guardian reads
-it, and resend for one that bounced, failed, is in doubt or was lost."""
+"""E-mail to families, a student's or all those the actor reaches (their school's, for the
+office): the messages, the highlighted one as the guardian reads it, and resend for one that
+bounced, failed, is in doubt or was lost."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
 from polterm.ui.widgets.worker import answer
 
+SHOWN = 500  # a district's outbox runs to hundreds of thousands: the newest are the ones acted on
+
 
 class OutboxScreen(KeepsStyles, Screen[None]):
     """Read in workers; resend writes through the outbox service with the app's session."""
@@ -29,15 +32,21 @@ class OutboxScreen(KeepsStyles, Screen[None]):
         Binding("r", "resend", "Resend"),
     ]
 
-    def __init__(self, student_id: str) -> None:
+    def __init__(self, student_id: str | None = None) -> None:
         super().__init__()
         self.student_id = student_id
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"E-mail to the family of {escape(self.student_id)}", classes="title")
+        title = (
+            f"E-mail to the family of {escape(self.student_id)}"
+            if self.student_id is not None
+            else f"E-mail to families (the newest {SHOWN})"
+        )
+        yield Static(title, classes="title")
         yield LineTable(
-            "Id", "Status", "Kind", "Conference", "Guardian", "Language", "Tries", "Reply",
+            "Id", "Status", "Kind", "Conference", "Student", "Guardian", "Language", "Tries",
+            "Reply",
             zebra=False, id="outbox",
         )  # fmt: skip
         with VerticalScroll(id="detail"):
@@ -53,7 +62,11 @@ class OutboxScreen(KeepsStyles, Screen[None]):
     @work(exclusive=True, thread=True, group="outbox")
     def load(self) -> None:
         try:
-            rows = mail_queue.list_outbox(self.app.reader(), student_id=self.student_id)  # type: ignore[attr-defined]
+            rows = mail_queue.list_outbox(
+                self.app.reader(),  # type: ignore[attr-defined]
+                student_id=self.student_id,
+                limit=SHOWN,
+            )
         except PoltermError as error:
             rows = []
             answer(self, self.notify, str(error), severity="error")
@@ -69,6 +82,7 @@ class OutboxScreen(KeepsStyles, Screen[None]):
                     r["status"],
                     r["kind"],
                     r["conference_at"].replace("T", " "),
+                    r["student_id"],
                     r["guardian_id"],
                     r["language"]
                     + (f" (no {r['language_missing']})" if r["language_missing"] else ""),
@@ -79,7 +93,7 @@ class OutboxScreen(KeepsStyles, Screen[None]):
             for r in rows
         )
         if not rows:
-            self.query_one("#preview", Static).update("No messages to this family.")
+            self.query_one("#preview", Static).update("No messages.")
         else:
             self.preview(int(table.row_keys[table.cursor_row]))
 
