@@ -33,9 +33,12 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     rcpt_replies: list[str] = field(default_factory=list)
     on_data: Callable[[EmailMessage], None] | None = None
+    on_rcpt: Callable[[], None] | None = None
     delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.on_rcpt is not None:
+            self.on_rcpt()
         if self.rcpt_replies:
             return self.rcpt_replies.pop(0)
         envelope.rcpt_tos.append(address)

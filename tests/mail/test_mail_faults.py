@@ -131,6 +131,23 @@ def test_a_run_killed_after_the_server_accepted_never_sends_the_message_again(di
     assert smtp.mailbox.ids()[0] == smtp.mailbox.ids()[1]  # the same Message-ID again
 
 
+def test_a_run_killed_before_the_message_was_handed_over_is_sent_by_a_later_run(district, smtp):
+    configure(district, smtp.port)
+    _ok(district, *SCHEDULE)
+    killed: list[subprocess.Popen] = []
+    smtp.mailbox.on_rcpt = lambda: os.kill(killed[0].pid, signal.SIGKILL)
+    killed.append(_process(district.path, "mail", "send", "--now", "2030-09-01T08:00"))
+    killed[0].communicate(timeout=60)
+    assert killed[0].returncode == -signal.SIGKILL
+    smtp.mailbox.on_rcpt = None
+    assert district.rows("SELECT status FROM mail_outbox") == [("claimed",)]
+    assert _send(district, "2030-09-01T08:10").json()["sent"] == 0  # its lease still holds
+    _expire_leases(district.path)
+    assert _send(district, "2030-09-01T09:00").code == 0
+    assert len(smtp.mailbox.messages) == 1
+    assert district.rows("SELECT status FROM mail_outbox") == [("sent",)]
+
+
 def _expire_leases(path: Path) -> None:
     import sqlite3
 

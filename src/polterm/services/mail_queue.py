@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from polterm.errors import PoltermError
-from polterm.exporters.ics import conference_uid, district_slug, district_timezone
 from polterm.mail.languages import template_language
 from polterm.services import authz, mail_settings
 from polterm.services.refs import actor_staff_id, require
@@ -41,12 +40,16 @@ OUTBOX_COLUMNS = (
 
 def local_now() -> str:
     """The district's wall-clock time as conferences are written: YYYY-MM-DDTHH:MM."""
+    from polterm.exporters.ics import district_timezone  # icalendar: only once mail is on
+
     return datetime.now(district_timezone()).strftime("%Y-%m-%dT%H:%M")
 
 
 def after_schedule(session: Session, conference_id: int) -> int:
     """A new conference still ahead: an invitation, or a confirmation when it answers a
     parent's request. Returns how many messages (and calls) were queued."""
+    if mail_settings.load(session) is None:
+        return 0
     row = require(session, "conference", conference_id)
     if row["status"] != "scheduled" or row["at"] <= local_now():
         return 0
@@ -58,6 +61,8 @@ def after_schedule(session: Session, conference_id: int) -> int:
 def after_update(session: Session, before: Mapping[str, Any], after: Mapping[str, Any]) -> int:
     """The message a conference's change calls for, if any: cancellation, invitation when it is
     scheduled again, change when its time, length, modality or place moved."""
+    if mail_settings.load(session) is None:
+        return 0
     was, now = before["status"], after["status"]
     if was == "scheduled" and now == "cancelled" and before["at"] > local_now():
         return queue_conference(session, after["id"], "cancellation")
@@ -75,10 +80,8 @@ def after_update(session: Session, before: Mapping[str, Any], after: Mapping[str
 def queue_conference(
     session: Session, conference_id: int, kind: str, *, send_after: str | None = None
 ) -> int:
-    """One message (or call) per guardian of the conference's student, with today's facts."""
-    settings = mail_settings.load(session)
-    if settings is None:
-        return 0
+    """One message (or call) per guardian of the conference's student, with today's facts
+    (callers check that mail is set up)."""
     with session.transaction():
         conference = require(session, "conference", conference_id)
         base = _conference_facts(session, conference)
@@ -314,6 +317,8 @@ def _reach(
 
 def _conference_facts(session: Session, conference: Mapping[str, Any]) -> dict[str, Any]:
     """What every message about this conference says, whoever it goes to."""
+    from polterm.exporters.ics import conference_uid, district_slug
+
     student = session.db.execute(
         "SELECT t.given, t.family, s.id, s.name, tt.name FROM student t"
         " JOIN school s ON s.id = t.school_id LEFT JOIN staff tt ON tt.id = t.teacher_id"
