@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import smtplib
 import ssl
 import time
@@ -36,6 +37,7 @@ LEASE_SECONDS = 600.0
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF_MINUTES = 5
 TIMEOUT_SECONDS = 30.0
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -428,11 +430,12 @@ def _left_unsent(session: Session, now: str) -> int:
 
 
 def _redacted(code: int, reply: bytes | str, address: str) -> str:
-    """The server's reply for the outbox, with the guardian's address taken out."""
+    """The server's reply for the outbox, with the guardian's address and any control
+    characters (it is shown on terminals) taken out."""
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
     if address:
         text = text.replace(address, "<guardian>")
-    text = " ".join(text.split())
+    text = " ".join(_CONTROL.sub(" ", text).split())
     return f"{code} {text}"[:300]
 
 
