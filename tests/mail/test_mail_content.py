@@ -143,3 +143,34 @@ def test_implicit_tls_reaches_the_server_and_checks_its_certificate(district, sm
     os.environ.pop("SSL_CERT_FILE")  # a certificate nobody vouches for is refused
     refused = district("mail", "test", "it@example.org")
     assert refused.code == 2 and "CERTIFICATE_VERIFY_FAILED" in refused.err
+
+
+def test_only_changes_a_family_needs_to_know_queue_a_message(district, smtp):
+    configure(district, smtp.port)
+    _schedule(district)
+    cid = str(district.rows("SELECT max(id) FROM conference")[0][0])
+
+    def kinds() -> list[str]:
+        return [k for (k,) in district.rows("SELECT kind FROM mail_outbox ORDER BY id")]
+
+    _ok(district, "conference", "update", cid, "--notes", "bring the reading log")
+    assert kinds() == ["invitation"]
+    _ok(district, "conference", "update", cid, "--location", "Library")
+    _ok(district, "conference", "update", cid, "--modality", "video")
+    assert kinds() == ["invitation", "change", "change"]
+    _ok(district, "conference", "update", cid, "--status", "cancelled")
+    _ok(district, "conference", "update", cid, "--status", "scheduled")
+    assert kinds()[-2:] == ["cancellation", "invitation"]
+    sequences = [s for (s,) in district.rows("SELECT ical_sequence FROM mail_outbox ORDER BY id")]
+    assert sequences == sorted(set(sequences))  # every message a higher SEQUENCE
+
+
+def test_a_conference_arranged_for_a_parents_request_is_confirmed(district, smtp):
+    configure(district, smtp.port)
+    _schedule(district, "--request", "r1", "--initiated-by", "parent")
+    assert district.rows("SELECT kind, status FROM mail_outbox") == [("confirmation", "queued")]
+    _ok(district, "mail", "send", "--now", "2030-09-01T08:00")
+    (msg,) = smtp.mailbox.messages
+    # Python folds a long ASCII subject as "Subject:CRLF Su ..." and keeps the space on parsing
+    assert msg["Subject"].strip().startswith("Su solicitud de conferencia: Sam Rivera")
+    assert "Gracias por solicitar una conferencia" in _parts(msg)["text/plain"]
