@@ -68,3 +68,16 @@ def test_schedule_remind_change_cancel_reach_the_server_once_each(district, smtp
 def _last_conference(run) -> str:
     rows = run("conference", "list", "--student", "s1", "--format", "json").json()
     return str(max(r["id"] for r in rows))
+
+
+def test_a_guardian_added_after_the_reminder_gets_one_too_and_nobody_twice(district, smtp):
+    run = district
+    configure(run, smtp.port)
+    _add(run, "conference", "add", "--student", "s1", "--kind", "parent-teacher",
+         "--at", "2030-09-10T15:00", "--staff", "t1")  # fmt: skip
+    assert _send(run, "2030-09-09T16:00")["reminders"] == 1
+    _add(run, "guardian", "add", "--id", "g2", "--student", "s1", "--name", "Lou Rivera",
+         "--email", "lou@example.org")  # fmt: skip
+    assert _send(run, "2030-09-09T17:00")["reminders"] == 1  # Lou's; Max has had his
+    reminded = run.rows("SELECT guardian_id FROM mail_outbox WHERE kind = 'reminder'")
+    assert sorted(reminded) == [("g1",), ("g2",)]

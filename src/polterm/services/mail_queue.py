@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,10 +78,15 @@ def after_update(session: Session, before: Mapping[str, Any], after: Mapping[str
 
 
 def queue_conference(
-    session: Session, conference_id: int, kind: str, *, send_after: str | None = None
+    session: Session,
+    conference_id: int,
+    kind: str,
+    *,
+    send_after: str | None = None,
+    only: Collection[str] | None = None,
 ) -> int:
-    """One message (or call) per guardian of the conference's student, with today's facts
-    (callers check that mail is set up)."""
+    """One message (or call) per guardian of the conference's student (or those of them in
+    `only`), with today's facts (callers check that mail is set up)."""
     with session.transaction():
         conference = require(session, "conference", conference_id)
         base = _conference_facts(session, conference)
@@ -91,6 +96,8 @@ def queue_conference(
             " WHERE gs.student_id = ? ORDER BY g.id",
             [conference["student_id"]],
         ).fetchall()
+        if only is not None:
+            guardians = [g for g in guardians if g[0] in only]
         for gid, name, email, do_not_email, language, interpreter in guardians:
             written_in, missing = template_language(language)
             facts = {**base, "guardian": name, "interpreter": bool(interpreter)}
@@ -130,17 +137,20 @@ def queue_reminders(session: Session, now: str, hours: int) -> int:
     )
     queued = 0
     with session.transaction():
-        due = session.db.execute(
-            "SELECT c.id FROM conference c WHERE c.status = 'scheduled' AND c.at > ? AND c.at <= ?"
-            " AND EXISTS (SELECT 1 FROM guardianship gs WHERE gs.student_id = c.student_id"
-            "   AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.kind = 'reminder'"
-            "     AND o.conference_id = c.id AND o.guardian_id = gs.guardian_id"
-            "     AND o.conference_at = c.at))"
+        due: dict[int, set[str]] = {}
+        for cid, gid in session.db.execute(
+            "SELECT c.id, gs.guardian_id FROM conference c"
+            " JOIN guardianship gs ON gs.student_id = c.student_id"
+            " WHERE c.status = 'scheduled' AND c.at > ? AND c.at <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.kind = 'reminder'"
+            "   AND o.conference_id = c.id AND o.guardian_id = gs.guardian_id"
+            "   AND o.conference_at = c.at)"
             " ORDER BY c.at, c.id",
             [now, until],
-        ).fetchall()
-        for (cid,) in due:
-            queued += queue_conference(session, cid, "reminder", send_after=now)
+        ):
+            due.setdefault(cid, set()).add(gid)
+        for cid, guardians in due.items():
+            queued += queue_conference(session, cid, "reminder", send_after=now, only=guardians)
     return queued
 
 
