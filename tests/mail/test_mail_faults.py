@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,17 @@ def test_a_permanent_refusal_bounces_and_counts_as_a_failed_contact_attempt(dist
     assert _send(district, "2030-09-02T08:00").json()["bounced"] == 0  # bounced once only
 
 
+def test_an_address_that_cannot_be_sent_to_bounces_without_stopping_the_run(district, smtp):
+    configure(district, smtp.port)
+    _ok(district, "guardian", "add", "--id", "g2", "--student", "s1", "--name", "Lou Rivera",
+        "--email", "lou@example.org")  # fmt: skip
+    _set_email(district.path, "g1", "máx@ejemplo.org")
+    _ok(district, *SCHEDULE)
+    result = _send(district, "2030-09-01T08:00").json()
+    assert (result["bounced"], result["sent"]) == (1, 1)
+    assert district.rows("SELECT outcome FROM contact_attempt") == [("bounced",)]
+
+
 def test_two_runs_at_once_never_send_a_message_twice(district, smtp):
     configure(district, smtp.port)
     for i in range(2, 12):
@@ -148,9 +160,15 @@ def test_a_run_killed_before_the_message_was_handed_over_is_sent_by_a_later_run(
     assert district.rows("SELECT status FROM mail_outbox") == [("sent",)]
 
 
-def _expire_leases(path: Path) -> None:
-    import sqlite3
+def _set_email(path: Path, guardian_id: str, email: str) -> None:
+    """An address as an import might bring it (guardian add checks what it is given)."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE guardian SET email = ? WHERE id = ?", [email, guardian_id])
+    conn.close()
 
+
+def _expire_leases(path: Path) -> None:
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("UPDATE mail_outbox SET lease_until = 0")

@@ -119,8 +119,13 @@ def require_address(value: str | None, what: str) -> str:
 
 
 def plausible_address(text: str | None) -> bool:
-    """local@domain with no spaces, control characters or display name (what we can check)."""
-    if not text or any(c.isspace() or ord(c) < 32 or c in "<>\"'," for c in text):
+    """ASCII local@domain with no spaces, control characters or display name (what we can
+    check; polterm does not speak SMTPUTF8)."""
+    if (
+        not text
+        or not text.isascii()
+        or any(c.isspace() or ord(c) < 32 or c in "<>\"'," for c in text)
+    ):
         return False
     local, _, domain = text.rpartition("@")
     return bool(local) and "." in domain and parseaddr(text)[1] == text
