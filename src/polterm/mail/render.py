@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import cache
@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from polterm.exporters.ics import local_time
+from polterm.exporters.vtimezone import vtimezone
+from polterm.services.localtime import instant
 
 KINDS = ("invitation", "change", "cancellation", "reminder", "confirmation")
 _WEEKDAYS = {
@@ -132,7 +136,8 @@ def _calendar(
     stamp: datetime,
 ) -> str:
     """One VEVENT with the conference's UID and SEQUENCE, organised by the school."""
-    start = datetime.strptime(facts["at"], "%Y-%m-%dT%H:%M").replace(tzinfo=tz)
+    start = instant(facts["at"], facts.get("fold", 0), tz)
+    end = start + timedelta(minutes=facts["minutes"])
     cal = Calendar()
     cal.add("prodid", "-//polterm//conferences//EN")
     cal.add("version", "2.0")
@@ -142,8 +147,8 @@ def _calendar(
     event.add("uid", facts["uid"])
     event.add("sequence", facts["sequence"])
     event.add("dtstamp", stamp.astimezone(UTC).replace(microsecond=0))
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=facts["minutes"]))
+    event.add("dtstart", local_time(start, tz))
+    event.add("dtend", local_time(end, tz))
     event.add("summary", summary)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     if facts.get("location"):
@@ -158,16 +163,15 @@ def _calendar(
         who.params["partstat"] = "NEEDS-ACTION"
         who.params["rsvp"] = "FALSE"
         event.add("attendee", who, encode=0)
-    cal.add_component(_vtimezone(tz, start.year))
+    cal.add_component(_vtimezone(tz, start.astimezone(tz).year, end.astimezone(tz).year))
     cal.add_component(event)
     return cal.to_ical().decode()
 
 
 @cache
-def _vtimezone(tz: ZoneInfo, year: int) -> Timezone:
-    """The zone's rules around the conference's year: small, and built once per year (the
-    whole 1970-2038 table costs 30 ms and 6 kB a message)."""
-    return Timezone.from_tzinfo(tz, tz.key, date(year - 1, 1, 1), date(year + 2, 1, 1))
+def _vtimezone(tz: ZoneInfo, first_year: int, last_year: int) -> Timezone:
+    """The zone's rules as `export ics` writes them, built once per year (not per message)."""
+    return vtimezone(tz, first_year, last_year)
 
 
 def _long_date(day: datetime, language: str) -> str:

@@ -17,12 +17,13 @@ from typing import Any
 from polterm.errors import PoltermError
 from polterm.mail.languages import template_language
 from polterm.services import authz, mail_settings
+from polterm.services.localtime import district_timezone
 from polterm.services.refs import actor_staff_id, require
 from polterm.services.session import Session, now_iso
 from polterm.services.validate import choice, parse_date
 
 # what a family is told of: a change of these fields is a "change" message
-PLACE_FIELDS = ("at", "duration_minutes", "modality", "location")
+PLACE_FIELDS = ("at", "fold", "duration_minutes", "modality", "location")
 STATUSES = (
     "queued", "claimed", "sending", "sent", "failed", "bounced", "unknown", "call", "called",
 )  # fmt: skip
@@ -40,8 +41,6 @@ OUTBOX_COLUMNS = (
 
 def local_now() -> str:
     """The district's wall-clock time as conferences are written: YYYY-MM-DDTHH:MM."""
-    from polterm.exporters.ics import district_timezone  # icalendar: only once mail is on
-
     return datetime.now(district_timezone()).strftime("%Y-%m-%dT%H:%M")
 
 
@@ -352,6 +351,7 @@ def _conference_facts(session: Session, conference: Mapping[str, Any]) -> dict[s
         "school": school,
         "teacher": ", ".join(staff) or teacher or school,
         "at": conference["at"],
+        "fold": conference["fold"],
         "minutes": conference["duration_minutes"],
         "modality": conference["modality"],
         "location": conference["location"],

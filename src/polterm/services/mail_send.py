@@ -26,8 +26,8 @@ from email.policy import SMTP as SMTP_POLICY
 from typing import Any
 
 from polterm.errors import PoltermError
-from polterm.exporters.ics import district_timezone
 from polterm.services import mail_queue, mail_settings
+from polterm.services.localtime import district_timezone
 from polterm.services.mail_settings import MailSettings
 from polterm.services.session import Session, now_iso
 from polterm.services.validate import parse_datetime
