@@ -3,6 +3,8 @@ on the day before, change, cancellation, each reaching the server exactly once."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from icalendar import Calendar
 
 from tests.mail.smtp_server import FROM, configure
@@ -81,3 +83,33 @@ def test_a_guardian_added_after_the_reminder_gets_one_too_and_nobody_twice(distr
     assert _send(run, "2030-09-09T17:00")["reminders"] == 1  # Lou's; Max has had his
     reminded = run.rows("SELECT guardian_id FROM mail_outbox WHERE kind = 'reminder'")
     assert sorted(reminded) == [("g1",), ("g2",)]
+
+
+def test_a_conference_in_the_hour_the_clocks_repeat_is_the_same_moment_as_export_ics(
+    district, smtp, tmp_path
+):
+    run = district
+    configure(run, smtp.port)
+    _add(
+        run,
+        "conference",
+        "add",
+        "--student",
+        "s1",
+        "--kind",
+        "parent-teacher",
+        "--at",
+        "2030-11-03T01:30-05:00",
+        "--staff",
+        "t1",
+    )  # the second 01:30 that night
+    _send(run, "2030-11-01T08:00")
+    (calendar,) = smtp.mailbox.calendars()
+    mailed = next(iter(calendar.walk("VEVENT")))
+    out = tmp_path / "s1.ics"
+    _add(run, "export", "ics", "--student", "s1", "-o", str(out))
+    exported = next(e for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+                    if str(e["uid"]) == str(mailed["uid"]))  # fmt: skip
+    assert mailed["dtstart"].dt == exported["dtstart"].dt
+    assert mailed["dtstart"].dt.utcoffset().total_seconds() in (0, -5 * 3600)
+    assert mailed["dtend"].dt - mailed["dtstart"].dt == timedelta(minutes=30)
