@@ -14,7 +14,7 @@ from typing import Any
 from polterm.config import active_policies
 from polterm.errors import FieldError, PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
-from polterm.services import authz
+from polterm.services import authz, mail_queue
 from polterm.services.localtime import parse_local
 from polterm.services.refs import (
     actor_staff_id,
@@ -104,6 +104,7 @@ def schedule_conference(
         conference_id = int(session.insert("conference", row, student_id=draft.student_id))
         _sync_staff(session, conference_id, draft.student_id, (), draft.staff_ids)
         _sync_attendees(session, conference_id, draft.student_id, (), draft.attendees)
+        mail_queue.after_schedule(session, conference_id)
     return conference_id
 
 
@@ -140,6 +141,7 @@ def update_conference(
             new = replace(new, at=at)
         new = _checked(session, new, check_kind=new.kind != current.kind)
         _not_held_ahead(new, current, today)
+        before = require(session, "conference", current.id)
         after = session.update(
             "conference",
             current.id,
@@ -149,6 +151,7 @@ def update_conference(
         )
         _sync_staff(session, current.id, new.student_id, current.staff_ids, new.staff_ids)
         _sync_attendees(session, current.id, new.student_id, current.attendees, new.attendees)
+        mail_queue.after_update(session, before, after)
     return after
 
 

@@ -30,6 +30,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
         Binding("e", "escalation", "Escalate"),
         Binding("w", "welfare", "Welfare check"),
         Binding("c", "call", "Parent's call"),
+        Binding("o", "outbox", "E-mail"),
     ]
 
     def __init__(self, student_id: str) -> None:
@@ -121,6 +122,11 @@ class StudentScreen(KeepsStyles, Screen[None]):
 
     def action_call(self) -> None:
         self._record("request")
+
+    def action_outbox(self) -> None:
+        from polterm.ui.screens.outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen(self.student_id))
 
 
 def render_detail(d: dict[str, Any]) -> str:
