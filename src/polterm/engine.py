@@ -151,7 +151,7 @@ def evaluate(
     result = Evaluation(as_of, errors=list(registry.errors))
     allowed = allowed_values(db, scope)
     asked: list[Part | Future[FindingBlock] | PluginError] = []  # in rule order
-    names = policies if policies is not None else config.active_policies(db)
+    names = policies if policies is not None else config.active_policies(db, as_of)
     # the caller's file mapped too, as the query threads' are, while its thread runs Python
     # rules and queries (its page reads were a tenth of the system time; a walk in school
     # order reads pages at random)
@@ -398,7 +398,7 @@ def _guarded_hook(
     """Call a hook of every active policy read-only and time-limited, one failing alone."""
     out: list[Any] = []
     errors: list[PluginError] = []
-    for name, loaded in _active(db, registry):
+    for name, loaded in _active(db, registry, as_of):
         ctx = RuleContext(db=db, as_of=as_of, policy=loaded.info)
         try:
             with read_only(db), time_limit(db, rule_timeout()):
@@ -452,11 +452,12 @@ def checklists(
     return out
 
 
-def _active(db: Database, registry: Registry) -> list[tuple[str, Any]]:
-    """The district's active policies that are installed and loaded, in the district's order."""
+def _active(db: Database, registry: Registry, as_of: date | None = None) -> list[tuple[str, Any]]:
+    """The district's policies in force on a day (default today) that are installed and
+    loaded, in the district's order."""
     return [
         (name, registry.policies[name])
-        for name in config.active_policies(db)
+        for name in config.active_policies(db, as_of or date.today())
         if name in registry.policies
     ]
 
@@ -484,10 +485,11 @@ def allowed_values(db: Database, scope: Scope) -> dict[str, set[Any]]:
     return allowed
 
 
-def missing_policies(db: Database, registry: Registry) -> list[str]:
-    """One message per configured policy that is not installed (or did not load)."""
+def missing_policies(db: Database, registry: Registry, as_of: date | None = None) -> list[str]:
+    """One message per policy in force (on a day, default today) that is not installed (or
+    did not load)."""
     out = []
-    for name in config.active_policies(db):
+    for name in config.active_policies(db, as_of or date.today()):
         if name not in registry.policies:
             failed = [e for e in registry.errors if e.plugin == name]
             why = f" ({failed[0].message})" if failed else ""

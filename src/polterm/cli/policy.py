@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from json.encoder import encode_basestring as _str  # type: ignore[attr-defined]
 from pathlib import Path
@@ -28,6 +28,8 @@ from polterm.engine import (
 from polterm.errors import PoltermError
 from polterm.plugins import Registry
 from polterm.policy import FINDING_KEYS, STATUSES, Finding
+from polterm.services.policies import disable_policy, enable_policy
+from polterm.services.session import Session
 from polterm.services.validate import parse_date
 
 EXIT_FOUND = 1
@@ -69,14 +71,15 @@ def check(
     day = parse_date(as_of, "--as-of") if as_of else date.today()
     session = state.session()
     db = session.db
-    active = config.active_policies(db)
+    active = config.active_policies(db, day)
     if policy is not None and policy not in active:
         raise PoltermError(
-            f"policy {policy!r} is not active in this district (active: {', '.join(active)})"
+            f"policy {policy!r} is not active in this district on {day.isoformat()}"
+            f" (active: {', '.join(active)})"
         )
     scope = authz.within(session, school_id=school_id, student_id=student_id)
     problems = [
-        m for m in missing_policies(db, state.registry) if policy is None or repr(policy) in m
+        m for m in missing_policies(db, state.registry, day) if policy is None or repr(policy) in m
     ]
     result = evaluate(db, state.registry, day, scope=scope, policies=[policy] if policy else None)
     failed = [str(e) for e in result.errors if policy is None or _belongs(e.plugin, policy, state)]
@@ -318,6 +321,35 @@ def config_policies(state: State, fmt: str) -> None:
         for name in config.active_policies(db)
     ]
     emit(rows, fmt, ("policy", "installed", "version"))
+
+
+@config_group.group("policy")
+def config_policy() -> None:
+    """Switch a policy on or off for this district from a date (IT only, audited)."""
+
+
+def _policy_change(verb: str, change: Callable[[Session, str, date], None]) -> click.Command:
+    """`config policy enable|disable NAME [--from DATE]`: the two differ only in the service."""
+
+    @common_options
+    @click.argument("name")
+    @click.option(
+        "--from", "from_", metavar="DATE", help="The day the change takes effect [default: today]."
+    )
+    @pass_state
+    def command(state: State, name: str, from_: str | None) -> None:
+        effective = parse_date(from_, "--from") if from_ else date.today()
+        change(state.session(), name, effective)
+        click.echo(f"{name}: {verb}d from {effective.isoformat()}")
+
+    command.__doc__ = (
+        f"{verb.capitalize()} policy NAME from a date; checks of earlier dates keep the old set."
+    )
+    return config_policy.command(verb)(command)
+
+
+_policy_change("enable", enable_policy)
+_policy_change("disable", disable_policy)
 
 
 @config_group.command("settings")

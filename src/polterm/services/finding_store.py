@@ -66,9 +66,9 @@ def urgency(finding: Finding) -> tuple:
     return (STATUS_ORDER.get(finding.status, 9), finding.due or "", finding.sort_key())
 
 
-def stamp(db: Database, registry: Registry) -> str:
+def stamp(db: Database, registry: Registry, as_of: date) -> str:
     """The policies an evaluation ran: a new version or a failing plugin means a new answer."""
-    names = config.active_policies(db)
+    names = config.active_policies(db, as_of)
     versions = [
         (n, registry.policies[n].version if n in registry.policies else None) for n in names
     ]
@@ -85,7 +85,7 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
     state = db.execute(
         "SELECT as_of, stamp, audit_id, errors FROM finding_store_state WHERE id = 1"
     ).fetchone()
-    current = (as_of.isoformat(), stamp(db, registry))
+    current = (as_of.isoformat(), stamp(db, registry, as_of))
     if state is not None and state[:2] == current and state[2] == latest:
         return True
     if not writable(db):  # an evaluation whose answer could not be kept: the caller's own

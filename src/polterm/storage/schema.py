@@ -427,3 +427,23 @@ CREATE INDEX enrollment_student ON enrollment(student_id, section_id);
 """
     ):
         db.execute(statement)
+
+
+@migrations()
+def m150_policy_history(db: Database) -> None:
+    """Dated policy changes, so a check as of an earlier day uses the policies in force then.
+
+    `district_policy` holds the set after every change; a change dated after a day is undone
+    to get that day's set (the policies named at `init` have no change: in force throughout).
+    """
+    db.execute(
+        """
+CREATE TABLE policy_change (
+    id INTEGER PRIMARY KEY,
+    policy TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('enable', 'disable')),
+    effective TEXT NOT NULL,
+    position INTEGER NOT NULL
+)"""
+    )
+    db.execute("CREATE INDEX policy_change_effective ON policy_change(effective, id)")

@@ -1,0 +1,96 @@
+"""`config policy enable|disable`: IT only, audited, dated so earlier checks keep the old set."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from .conftest import Polterm
+
+
+def findings(run: Polterm, as_of: str) -> list[dict]:
+    result = run("check", "--as-of", as_of, "--format", "json")
+    assert result.code in (0, 3), result.err
+    return result.json()["findings"]
+
+
+def test_disabling_p1471_removes_exactly_its_findings_from_that_day(district: Polterm) -> None:
+    before_change = findings(district, "2025-10-15")
+    after_day = findings(district, "2025-11-05")
+    assert {f["policy"] for f in after_day} == {"clinton_6310", "p1471"}
+
+    result = district("config", "policy", "disable", "p1471", "--from", "2025-11-01")
+    assert result.code == 0, result.err
+    assert "p1471: disabled from 2025-11-01" in result.out
+
+    assert findings(district, "2025-11-05") == [f for f in after_day if f["policy"] != "p1471"]
+    assert findings(district, "2025-10-15") == before_change  # judged by the old set
+    policies = district("config", "policies", "--format", "json").json()
+    assert [p["policy"] for p in policies] == ["clinton_6310"]
+
+
+def test_a_policy_switched_back_on_applies_again_from_its_new_date(district: Polterm) -> None:
+    assert district("config", "policy", "disable", "p1471", "--from", "2025-11-01").code == 0
+    result = district("config", "policy", "enable", "p1471", "--from", "2026-01-05")
+    assert result.code == 0, result.err
+    assert "p1471" not in {f["policy"] for f in findings(district, "2026-01-04")}
+    assert "p1471" in {f["policy"] for f in findings(district, "2026-01-05")}
+    policies = district("config", "policies", "--format", "json").json()
+    assert [p["policy"] for p in policies] == ["clinton_6310", "p1471"]
+
+
+def test_each_change_is_in_the_audit_log(district: Polterm) -> None:
+    district("config", "policy", "disable", "p1471", "--from", "2025-11-01")
+    district("config", "policy", "enable", "p1471", "--from", "2026-01-05")
+    rows = district.rows(
+        "SELECT action, table_name, record_id FROM audit_log"
+        " WHERE table_name IN ('district_policy', 'policy_change') ORDER BY id"
+    )
+    assert Counter(rows) == Counter(
+        [
+            ("insert", "district_policy", "clinton_6310"),  # init
+            ("insert", "district_policy", "p1471"),
+            ("insert", "policy_change", "1"),
+            ("delete", "district_policy", "p1471"),
+            ("insert", "policy_change", "2"),
+            ("insert", "district_policy", "p1471"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--as", "bprincipal", "config", "policy", "disable", "p1471"], "principal"),
+        (["config", "policy", "enable", "nowhere_9"], "'nowhere_9'"),
+        (["config", "policy", "enable", "p1471"], "already enabled"),
+        (["config", "policy", "disable", "nowhere_9"], "'nowhere_9'"),
+        (["config", "policy", "disable", "p1471", "--from", "2025-13-01"], "2025-13-01"),
+    ],
+)
+def test_a_refused_change_exits_2_names_why_and_changes_nothing(
+    district: Polterm, args: list[str], named: str
+) -> None:
+    before = district.dump()
+    result = district(*args)
+    assert result.code == 2, result.out
+    assert named in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert district.dump() == before
+
+
+def test_a_change_may_not_be_dated_before_the_policys_last_one(district: Polterm) -> None:
+    assert district("config", "policy", "disable", "p1471", "--from", "2025-11-01").code == 0
+    before = district.dump()
+    result = district("config", "policy", "enable", "p1471", "--from", "2025-10-01")
+    assert result.code == 2
+    assert "2025-11-01" in result.err
+    assert district.dump() == before
+
+
+def test_config_policy_has_help(fresh: Polterm) -> None:
+    for verb in ("enable", "disable"):
+        result = fresh("config", "policy", verb, "--help", db=False)
+        assert result.code == 0
+        assert "--from DATE" in result.out
