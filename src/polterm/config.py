@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from polterm.settings import checked, declared
+
 
 def active_policies(db: Database, as_of: date | None = None) -> list[str]:
     """The policy names the district has switched on, in the order it gave them: as of a day,
@@ -59,6 +61,17 @@ def rule_settings(db: Database, policy: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def effective_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """A rule's defaults overridden by the district's config, limited to keys the rule knows."""
-    return {key: overrides.get(key, value) for key, value in defaults.items()}
+def effective_settings(
+    defaults: Mapping[str, Any], overrides: Mapping[str, Any], *, strict: bool = True
+) -> dict[str, Any]:
+    """A rule's defaults overridden by the district's config, limited to keys the rule knows;
+    a stored value that does not fit its setting is a `SettingError` naming it (`strict`),
+    else shown as stored (for listings, which must still open)."""
+    out: dict[str, Any] = {}
+    for key, value in defaults.items():
+        setting = declared(value)
+        if key not in overrides:
+            out[key] = setting.default
+        else:
+            out[key] = checked(setting, key, overrides[key]) if strict else overrides[key]
+    return out

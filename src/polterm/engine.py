@@ -167,16 +167,18 @@ def evaluate(
             for rule in loaded.rules.values():
                 if not rule.in_force(as_of):
                     continue
-                ctx = RuleContext(
-                    db=db,
-                    as_of=as_of,
-                    policy=loaded.info,
-                    scope=scope,
-                    rule=rule,
-                    settings=config.effective_settings(rule.settings, overrides.get(rule.id, {})),
-                )
                 who = (loaded.plugin, rule.id)
                 try:
+                    ctx = RuleContext(
+                        db=db,
+                        as_of=as_of,
+                        policy=loaded.info,
+                        scope=scope,
+                        rule=rule,
+                        settings=config.effective_settings(
+                            rule.settings, overrides.get(rule.id, {})
+                        ),
+                    )
                     with read_only(db), time_limit(db, timeout):
                         found = rule.evaluate(ctx)
                         if isinstance(found, FindingQuery):

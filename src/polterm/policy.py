@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from polterm.settings import Setting as Setting  # a plugin imports every value from here
+
 STATUSES = ("due", "overdue", "action", "warning")
 LEVELS = ("elementary", "middle", "high")
 

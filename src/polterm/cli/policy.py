@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from polterm import config
+from polterm import config, settings
 from polterm.cli.output import emit, emit_table, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.engine import (
@@ -234,7 +234,7 @@ def rules(state: State, policy: str | None, fmt: str) -> None:
                     "effective_from": _iso(rule.effective_from),
                     "effective_to": _iso(rule.effective_to),
                     "settings": config.effective_settings(
-                        rule.settings, overrides.get(rule.id, {})
+                        rule.settings, overrides.get(rule.id, {}), strict=False
                     ),
                 }
             )
@@ -378,11 +378,15 @@ def config_settings(state: State, policy: str | None, fmt: str) -> None:
 @click.argument("value")
 @pass_state
 def config_set(state: State, policy: str, rule: str, key: str, value: str) -> None:
-    """Override a rule setting; VALUE is JSON (30, true, "text") or else plain text."""
+    """Override a rule setting; VALUE must fit the setting's type (`rules` shows the defaults).
+
+    Types: a whole number, a number, true/false, a date YYYY-MM-DD, a month-day MM-DD or text,
+    as the rule declares or its default shows; exit 2 when VALUE does not fit.
+    """
     session = state.session()
     session.authorize("district.admin")
-    _known_setting(state.registry, policy, rule, key)
-    parsed = _parse_value(value)
+    declared_as = _known_setting(state.registry, policy, rule, key)
+    parsed = settings.parse(declared_as, key, value)
     row = {"policy": policy, "rule": rule, "key": key, "value": json.dumps(parsed)}
     if session.db["policy_setting"].count_where(
         "policy = ? AND rule = ? AND key = ?", [policy, rule, key]
@@ -407,7 +411,7 @@ def config_unset(state: State, policy: str, rule: str, key: str) -> None:
     click.echo(f"{policy} {rule} {key}: back to the default")
 
 
-def _known_setting(registry: Registry, policy: str, rule: str, key: str) -> None:
+def _known_setting(registry: Registry, policy: str, rule: str, key: str) -> settings.Setting:
     """A setting must name an installed policy's rule and one of its settings."""
     _check_installed(registry, policy)
     rules_of = registry.policies[policy].rules
@@ -416,6 +420,7 @@ def _known_setting(registry: Registry, policy: str, rule: str, key: str) -> None
     if key not in rules_of[rule].settings:
         known = ", ".join(rules_of[rule].settings) or "none"
         raise PoltermError(f"rule {rule!r} has no setting {key!r} (settings: {known})")
+    return settings.declared(rules_of[rule].settings[key])
 
 
 def _check_installed(registry: Registry, policy: str | None) -> None:
@@ -425,16 +430,9 @@ def _check_installed(registry: Registry, policy: str | None) -> None:
         )
 
 
-def _parse_value(value: str) -> Any:
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _settings_text(settings: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={json.dumps(v)}" for k, v in settings.items())
+def _settings_text(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={json.dumps(v)}" for k, v in values.items())

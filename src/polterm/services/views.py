@@ -394,7 +394,7 @@ def policy_rows(session: Session) -> list[dict[str, Any]]:
                     "from": rule.effective_from.isoformat() if rule.effective_from else "",
                     "to": rule.effective_to.isoformat() if rule.effective_to else "",
                     "settings": config.effective_settings(
-                        rule.settings, overrides.get(rule.id, {})
+                        rule.settings, overrides.get(rule.id, {}), strict=False
                     ),
                     "sentence": rule.sentence,
                 }
