@@ -167,7 +167,7 @@ def evaluate(
             for rule in loaded.rules.values():
                 if not rule.in_force(as_of):
                     continue
-                who = (loaded.plugin, rule.id)
+                who = (loaded.plugin, name, rule.id)
                 try:
                     ctx = RuleContext(
                         db=db,
@@ -201,14 +201,16 @@ def evaluate(
     return result
 
 
-def _rule_error(who: tuple[str, str], error: Exception) -> PluginError:
-    """A rule's failure in one line, named by its plugin and rule id."""
-    plugin, rule_id = who
-    return PluginError(plugin, f"rule {rule_id}: {one_line(error)}")
+def _rule_error(who: Who, error: Exception) -> PluginError:
+    """A rule's failure in one line, named by its plugin and rule id, and kept by policy and
+    rule so the finding store can show it where the rule's findings were."""
+    plugin, policy, rule_id = who
+    return PluginError(plugin, f"rule {rule_id}: {one_line(error)}", policy, rule_id)
 
 
+Who = tuple[str, str, str]  # plugin, policy, rule id
 Asked = FindingBlock | Future[FindingBlock | PluginError]
-QueryRunner = Callable[[FindingQuery, str, dict[str, set[Any]], tuple[str, str]], Asked]
+QueryRunner = Callable[[FindingQuery, str, dict[str, set[Any]], Who], Asked]
 Stealer = Callable[[Any], Any]
 
 
@@ -230,7 +232,7 @@ def _queries(
     if not threaded or not main or QUERY_THREADS < 2:
 
         def inline(
-            query: FindingQuery, policy: str, allowed: dict[str, set[Any]], who: tuple[str, str]
+            query: FindingQuery, policy: str, allowed: dict[str, set[Any]], who: Who
         ) -> FindingBlock:
             return _block(db, query, policy, allowed)  # it fails the rule as if it raised it
 
@@ -251,7 +253,7 @@ def _queries(
         query: FindingQuery,
         policy: str,
         allowed: dict[str, set[Any]],
-        who: tuple[str, str],
+        who: Who,
     ) -> FindingBlock | PluginError:
         try:
             with read_only(mine), time_limit(mine, timeout):

@@ -23,6 +23,8 @@ class PluginError:
 
     plugin: str
     message: str
+    policy: str | None = None  # whose rule failed, when one rule did
+    rule: str | None = None
 
     def __str__(self) -> str:
         return f"policy plugin {self.plugin!r} failed: {self.message}"

@@ -287,7 +287,18 @@ def stored_findings(session: Session, as_of: date, limit: int) -> Stored:
         errors=[str(e) for e in result.errors],
         per_school=Counter(f.school_id or "—" for f in ordered),
         per_rule=Counter(f"{f.policy}/{f.rule}" for f in ordered),
+        failures=_failures(session, result),
     )
+
+
+def _failures(session: Session, result: Evaluation) -> list[finding_store.Failure]:
+    """The rules an evaluation could not run, with since when the store has seen them fail."""
+    known = {(f.policy, f.rule): f for f in finding_store.stored_failures(session.db)}
+    failed = finding_store.failures_of(session.db, session.registry, result)
+    return [
+        known.get(key) or finding_store.Failure(*key, plugin, message, None)
+        for key, (plugin, message) in sorted(failed.items())
+    ]
 
 
 def _with_findings(session: Session, as_of: date) -> tuple[str, list[Any], bool]:
@@ -358,10 +369,14 @@ def student_detail(session: Session, student_id: str, as_of: date) -> dict[str, 
         )
     )
     result = findings(session, as_of, student_id)
+    failures = _failures(session, result)
+    kept = finding_store.stale_for(db, student_id, {(f.policy, f.rule) for f in failures})
     detail["findings"] = [
-        {**f.as_dict(), "sentence": rule_sentence(session, f.policy, f.rule)}
-        for f in result.findings
+        {**f.as_dict(), "sentence": rule_sentence(session, f.policy, f.rule), "stale": stale}
+        for found, stale in ((result.findings, False), (kept, True))
+        for f in found
     ]
+    detail["failures"] = [str(f) for f in failures]
     return detail
 
 

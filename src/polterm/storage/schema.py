@@ -447,3 +447,21 @@ CREATE TABLE policy_change (
 )"""
     )
     db.execute("CREATE INDEX policy_change_effective ON policy_change(effective, id)")
+
+
+@migrations()
+def m151_finding_store_failures(db: Database) -> None:
+    """A failing rule is shown where its findings would be: its error, since when, and its last
+    good findings kept and marked stale (rule '' stands for a whole policy that did not load)."""
+    db.execute("ALTER TABLE finding_store ADD COLUMN stale INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """
+CREATE TABLE finding_store_error (
+    policy TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    plugin TEXT NOT NULL,
+    message TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (policy, rule)
+)"""
+    )

@@ -23,6 +23,9 @@ class DashboardScreen(KeepsStyles, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("What needs you now", classes="title")
+        failures = Static("", id="failures", classes="error")
+        failures.display = False  # shown only while a rule fails
+        yield failures
         yield LoadingIndicator(id="loading")
         yield LineTable("Status", "Due", "Student", "School", "Rule", "What is owed", id="findings")
         yield Static("", id="why", classes="muted")
@@ -67,10 +70,20 @@ class DashboardScreen(KeepsStyles, Screen[None]):
                 f"c:{f.conference_id}:{i}"
                 if f.conference_id is not None
                 else f"s:{f.student_id}:{i}",
-                (f.status, f.due or "", f.student_id or "", f.school_id or "", f.rule, f.message),
+                (
+                    f"{f.status} (stale)" if i in data.stale else f.status,
+                    f.due or "",
+                    f.student_id or "",
+                    f.school_id or "",
+                    f.rule,
+                    f.message,
+                ),
             )
             for i, f in enumerate(data.findings)
         )
+        failures = self.query_one("#failures", Static)
+        failures.display = bool(data.failures)
+        failures.update(escape("\n".join(f"Rule failed: {f}" for f in data.failures)))
         self.explain(findings.cursor_row)
         self.query_one("#conferences", LineTable).set_rows(
             (

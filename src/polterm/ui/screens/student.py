@@ -126,9 +126,11 @@ class StudentScreen(KeepsStyles, Screen[None]):
 def render_detail(d: dict[str, Any]) -> str:
     """The student's record as Rich markup, section by section."""
     out: list[str] = ["[b]Findings — why is this owed?[/b]"]
+    out += [f"  [b]Rule failed:[/b] {escape(failure)}" for failure in d.get("failures", [])]
     for f in d["findings"]:
+        stale = " [i](stale: its rule fails now)[/i]" if f.get("stale") else ""
         out.append(
-            f"  [b]{f['status']}[/b] {escape(f['message'])} (due {f['due'] or '—'})\n"
+            f"  [b]{f['status']}[/b]{stale} {escape(f['message'])} (due {f['due'] or '—'})\n"
             f"    [i]{escape(first_paragraph(f['sentence']))}[/i]\n"
             f"    {escape(f['citation'])}"
         )
