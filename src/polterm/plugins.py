@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -41,6 +44,7 @@ class LoadedPolicy:
     rules: dict[str, Rule] = field(default_factory=dict)
     kinds: dict[str, ConferenceKind] = field(default_factory=dict)
     checklists: list[Checklist] = field(default_factory=list)
+    digest: str = ""  # of the installed files: code edited in place is a new answer
 
 
 @dataclass
@@ -115,7 +119,9 @@ def _load_policy(
     info = impls["polterm_policy"][0]()
     if not isinstance(info, PolicyInfo):
         raise TypeError(f"polterm_policy returned {type(info).__name__}, not PolicyInfo")
-    loaded = LoadedPolicy(info, name, _version_of(plugin, dist), sorted(impls))
+    loaded = LoadedPolicy(
+        info, name, _version_of(plugin, dist), sorted(impls), digest=content_digest(plugin, dist)
+    )
 
     def collect(hook: str, kind: type, add: Callable[[Any], None]) -> None:
         def register(item: object) -> None:
@@ -144,6 +150,35 @@ def _version_of(plugin: object, dist: str | None) -> str:
     for dist_name in importlib.metadata.packages_distributions().get(module, []):
         return importlib.metadata.version(dist_name)
     return str(getattr(plugin, "__version__", "unknown"))
+
+
+def content_digest(plugin: object, dist: str | None) -> str:
+    """A hash of the plugin's installed files: its distribution's, and its package directory's
+    (an editable install's distribution lists none of its code). Compiled caches are left out:
+    importing writes them."""
+    paths: set[Path] = set()
+    if dist is not None:
+        for file in importlib.metadata.distribution(dist).files or []:
+            paths.add(Path(str(file.locate())))
+    module = plugin if hasattr(plugin, "__file__") else sys.modules.get(type(plugin).__module__)
+    source = getattr(module, "__file__", None)
+    if source:
+        path = Path(source)
+        if path.name == "__init__.py":
+            paths.update(p for p in path.parent.rglob("*") if p.is_file())
+        else:
+            paths.add(path)
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # a file the record lists but the install left out
+        digest.update(f"{path}\0".encode())
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16]
 
 
 def _entry_points() -> Iterator[tuple[importlib.metadata.Distribution, Any]]:

@@ -90,11 +90,11 @@ def urgency(finding: Finding) -> tuple:
 
 
 def stamp(db: Database, registry: Registry, as_of: date) -> str:
-    """The policies an evaluation ran: a new version or a failing plugin means a new answer."""
+    """The policies an evaluation ran: a new version, code edited in place (the hash of the
+    plugin's installed files) or a failing plugin means a new answer."""
     names = config.active_policies(db, as_of)
-    versions = [
-        (n, registry.policies[n].version if n in registry.policies else None) for n in names
-    ]
+    loaded = registry.policies
+    versions = [(n, [loaded[n].version, loaded[n].digest] if n in loaded else None) for n in names]
     return json.dumps([versions, sorted(str(e) for e in registry.errors)])
 
 
