@@ -492,16 +492,11 @@ def allowed_values(db: Database, scope: Scope) -> dict[str, set[Any]]:
 def missing_policies(db: Database, registry: Registry, as_of: date | None = None) -> list[str]:
     """One message per policy in force (on a day, default today) that is not installed (or
     did not load)."""
-    out = []
-    for name in config.active_policies(db, as_of or date.today()):
-        if name not in registry.policies:
-            failed = [e for e in registry.errors if e.plugin == name]
-            why = f" ({failed[0].message})" if failed else ""
-            out.append(
-                f"policy {name!r} is configured but not installed{why}: "
-                f"install its package, e.g. `pip install polterm-{name.replace('_', '-')}`"
-            )
-    return out
+    return [
+        registry.why_missing(name)
+        for name in config.active_policies(db, as_of or date.today())
+        if name not in registry.policies
+    ]
 
 
 def call_policy_hook(

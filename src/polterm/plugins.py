@@ -55,6 +55,21 @@ class Registry:
     policies: dict[str, LoadedPolicy]
     errors: list[PluginError]
     installed: dict[str, str]  # entry-point name -> distribution, loaded or not
+    allowed: set[str] | None = None  # POLTERM_LOAD_PLUGINS when it was set
+
+    def why_missing(self, policy: str) -> str:
+        """Why a policy the district uses is not loaded, and what to do, in one line."""
+        failed = [e.message for e in self.errors if e.plugin == policy]
+        why = f" ({failed[0]})" if failed else ""
+        if policy in self.installed and self.allowed is not None and policy not in self.allowed:
+            return (
+                f"policy {policy!r} is installed but not allowed: add it to "
+                f"{ALLOWLIST_ENV}={','.join(sorted(self.allowed))}"
+            )
+        return (
+            f"policy {policy!r} is configured but not installed{why}: "
+            f"install its package, e.g. `pip install polterm-{policy.replace('_', '-')}`"
+        )
 
     def plugin_impls(self, hook: str, policy: str) -> list[Callable[..., Any]]:
         """The implementations of a hook belonging to one policy's plugin."""
@@ -67,7 +82,7 @@ def make_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginError], dict
     """Build the manager from the `polterm` entry points, honouring the env allowlist."""
     pm = pluggy.PluginManager("polterm")
     pm.add_hookspecs(hookspecs)
-    allow = _allowlist()
+    allow = allowlist()
     errors: list[PluginError] = []
     installed: dict[str, str] = {}
     for dist, ep in _entry_points():
@@ -102,7 +117,7 @@ def build_registry(pm: pluggy.PluginManager | None = None) -> Registry:
             errors.append(PluginError(name, f"policy name {loaded.info.name!r} is taken"))
             continue
         policies[loaded.info.name] = loaded
-    return Registry(pm, policies, errors, installed)
+    return Registry(pm, policies, errors, installed, allowlist() if installed else None)
 
 
 def _load_policy(
@@ -190,7 +205,8 @@ def _entry_points() -> Iterator[tuple[importlib.metadata.Distribution, Any]]:
                 yield dist, ep
 
 
-def _allowlist() -> set[str] | None:
+def allowlist() -> set[str] | None:
+    """The plugin names `POLTERM_LOAD_PLUGINS` allows, or None when it is not set."""
     value = os.environ.get(ALLOWLIST_ENV)
     if value is None:
         return None

@@ -150,8 +150,7 @@ def failures_of(db: Database, registry: Registry, evaluation: Evaluation) -> Fai
             failed[(error.policy, error.rule)] = (error.plugin, error.message)
     for name in config.active_policies(db, evaluation.as_of):
         if name not in registry.policies:
-            why = [e.message for e in registry.errors if e.plugin == name]
-            failed[(name, "")] = (name, why[0] if why else "not installed")
+            failed[(name, "")] = (name, registry.why_missing(name))
     return failed
 
 
