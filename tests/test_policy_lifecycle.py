@@ -94,3 +94,15 @@ def test_config_policy_has_help(fresh: Polterm) -> None:
         result = fresh("config", "policy", verb, "--help", db=False)
         assert result.code == 0
         assert "--from DATE" in result.out
+
+
+def test_a_plugins_migrations_are_applied_when_its_policy_is_enabled(fresh: Polterm) -> None:
+    init = ("init", "--district", "T", "--policy", "clinton_6310")
+    assert fresh(*init, "--year", "2025-2026:2025-08-27:2026-06-12").code == 0
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE ?"
+    assert fresh.rows(indexes, ("clinton_6310_%",))
+    assert fresh.rows(indexes, ("p1471_%",)) == []  # installed, not used: left alone
+    assert fresh("school", "list").code == 0  # opening again adds nothing either
+    assert fresh.rows(indexes, ("p1471_%",)) == []
+    assert fresh("config", "policy", "enable", "p1471").code == 0
+    assert fresh.rows(indexes, ("p1471_%",))

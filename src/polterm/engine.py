@@ -8,7 +8,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,7 +18,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 from polterm import config
 from polterm.plugins import PluginError, Registry, one_line
@@ -31,6 +31,7 @@ from polterm.policy import (
     ConferenceKind,
     Finding,
     FindingQuery,
+    Panel,
     ReportRequest,
     ReportSection,
     RuleContext,
@@ -431,6 +432,28 @@ def report_sections(
     )
 
 
+def student_panels(
+    db: Database, registry: Registry, student_id: str, as_of: date
+) -> tuple[list[Panel], list[PluginError]]:
+    """Every active policy's panel for a student's page, read-only, each policy isolated."""
+    return _guarded_hook(
+        db,
+        registry,
+        as_of,
+        "polterm_student_panel",
+        "student panel",
+        _panels,
+        student_id=student_id,
+    )
+
+
+def _panels(items: Any, policy: str) -> Iterator[Panel]:
+    for item in [items] if isinstance(items, Panel) else items:
+        if not isinstance(item, Panel):
+            raise TypeError(f"returned {type(item).__name__}, not Panel")
+        yield replace(item, policy=policy)
+
+
 def conference_kinds(db: Database, registry: Registry) -> list[tuple[str, ConferenceKind]]:
     """The conference kinds of the district's active policies, as (policy, kind) pairs."""
     return [
@@ -516,6 +539,17 @@ def call_policy_hook(
         if value is not None:
             results.append(value)
     return results, errors
+
+
+def policy_migrations(registry: Registry, policies: Iterable[str]) -> list[Migrations]:
+    """The named policies' own migration sets (those installed), so their tables exist before
+    they run; a policy a district never enables leaves its database alone."""
+    out: list[Migrations] = []
+    for name in dict.fromkeys(policies):
+        if name in registry.policies:
+            results, _ = call_policy_hook(registry, name, "polterm_migrations")
+            out.extend(results)
+    return out
 
 
 def _validated(items: Any, policy: str) -> Iterator[Finding]:

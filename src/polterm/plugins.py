@@ -14,7 +14,7 @@ from typing import Any
 import pluggy
 
 from polterm import hookspecs
-from polterm.policy import Checklist, ConferenceKind, PolicyInfo, Rule
+from polterm.policy import Checklist, ConferenceKind, PolicyInfo, RecordForm, Rule
 
 ENTRY_POINT_GROUP = "polterm"
 ALLOWLIST_ENV = "POLTERM_LOAD_PLUGINS"
@@ -45,6 +45,8 @@ class LoadedPolicy:
     kinds: dict[str, ConferenceKind] = field(default_factory=dict)
     checklists: list[Checklist] = field(default_factory=list)
     digest: str = ""  # of the installed files: code edited in place is a new answer
+    per_student: frozenset[str] = frozenset()  # its tables whose rows belong to one student
+    forms: dict[str, RecordForm] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,6 +72,10 @@ class Registry:
             f"policy {policy!r} is configured but not installed{why}: "
             f"install its package, e.g. `pip install polterm-{policy.replace('_', '-')}`"
         )
+
+    def per_student_tables(self) -> frozenset[str]:
+        """The plugins' tables whose rows belong to one student each."""
+        return frozenset().union(*(p.per_student for p in self.policies.values()))
 
     def plugin_impls(self, hook: str, policy: str) -> list[Callable[..., Any]]:
         """The implementations of a hook belonging to one policy's plugin."""
@@ -154,6 +160,13 @@ def _load_policy(
         lambda k: loaded.kinds.__setitem__(k.id, k),
     )
     collect("polterm_register_checklists", Checklist, loaded.checklists.append)
+    collect(
+        "polterm_register_record_forms", RecordForm, lambda f: loaded.forms.__setitem__(f.id, f)
+    )
+    tables = [t for fn in impls.get("polterm_per_student_tables", []) for t in fn() or []]
+    if not all(isinstance(t, str) for t in tables):
+        raise TypeError("polterm_per_student_tables returned something other than table names")
+    loaded.per_student = frozenset(tables)
     return loaded
 
 

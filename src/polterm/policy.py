@@ -271,6 +271,37 @@ class ReportSection:
     policy: str = ""
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A plugin's section of the student page: a title and lines of plain text."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    policy: str = ""  # filled in by polterm
+
+
+@dataclass(frozen=True)
+class FormField:
+    """A field of a plugin's record form: `kind` is text, date, int or choice."""
+
+    name: str
+    title: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class RecordForm:
+    """A record a person adds on the student page, saved audited into the plugin's `table`
+    (which has a `student_id` column and is one of its per-student tables)."""
+
+    id: str
+    title: str
+    table: str
+    fields: tuple[FormField, ...]
+
+
 @dataclass
 class RuleContext:
     """What a rule sees: a read-only database, the as-of date, its settings and the scope."""

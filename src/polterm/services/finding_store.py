@@ -114,7 +114,7 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
     if not writable(db):  # an evaluation whose answer could not be kept: the caller's own
         return False
     if state is not None and state[:2] == current:
-        students = changed_students(db, state[2])
+        students = changed_students(db, state[2], PER_STUDENT | registry.per_student_tables())
         if students is not None:
             found = {s: evaluate(db, registry, as_of, scope=Scope(student_id=s)) for s in students}
             errors = set(json.loads(state[3]))
@@ -227,13 +227,16 @@ def writable(db: Database) -> bool:
 _writable: WeakKeyDictionary[Database, bool] = WeakKeyDictionary()
 
 
-def changed_students(db: Database, since: int) -> set[str] | None:
-    """The students whose own records changed after an audit id; None if anything else did."""
+def changed_students(
+    db: Database, since: int, per_student: frozenset[str] = PER_STUDENT
+) -> set[str] | None:
+    """The students whose own records changed after an audit id; None if anything else did
+    (`per_student`: the tables whose rows belong to one student, the plugins' included)."""
     students: set[str] = set()
     for table, student_id in db.execute(
         "SELECT DISTINCT table_name, student_id FROM audit_log WHERE id > ?", [since]
     ):
-        if table not in PER_STUDENT or student_id is None:
+        if table not in per_student or student_id is None:
             return None
         students.add(student_id)
     return students if len(students) <= INCREMENTAL_LIMIT else None

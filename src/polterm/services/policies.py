@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from polterm import config
+from polterm.engine import policy_migrations
 from polterm.errors import PoltermError
 from polterm.services.session import Session
+from polterm.storage.db import migrate
 
 
 def enable_policy(session: Session, policy: str, effective: date) -> None:
@@ -25,6 +27,7 @@ def enable_policy(session: Session, policy: str, effective: date) -> None:
     if policy in config.active_policies(session.db):
         raise PoltermError(f"policy {policy!r} is already enabled")
     _after_last_change(session, policy, effective)
+    migrate(session.db, policy_migrations(session.registry, [policy]))  # its tables, first
     with session.transaction() as db:
         (position,) = db.execute(
             "SELECT coalesce(max(position), -1) + 1 FROM"

@@ -377,6 +377,11 @@ def student_detail(session: Session, student_id: str, as_of: date) -> dict[str, 
         for f in found
     ]
     detail["failures"] = [str(f) for f in failures]
+    panels, failed = engine.student_panels(db, session.registry, student_id, as_of)
+    detail["panels"] = [
+        {"title": p.title, "lines": list(p.lines), "policy": p.policy} for p in panels
+    ]
+    detail["panel_errors"] = [str(e) for e in failed]
     return detail
 
 

@@ -136,6 +136,10 @@ def render_detail(d: dict[str, Any]) -> str:
         )
     if not d["findings"]:
         out.append("  nothing owed as of today")
+    for panel in d.get("panels", []):
+        out.append(f"[b]{escape(panel['title'])}[/b] ({escape(panel['policy'])})")
+        out += [f"  {escape(line)}" for line in panel["lines"]] or ["  none"]
+    out += [f"[b]Panel failed:[/b] {escape(error)}" for error in d.get("panel_errors", [])]
     out.append("[b]Guardians[/b]")
     for g in d["guardians"]:
         contact = " ".join(x for x in (g.get("phone"), g.get("email")) if x)
