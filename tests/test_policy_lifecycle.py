@@ -106,3 +106,11 @@ def test_a_plugins_migrations_are_applied_when_its_policy_is_enabled(fresh: Polt
     assert fresh.rows(indexes, ("p1471_%",)) == []
     assert fresh("config", "policy", "enable", "p1471").code == 0
     assert fresh.rows(indexes, ("p1471_%",))
+
+
+def test_the_rules_table_lists_the_full_citation_as_the_policies_screen_does(
+    district: Polterm,
+) -> None:
+    table = district("rules", "--policy", "p1471").out
+    assert "citation" in table.splitlines()[0]
+    assert "Board Policy P1471, item 1; Board Policy P1471, Conference with Parents" in table

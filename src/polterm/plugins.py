@@ -47,6 +47,7 @@ class LoadedPolicy:
     digest: str = ""  # of the installed files: code edited in place is a new answer
     per_student: frozenset[str] = frozenset()  # its tables whose rows belong to one student
     forms: dict[str, RecordForm] = field(default_factory=dict)
+    module: str = ""  # the plugin's module, where the policy text it ships lives
 
 
 @dataclass
@@ -141,7 +142,12 @@ def _load_policy(
     if not isinstance(info, PolicyInfo):
         raise TypeError(f"polterm_policy returned {type(info).__name__}, not PolicyInfo")
     loaded = LoadedPolicy(
-        info, name, _version_of(plugin, dist), sorted(impls), digest=content_digest(plugin, dist)
+        info,
+        name,
+        _version_of(plugin, dist),
+        sorted(impls),
+        digest=content_digest(plugin, dist),
+        module=getattr(plugin, "__name__", type(plugin).__module__),
     )
 
     def collect(hook: str, kind: type, add: Callable[[Any], None]) -> None:

@@ -100,6 +100,12 @@ class PolicyInfo:
     source: str | None = None  # where the policy text lives, for readers
 
 
+def cite(section: str, policy: PolicyInfo) -> str:
+    """A citation as findings, `rules` and the Policies screen show it: the rule's own
+    reference, then the policy's base ("¶ 4; Board Policy 9999")."""
+    return "; ".join(part for part in (section, policy.citation) if part)
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which students an evaluation covers: the user's filters and what their role may see."""
@@ -319,8 +325,7 @@ class RuleContext:
 
     def citation(self, section: str | None = None) -> str:
         """The policy's citation base, with the rule's own reference when it has one."""
-        parts = [section or (self.rule.citation if self.rule else ""), self.policy.citation]
-        return "; ".join(p for p in parts if p)
+        return cite(section or (self.rule.citation if self.rule else ""), self.policy)
 
     def finding(
         self,

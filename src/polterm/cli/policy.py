@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from polterm import config, settings
+from polterm import config
 from polterm.cli.output import emit, emit_table, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.engine import (
@@ -27,8 +27,8 @@ from polterm.engine import (
 )
 from polterm.errors import PoltermError
 from polterm.plugins import Registry
-from polterm.policy import FINDING_KEYS, STATUSES, Finding
-from polterm.services.policies import disable_policy, enable_policy
+from polterm.policy import FINDING_KEYS, STATUSES, Finding, cite
+from polterm.services.policies import disable_policy, enable_policy, set_setting
 from polterm.services.session import Session
 from polterm.services.validate import parse_date
 
@@ -241,8 +241,16 @@ def rules(state: State, policy: str | None, fmt: str) -> None:
     if fmt == "json":
         emit(out, fmt)
         return
-    rows = [{**r, "settings": _settings_text(r["settings"])} for r in out]
-    emit_table(rows, ("policy", "rule", "effective_from", "effective_to", "settings", "title"))
+    rows = [
+        {
+            **r,
+            "settings": _settings_text(r["settings"]),
+            "citation": cite(r["citation"], registry.policies[r["policy"]].info),
+        }
+        for r in out
+    ]
+    columns = ("policy", "rule", "citation", "effective_from", "effective_to", "settings", "title")
+    emit_table(rows, columns)
 
 
 @click.command()
@@ -383,17 +391,7 @@ def config_set(state: State, policy: str, rule: str, key: str, value: str) -> No
     Types: a whole number, a number, true/false, a date YYYY-MM-DD, a month-day MM-DD or text,
     as the rule declares or its default shows; exit 2 when VALUE does not fit.
     """
-    session = state.session()
-    session.authorize("district.admin")
-    declared_as = _known_setting(state.registry, policy, rule, key)
-    parsed = settings.parse(declared_as, key, value)
-    row = {"policy": policy, "rule": rule, "key": key, "value": json.dumps(parsed)}
-    if session.db["policy_setting"].count_where(
-        "policy = ? AND rule = ? AND key = ?", [policy, rule, key]
-    ):
-        session.update("policy_setting", (policy, rule, key), {"value": row["value"]})
-    else:
-        session.insert("policy_setting", row)
+    parsed = set_setting(state.session(), policy, rule, key, value)
     click.echo(f"{policy} {rule} {key} = {json.dumps(parsed)}")
 
 
@@ -409,18 +407,6 @@ def config_unset(state: State, policy: str, rule: str, key: str) -> None:
     session.authorize("district.admin")
     session.delete("policy_setting", (policy, rule, key))
     click.echo(f"{policy} {rule} {key}: back to the default")
-
-
-def _known_setting(registry: Registry, policy: str, rule: str, key: str) -> settings.Setting:
-    """A setting must name an installed policy's rule and one of its settings."""
-    _check_installed(registry, policy)
-    rules_of = registry.policies[policy].rules
-    if rule not in rules_of:
-        raise PoltermError(f"policy {policy!r} has no rule {rule!r}")
-    if key not in rules_of[rule].settings:
-        known = ", ".join(rules_of[rule].settings) or "none"
-        raise PoltermError(f"rule {rule!r} has no setting {key!r} (settings: {known})")
-    return settings.declared(rules_of[rule].settings[key])
 
 
 def _check_installed(registry: Registry, policy: str | None) -> None:

@@ -17,11 +17,12 @@ from sqlite_utils import Database
 
 from polterm import config, engine
 from polterm.engine import Evaluation, evaluate
-from polterm.policy import Checklist, ConferenceDraft, Finding, Scope
+from polterm.policy import Checklist, ConferenceDraft, Finding, Scope, cite
 from polterm.services import authz, finding_store
 from polterm.services.finding_store import Stored
 from polterm.services.people import show_student
 from polterm.services.session import Session
+from polterm.settings import declared
 
 PAGE_SIZE = 100
 PICK_PAGE = 50  # a picker's page: a few screens of its short list
@@ -410,13 +411,14 @@ def policy_rows(session: Session) -> list[dict[str, Any]]:
                     "policy_title": loaded.info.title,
                     "rule": rule.id,
                     "title": rule.title,
-                    "citation": rule.citation,
+                    "citation": cite(rule.citation, loaded.info),
                     "from": rule.effective_from.isoformat() if rule.effective_from else "",
                     "to": rule.effective_to.isoformat() if rule.effective_to else "",
                     "settings": config.effective_settings(
                         rule.settings, overrides.get(rule.id, {}), strict=False
                     ),
                     "sentence": rule.sentence,
+                    "kinds": {k: declared(v).describe() for k, v in rule.settings.items()},
                 }
             )
     return out
