@@ -22,6 +22,7 @@ from polterm.ui.app import PoltermApp
 from .conftest import Polterm
 from .test_scaffold import python
 from .ui.test_flows import at_student, cells, drive, text_of
+from .ui.test_policies_screen import save_form
 
 CHANGE, BEFORE, AFTER = "2026-11-01", "2026-10-15", "2026-11-23"
 
@@ -54,7 +55,7 @@ from sqlite_utils import Database, Migrations
 
 from polterm import hookimpl
 from polterm import plugin_api as api
-from polterm.policy import Panel, PolicyInfo, Rule, Setting
+from polterm.policy import FormField, Panel, PolicyInfo, RecordForm, Rule, Setting
 
 POLICY = PolicyInfo("pine_3300", "Notice of possible failure", "Pine Valley Board Policy 3300")
 TABLE = "pine_3300_at_risk"
@@ -116,6 +117,12 @@ def polterm_student_panel(student_id, ctx):
     ).fetchall()
     lines = tuple(f"flagged {f}, notice {n or 'not sent'}" for f, n in rows)
     return Panel("At risk of failing", lines) if rows else None
+
+
+@hookimpl
+def polterm_register_record_forms(register):
+    register(RecordForm("at-risk", "Flag at risk of failing", TABLE,
+                        (FormField("flagged_on", "Flagged on", "date"),)))
 
 
 @hookimpl
@@ -225,7 +232,14 @@ def test_a_third_policy_is_enabled_p1471_disabled_and_earlier_days_keep_the_old_
         assert "No notice of possible failure has gone home yet." in body
         assert "At risk of failing (pine_3300)" in body
         assert "flagged 2026-11-02, notice not sent" in body
+        await pilot.press("f")  # the policy's record form, saved through the service layer
+        await save_form(pilot)
+        assert "flagged 2026-11-23, notice not sent" in text_of(app, "#body")
 
     drive(app, steps)
     stored = views.dashboard(session, date.fromisoformat(AFTER))
-    assert stored.per_rule["pine_3300/failure-notice"] == 1
+    assert stored.per_rule["pine_3300/failure-notice"] == 2  # the form's row owes one too
+    assert (
+        run.rows("SELECT actor, student_id FROM audit_log WHERE table_name = 'pine_3300_at_risk'")
+        == [(session.actor.staff_id, student)] * 2
+    )
