@@ -11,6 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from polterm import periods
+from polterm.periods import PERIOD_KINDS as PERIOD_KINDS
+from polterm.periods import Period as Period
 from polterm.settings import Setting as Setting  # a plugin imports every value from here
 
 STATUSES = ("due", "overdue", "action", "warning")
@@ -367,6 +370,17 @@ class RuleContext:
         rule = self.rule.id if self.rule else ""
         own = {"policy": self.policy.name, "rule": rule, "citation": self._default_citation}
         return FindingQuery(self.db, sql, params, {**own, **fixed}, ordered)
+
+    def period(
+        self, kind: str, school_id: str | None = None, day: date | None = None
+    ) -> Period | None:
+        """The period of a kind (semester, quarter, ...) containing a day (default the as-of
+        date) for a school, or None."""
+        return periods.containing(self.db, kind, day or self.as_of, school_id)
+
+    def nth_period(self, kind: str, n: int, school_id: str | None = None) -> Period | None:
+        """The n-th period of a kind in the as-of date's school year (-1: the last), or None."""
+        return periods.nth_of_year(self.db, kind, n, self.as_of, school_id)
 
     @cached_property
     def _default_citation(self) -> str:
