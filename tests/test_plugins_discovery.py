@@ -98,10 +98,9 @@ def test_an_entry_point_that_fails_to_import_is_named_and_the_others_load(
 def test_a_policy_left_out_by_the_allowlist_is_said_to_be_installed_but_not_allowed(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    install_fake(site, "other")
-    monkeypatch.setenv("POLTERM_LOAD_PLUGINS", "other")
-    registry = build_registry()
-    assert registry.why_missing("p1471") == (
+    monkeypatch.setenv("POLTERM_LOAD_PLUGINS", install_fake(site, "other"))
+    why = build_registry().why_missing
+    assert why("p1471") == (
         "policy 'p1471' is installed but not allowed: add it to POLTERM_LOAD_PLUGINS=other"
     )
-    assert "not installed" in registry.why_missing("nowhere_1")
+    assert "not installed" in why("nowhere_1")
