@@ -28,7 +28,12 @@ from polterm.engine import (
 from polterm.errors import PoltermError
 from polterm.plugins import Registry
 from polterm.policy import FINDING_KEYS, STATUSES, Finding, cite
-from polterm.services.policies import disable_policy, enable_policy, set_setting
+from polterm.services.policies import (
+    disable_policy,
+    enable_policy,
+    policy_states,
+    set_setting,
+)
 from polterm.services.session import Session
 from polterm.services.validate import parse_date
 
@@ -317,18 +322,21 @@ def config_group() -> None:
 @format_option()
 @pass_state
 def config_policies(state: State, fmt: str) -> None:
-    """The district's active policies, and whether each is installed."""
-    db = state.session().db
+    """The district's policies (after every dated change), whether each is installed, and
+    since or from when each is in force."""
+    session = state.session()
     installed = state.registry.policies
+    states = {p["policy"]: p["state"] for p in policy_states(session, date.today())}
     rows = [
         {
             "policy": name,
             "installed": name in installed,
             "version": installed[name].version if name in installed else None,
+            "state": states[name],
         }
-        for name in config.active_policies(db)
+        for name in config.active_policies(session.db)
     ]
-    emit(rows, fmt, ("policy", "installed", "version"))
+    emit(rows, fmt, ("policy", "installed", "version", "state"))
 
 
 @config_group.group("policy")
