@@ -71,7 +71,7 @@ def run(command: str, cwd: Path, env: dict[str, str]) -> tuple[int, str]:
 
 
 def test_every_command_of_the_guide_runs_and_prints_what_it_shows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plugins_asked_again: None
 ) -> None:
     plan = steps(GUIDE.read_text(encoding="utf-8"))
     assert sum(s.command is not None for s in plan) >= 25 and sum(bool(s.path) for s in plan) == 2

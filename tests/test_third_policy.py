@@ -160,7 +160,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def run(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Polterm]:
+def run(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plugins_asked_again: None
+) -> Iterator[Polterm]:
     """polterm in this process, finding the installed plugins as it would on the server."""
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.delenv("POLTERM_DB", raising=False)
