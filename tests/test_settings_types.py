@@ -77,3 +77,11 @@ def test_a_bad_stored_value_is_reported_by_name_and_the_other_rules_still_run(
     assert "arrange-parent-request" not in rules and rules
     listed = district("rules", "--policy", "p1471", "--format", "json")
     assert listed.code == 0  # a listing still opens, showing the value as stored
+
+
+def test_a_shipped_setting_declared_with_choices_refuses_others(district: Polterm) -> None:
+    args = ("config", "set", "p1471", "conference-size", "scope")
+    refused = district(*args, "everyone")
+    assert refused.code == 2
+    assert "it must be one of parent-principal, all" in refused.err
+    assert district(*args, "all").code == 0
