@@ -45,6 +45,7 @@ def test_a_failing_rule_is_on_the_dashboard_and_the_student_page_with_stale_find
         assert f"p1471/{RULE} fails since 20" in failures
         assert "RuntimeError: the plugin's query names a column that is gone" in failures
         assert "last good findings are kept, marked stale" in failures
+        assert "plugin errors" not in text_of(app, "#counts")  # said once, above
         rows = list(zip(cells(app, "#findings", 4), cells(app, "#findings", 0), strict=True))
         assert (RULE, "due (stale)") in rows or (RULE, "overdue (stale)") in rows
         await at_student(pilot, "S1")

@@ -98,7 +98,9 @@ class DashboardScreen(KeepsStyles, Screen[None]):
             )
             for row in data.today + data.week
         )
-        errors = f" · plugin errors: {'; '.join(data.errors)}" if data.errors else ""
+        shown = [f.message for f in data.failures]  # a failing rule is above, not again here
+        other = [e for e in data.errors if not any(e.endswith(m) for m in shown)]
+        errors = f" · plugin errors: {'; '.join(other)}" if other else ""
         self.query_one("#counts", Static).update(
             escape(f"{data.total} findings as of {data.as_of}, by rule and by school{errors}")
         )
