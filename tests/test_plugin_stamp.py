@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from polterm.policy import Scope
-from polterm.services import finding_store
+from polterm.services import views
+from polterm.services.session import SYSTEM, Session
 from polterm.testing import District
 
 DAY = date(2025, 10, 15)
@@ -56,15 +56,13 @@ def test_editing_an_installed_plugins_code_makes_the_next_dashboard_evaluate_aga
     module = importlib.import_module("polterm_edited_0001")
     d = District(policies=["edited_0001"], plugins=[module])
     d.student()
-    assert finding_store.refresh(d.db, d.registry(), DAY, whole=False) is False
-    assert finding_store.refresh(d.db, d.registry(), DAY, whole=True)
-    (old,) = finding_store.read(d.db, Scope(), DAY, 10).findings
-    assert old.message == "old code"
 
+    def dashboard() -> list[str]:
+        """What the dashboard shows, from a session of a new polterm process."""
+        session = Session(d.db, SYSTEM, d.registry())
+        return [f.message for f in views.dashboard(session, DAY).findings]
+
+    assert dashboard() == ["old code"]
     (package / "__init__.py").write_text(PLUGIN.format(message="new code"))
     d.plugins = [importlib.reload(module)]  # a new polterm process imports the edited code
-    registry = d.registry()
-    assert finding_store.refresh(d.db, registry, DAY, whole=False) is False  # not current
-    assert finding_store.refresh(d.db, registry, DAY, whole=True)
-    (new,) = finding_store.read(d.db, Scope(), DAY, 10).findings
-    assert new.message == "new code"
+    assert dashboard() == ["new code"]
