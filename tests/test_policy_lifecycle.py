@@ -115,3 +115,23 @@ def test_the_rules_table_lists_the_full_citation_as_the_policies_screen_does(
     table = district("rules", "--policy", "p1471").out
     assert "citation" in table.splitlines()[0]
     assert "Board Policy P1471, item 1; Board Policy P1471, Conference with Parents" in table
+
+
+def test_a_plugin_whose_tables_cannot_be_made_is_refused_and_nothing_recorded(
+    district: Polterm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlite_utils import Migrations
+
+    broken = Migrations("polterm_broken_tables")
+
+    @broken()
+    def m001_clash(db: object) -> None:
+        db.execute("CREATE TABLE student (id TEXT)")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr("polterm.services.policies.policy_migrations", lambda r, p: [broken])
+    assert district("config", "policy", "disable", "p1471").code == 0
+    before = district.dump()
+    result = district("config", "policy", "enable", "p1471")
+    assert result.code == 2
+    assert "its tables could not be created" in result.err
+    assert district.dump() == before

@@ -8,6 +8,7 @@ changes dated after the day asked about.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from importlib.resources import files
 from typing import Any
@@ -30,7 +31,12 @@ def enable_policy(session: Session, policy: str, effective: date) -> None:
     if policy in config.active_policies(session.db):
         raise PoltermError(f"policy {policy!r} is already enabled")
     _after_last_change(session, policy, effective)
-    migrate(session.db, policy_migrations(session.registry, [policy]))  # its tables, first
+    try:  # its tables first: the change is recorded only once they exist
+        migrate(session.db, policy_migrations(session.registry, [policy]))
+    except sqlite3.Error as error:
+        raise PoltermError(
+            f"policy {policy!r}: its tables could not be created ({error})"
+        ) from error
     with session.transaction() as db:
         (position,) = db.execute(
             "SELECT coalesce(max(position), -1) + 1 FROM"
