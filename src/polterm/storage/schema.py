@@ -519,6 +519,9 @@ CREATE UNIQUE INDEX mail_outbox_one_reminder
 """
     ):
         db.execute(statement)
+
+
+@migrations()
 def m150_policy_history(db: Database) -> None:
     """Dated policy changes, so a check as of an earlier day uses the policies in force then.
 
