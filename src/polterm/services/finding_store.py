@@ -143,6 +143,8 @@ def fill(db: Database, registry: Registry) -> None:
     """After a bulk load (demo, import): evaluate the district as of today once, so the first
     UI session of the day reads the store rather than evaluating behind a loading screen."""
     refresh(db, registry, date.today(), whole=True)
+
+
 Failed = dict[tuple[str, str], tuple[str, str]]  # (policy, rule or "") -> (plugin, message)
 
 
