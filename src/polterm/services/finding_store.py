@@ -91,11 +91,12 @@ def urgency(finding: Finding) -> tuple:
 
 def stamp(db: Database, registry: Registry, as_of: date) -> str:
     """The policies an evaluation ran: a new version, code edited in place (the hash of the
-    plugin's installed files) or a failing plugin means a new answer."""
+    plugin's installed files), a rule setting changed or a failing plugin means a new answer."""
     names = config.active_policies(db, as_of)
     loaded = registry.policies
     versions = [(n, [loaded[n].version, loaded[n].digest] if n in loaded else None) for n in names]
-    return json.dumps([versions, sorted(str(e) for e in registry.errors)])
+    settings = db.execute("SELECT policy, rule, key, value FROM policy_setting ORDER BY 1, 2, 3")
+    return json.dumps([versions, sorted(str(e) for e in registry.errors), settings.fetchall()])
 
 
 def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bool:
@@ -137,6 +138,12 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
         _record_failures(db, failed, whole=True)
         _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
     return True
+
+
+def fill(db: Database, registry: Registry) -> None:
+    """After a bulk load (demo, import): evaluate the district as of today once, so the first
+    UI session of the day reads the store rather than evaluating behind a loading screen."""
+    refresh(db, registry, date.today(), whole=True)
 
 
 Failed = dict[tuple[str, str], tuple[str, str]]  # (policy, rule or "") -> (plugin, message)
@@ -285,7 +292,7 @@ def _insert_block(db: Database, block: FindingBlock) -> None:
 
 def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
     """The first `limit` findings the scope may see, most urgent first, and all their counts."""
-    where, params = _scope_sql(db, scope)
+    where, params = scope_sql(db, scope)
     rows = db.execute(
         f"SELECT {_COLUMNS}, stale FROM finding_store f WHERE {where}"
         " ORDER BY rank, due, policy, rule, school_id, student_id, conference_id LIMIT ?",
@@ -335,12 +342,12 @@ def stale_for(db: Database, student_id: str, failing: set[tuple[str, str]]) -> l
 
 def has_findings_sql(db: Database, scope: Scope, student: str) -> tuple[str, list[Any]]:
     """The SQL condition on a student id column of having a stored finding the scope sees."""
-    where, params = _scope_sql(db, scope)
+    where, params = scope_sql(db, scope)
     sql = f"EXISTS (SELECT 1 FROM finding_store f WHERE f.student_id = {student} AND {where})"
     return sql, params
 
 
-def _scope_sql(db: Database, scope: Scope) -> tuple[str, list[Any]]:
+def scope_sql(db: Database, scope: Scope) -> tuple[str, list[Any]]:
     """The engine's own scope filter (`allowed_values`) over the stored findings."""
     clauses, params = ["1"], []
     for key, values in allowed_values(db, scope).items():

@@ -465,3 +465,15 @@ CREATE TABLE finding_store_error (
     PRIMARY KEY (policy, rule)
 )"""
     )
+
+
+@migrations()
+def m190_finding_store_contract_order(db: Database) -> None:
+    """`check` reads the stored findings in CONTRACT.md's order (policy, rule, school, student,
+    conference, due; nulls first), walking this index rather than sorting a million rows;
+    its rowid, last in every index entry, keeps the evaluation's own order among ties."""
+    db.execute(
+        "CREATE INDEX finding_store_contract ON finding_store"
+        "(policy, rule, school_id, student_id, conference_id, due)"
+    )
+
