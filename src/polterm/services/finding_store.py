@@ -122,8 +122,10 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
             with transaction(db):
                 for student_id, evaluation in found.items():
                     failed = failures_of(db, registry, evaluation)
+                    _count(db, -1, student_id)
                     _replace(db, failed, student_id)
                     _insert(db, evaluation)
+                    _count(db, 1, student_id)
                     _record_failures(db, failed, whole=False)
                     errors.update(str(e) for e in evaluation.errors)
                 _set_state(db, current, latest, json.dumps(sorted(errors)))
@@ -135,6 +137,8 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
     with transaction(db):
         _replace(db, failed)
         _insert(db, evaluation)
+        db.execute("DELETE FROM finding_store_count")
+        _count(db, 1)
         _record_failures(db, failed, whole=True)
         _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
     return True
@@ -144,6 +148,21 @@ def fill(db: Database, registry: Registry) -> None:
     """After a bulk load (demo, import): evaluate the district as of today once, so the first
     UI session of the day reads the store rather than evaluating behind a loading screen."""
     refresh(db, registry, date.today(), whole=True)
+
+
+def _count(db: Database, sign: int, student_id: str | None = None) -> None:
+    """Add (sign 1) or take away (-1) the stored findings, or one student's, from the counts
+    per rule and per school (each grouped in an index's order, so counted as it is walked)."""
+    mine, who = ("WHERE student_id = ?", [student_id]) if student_id is not None else ("", [])
+    db.execute(
+        "INSERT INTO finding_store_count (kind, key, n) SELECT * FROM ("
+        f" SELECT 'rule', policy || '/' || rule, ? * count(*) FROM finding_store {mine}"
+        " GROUP BY policy, rule UNION ALL"
+        f" SELECT 'school', coalesce(school_id, '—'), ? * count(*) FROM finding_store {mine}"
+        " GROUP BY school_id) WHERE true ON CONFLICT (kind, key) DO UPDATE SET n = n + excluded.n",
+        [sign, *who, sign, *who],
+    )
+    db.execute("DELETE FROM finding_store_count WHERE n = 0")
 
 
 Failed = dict[tuple[str, str], tuple[str, str]]  # (policy, rule or "") -> (plugin, message)
@@ -298,6 +317,31 @@ def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
         " ORDER BY rank, due, policy, rule, school_id, student_id, conference_id LIMIT ?",
         [*params, limit],
     ).fetchall()
+    whole = where == "1"  # the district's: its counts are kept, not counted again
+    per_school, per_rule = _kept_counts(db) if whole else _counts(db, where, params)
+    (errors,) = db.execute("SELECT errors FROM finding_store_state WHERE id = 1").fetchone()
+    return Stored(
+        as_of=as_of,
+        findings=[Finding(*row[:-1]) for row in rows],
+        total=sum(per_rule.values()),
+        errors=json.loads(errors),
+        per_school=per_school,
+        per_rule=per_rule,
+        failures=stored_failures(db),
+        stale=frozenset(i for i, row in enumerate(rows) if row[-1]),
+    )
+
+
+def _kept_counts(db: Database) -> tuple[Counter[str], Counter[str]]:
+    """The whole district's counts per school and per rule, as kept beside the findings."""
+    kept: dict[str, Counter[str]] = {"school": Counter(), "rule": Counter()}
+    for kind, key, n in db.execute("SELECT kind, key, n FROM finding_store_count"):
+        kept[kind][key] = n
+    return kept["school"], kept["rule"]
+
+
+def _counts(db: Database, where: str, params: list[Any]) -> tuple[Counter[str], Counter[str]]:
+    """A scope's counts per school and per rule, counted from its stored findings."""
     # Each count groups in the order of an index, so SQLite counts as it walks it; one GROUP BY
     # of both sorted every finding first (100k: ~110 -> ~30 ms; 1M: 2.0 -> 0.4 s).
     per_school: Counter[str] = Counter()
@@ -314,17 +358,7 @@ def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
         params,
     ):
         per_rule[rule] += n
-    (errors,) = db.execute("SELECT errors FROM finding_store_state WHERE id = 1").fetchone()
-    return Stored(
-        as_of=as_of,
-        findings=[Finding(*row[:-1]) for row in rows],
-        total=sum(per_rule.values()),
-        errors=json.loads(errors),
-        per_school=per_school,
-        per_rule=per_rule,
-        failures=stored_failures(db),
-        stale=frozenset(i for i, row in enumerate(rows) if row[-1]),
-    )
+    return per_school, per_rule
 
 
 def stale_for(db: Database, student_id: str, failing: set[tuple[str, str]]) -> list[Finding]:

@@ -477,3 +477,23 @@ def m190_finding_store_contract_order(db: Database) -> None:
         "(policy, rule, school_id, student_id, conference_id, due)"
     )
 
+
+@migrations()
+def m190_finding_store_counts(db: Database) -> None:
+    """The stored findings counted per rule and per school (kind 'rule' or 'school'), kept with
+    them, so the district-wide dashboard opens without counting a million rows."""
+    db.execute(
+        """
+CREATE TABLE finding_store_count (
+    kind TEXT NOT NULL CHECK (kind IN ('rule', 'school')),
+    key TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID"""
+    )
+    db.execute(
+        "INSERT INTO finding_store_count (kind, key, n)"
+        " SELECT 'rule', policy || '/' || rule, count(*) FROM finding_store GROUP BY 1, 2"
+        " UNION ALL"
+        " SELECT 'school', coalesce(school_id, '—'), count(*) FROM finding_store GROUP BY 1, 2"
+    )
