@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from polterm.engine import evaluate
+from polterm.engine import evaluate_in_order
 from polterm.plugins import Registry
 from polterm.policy import Finding, Rule, RuleContext
 from polterm.services import finding_store
@@ -59,9 +59,9 @@ def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         seen.append(kwargs.get("scope"))
-        return evaluate(*args, **kwargs)
+        return evaluate_in_order(*args, **kwargs)
 
-    monkeypatch.setattr("polterm.cli.policy.evaluate", counted)
+    monkeypatch.setattr("polterm.cli.policy.evaluate_in_order", counted)
     return seen
 
 

@@ -21,14 +21,13 @@ from polterm.cli.state import State, common_options, pass_state
 from polterm.engine import (
     MARKS,
     ROW_SEP,
-    Evaluation,
     FindingBlock,
     Part,
-    evaluate,
+    evaluate_in_order,
     missing_policies,
 )
 from polterm.errors import PoltermError
-from polterm.plugins import Registry
+from polterm.plugins import PluginError, Registry
 from polterm.policy import FINDING_KEYS, STATUSES, Finding, cite
 from polterm.services import stored_check
 from polterm.services.policies import (
@@ -98,17 +97,17 @@ def check(
     problems = [
         m for m in missing_policies(db, state.registry, day) if policy is None or repr(policy) in m
     ]
+    errors: list[PluginError] = []  # an evaluation's failures, known once it is printed
     if not fresh and stored_check.answers(db, state.registry, day):
-        answer, failed = _stored(stored_check.StoredFindings(db, scope, policy), day), []
+        answer = _stored(stored_check.StoredFindings(db, scope, policy), day)
     else:
-        result = evaluate(
-            db, state.registry, day, scope=scope, policies=[policy] if policy else None
+        errors.extend(state.registry.errors)
+        parts = evaluate_in_order(
+            db, state.registry, day, errors, scope=scope, policies=[policy] if policy else None
         )
-        answer = _evaluated(result)
-        failed = [
-            str(e) for e in result.errors if policy is None or _belongs(e.plugin, policy, state)
-        ]
+        answer = _evaluated(parts, day)
     _print_findings(answer, fmt)
+    failed = [str(e) for e in errors if policy is None or _belongs(e.plugin, policy, state)]
     for line in problems + failed:
         click.echo(line, err=True)
     ctx = click.get_current_context()
@@ -120,7 +119,8 @@ def check(
 
 @dataclass
 class Answer:
-    """What `check` prints, from an evaluation or from the store, as each format reads it."""
+    """What `check` prints, from an evaluation or from the store, as each format reads it
+    (once: an evaluation's parts are written as they come and let go)."""
 
     as_of: date
     json_pieces: Callable[[], Iterator[tuple[bytes, ...]]]  # lines joined by ",\n", in parts
@@ -129,13 +129,27 @@ class Answer:
     has_status: Callable[[str], bool]
 
 
-def _evaluated(result: Evaluation) -> Answer:
+def _evaluated(parts: Iterator[Part], as_of: date) -> Answer:
+    """An evaluation's parts as they finish, noting their statuses for `--fail-on`."""
+    statuses: set[str] = set()
+
+    def noted() -> Iterator[Part]:
+        for part in parts:
+            statuses.update(
+                part.statuses if isinstance(part, FindingBlock) else (f.status for f in part)
+            )
+            yield part
+
+    def findings() -> Iterator[Finding]:
+        for part in noted():
+            yield from part.findings() if isinstance(part, FindingBlock) else part
+
     return Answer(
-        result.as_of,
-        lambda: (pieces for part in result.parts for pieces in _part_json(part)),
-        lambda: ([getattr(f, k) for k in FINDING_KEYS] for f in result.findings),
-        lambda: result.findings,
-        result.has_status,
+        as_of,
+        lambda: (pieces for part in noted() for pieces in _part_json(part)),
+        lambda: ([getattr(f, k) for k in FINDING_KEYS] for f in findings()),
+        lambda: list(findings()),
+        statuses.__contains__,
     )
 
 
