@@ -32,16 +32,21 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def run(
+def demo(
     demo_file: Path, tmp_path: Path, installed_registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> Polterm:
-    """A runner on a copy of the demo whose store answers for AS_OF."""
+    """A runner on a copy of the demo."""
     path = tmp_path / "demo.db"
     shutil.copy(demo_file, path)
     monkeypatch.setattr("polterm.cli.state.build_registry", lambda: installed_registry)
-    run = Polterm(path)
-    fill(run, installed_registry)
-    return run
+    return Polterm(path)
+
+
+@pytest.fixture
+def run(demo: Polterm, installed_registry: Registry) -> Polterm:
+    """A runner on a copy of the demo whose store answers for AS_OF."""
+    fill(demo, installed_registry)
+    return demo
 
 
 def fill(run: Polterm, registry: Registry, as_of: date = AS_OF) -> None:
@@ -173,13 +178,8 @@ def test_sqlite_writes_each_json_line_as_python_does(
         assert stored == check(run, "--format", fmt, "--fresh") and "tie 2" in stored
 
 
-def test_refresh_fills_the_store_for_today_and_says_what_it_holds(
-    demo_file: Path, tmp_path: Path, installed_registry: Registry, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    monkeypatch.setattr("polterm.cli.state.build_registry", lambda: installed_registry)
-    run = Polterm(path)
+def test_refresh_fills_the_store_for_today_and_says_what_it_holds(demo: Polterm) -> None:
+    run = demo
     result = run("refresh", "--format", "json")
     assert result.code == 0, result.err
     doc = result.json()
