@@ -198,3 +198,19 @@ def test_refresh_is_for_it_only(run: Polterm) -> None:
 def test_refresh_has_help() -> None:
     result = Polterm(Path("unused.db"))("refresh", "--help", db=False)
     assert result.code == 0 and "cron" in result.out
+
+
+def test_check_prints_the_lines_stored_with_the_findings(
+    run: Polterm, evaluations: list[Any]
+) -> None:
+    fresh = check(run, "--format", "json", "--fresh")
+    conn = sqlite3.connect(run.path)
+    with conn:  # rows stored before lines were have none: theirs are made as they are read
+        conn.execute("UPDATE finding_store SET line = NULL WHERE rowid % 2 = 0")
+    conn.close()
+    assert check(run, "--format", "json") == fresh
+    with sqlite3.connect(run.path) as conn:
+        conn.execute("UPDATE finding_store SET line = '{\"stored\": 1}' WHERE rowid = 1")
+    conn.close()
+    assert '{"stored": 1},' in check(run, "--format", "json").splitlines()
+    assert len(evaluations) == 1

@@ -156,7 +156,7 @@ def _evaluated(parts: Iterator[Part], as_of: date) -> Answer:
 def _stored(stored: stored_check.StoredFindings, as_of: date) -> Answer:
     return Answer(
         as_of,
-        lambda: ((lines,) for lines in stored.json_lines(_EVERY_KEY)),
+        lambda: ((lines,) for lines in stored.json_lines()),
         stored.rows,
         stored.findings,
         stored.has_status,

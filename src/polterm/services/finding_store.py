@@ -46,6 +46,15 @@ PER_STUDENT = frozenset(
 )
 INCREMENTAL_LIMIT = 500  # more changed students than this: one whole evaluation is cheaper
 _COLUMNS = ", ".join(FINDING_KEYS)
+# A finding's JSON line as `check` prints it (json.dumps of `Finding.as_dict`, not ASCII-only),
+# made by SQLite once as the finding is stored, so a check from the store only reads it.
+_PAIRS = (f"'\"{key}\": ' || json_quote({key})" for key in FINDING_KEYS)
+LINE_SQL = "'{' || " + " || ', ' || ".join(_PAIRS) + " || '}'"
+
+
+def _insert_sql(rows: str) -> str:
+    """Store `rows` (a SELECT of FINDING_KEYS by name) with their lines."""
+    return f"INSERT INTO finding_store ({_COLUMNS}, line) SELECT *, {LINE_SQL} FROM ({rows})"
 
 
 @dataclass(frozen=True)
@@ -285,7 +294,7 @@ def _insert(db: Database, found: Evaluation) -> None:
             _insert_block(db, part)
             continue
         conn.executemany(
-            f"INSERT INTO finding_store ({_COLUMNS}) VALUES ({', '.join('?' * len(FINDING_KEYS))})",
+            _insert_sql("SELECT " + ", ".join(f"? AS {k}" for k in FINDING_KEYS)),
             [[getattr(f, k) for k in FINDING_KEYS] for f in part],
         )
 
@@ -298,15 +307,12 @@ def _insert_block(db: Database, block: FindingBlock) -> None:
     fixed: list[Any] = []
     for key in FINDING_KEYS:
         if key in block.columns:
-            values.append(f"value ->> '$[{block.value_index(key)}]'")
+            values.append(f"value ->> '$[{block.value_index(key)}]' AS {key}")
         else:
-            values.append("?")
+            values.append(f"? AS {key}")
             fixed.append(block.fixed[key])
-    db.execute(
-        f"INSERT INTO finding_store ({_COLUMNS}) SELECT {', '.join(values)}"
-        " FROM json_each(CAST(? AS TEXT))",
-        [*fixed, block.json_rows()],
-    )
+    rows = f"SELECT {', '.join(values)} FROM json_each(CAST(? AS TEXT))"
+    db.execute(_insert_sql(rows), [*fixed, block.json_rows()])
 
 
 def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:

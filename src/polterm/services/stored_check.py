@@ -44,10 +44,10 @@ class StoredFindings:
             where, params = f"{where} AND f.policy = ?", [*params, policy]
         self.where, self.params = where, params
 
-    def _select(self, columns: str, params: list[Any] | None = None) -> Any:
+    def _select(self, columns: str) -> Any:
         return self.db.execute(
             f"SELECT {columns} FROM finding_store f WHERE {self.where} ORDER BY {_ORDER}",
-            [*(params or []), *self.params],
+            self.params,
         )
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
@@ -59,11 +59,10 @@ class StoredFindings:
     def findings(self) -> list[Finding]:
         return [Finding(*row) for row in self.rows()]
 
-    def json_lines(self, between: list[str]) -> Iterator[bytes]:
-        """The findings as JSON lines made by SQLite, a batch joined by ",\\n" at a time:
-        `between[i]` is the text before the i-th field's value (the last: after the last)."""
-        line = " || ".join(f"? || json_quote({key})" for key in FINDING_KEYS) + " || ?"
-        cursor = self._select(f"CAST({line} AS BLOB)", between)
+    def json_lines(self) -> Iterator[bytes]:
+        """The findings' JSON lines as stored with them (made now for a row stored before
+        lines were), a batch joined by ",\\n" at a time."""
+        cursor = self._select(f"CAST(coalesce(line, {finding_store.LINE_SQL}) AS BLOB)")
         while batch := cursor.fetchmany(BATCH):
             yield b",\n".join(row[0] for row in batch)
 

@@ -497,3 +497,11 @@ CREATE TABLE finding_store_count (
         " UNION ALL"
         " SELECT 'school', coalesce(school_id, '—'), count(*) FROM finding_store GROUP BY 1, 2"
     )
+
+
+@migrations()
+def m190_finding_store_lines(db: Database) -> None:
+    """Each stored finding's JSON line as `check` prints it, made as the finding is stored
+    (services.finding_store.LINE_SQL), so a check from the store reads rather than formats;
+    a row stored before has none until the next refresh writes it (its line is made then)."""
+    db.execute("ALTER TABLE finding_store ADD COLUMN line TEXT")
