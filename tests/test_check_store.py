@@ -16,6 +16,7 @@ from polterm.engine import evaluate_in_order
 from polterm.plugins import Registry
 from polterm.policy import Finding, Rule, RuleContext
 from polterm.services import finding_store
+from tests import test_finding_store as store_tests
 from tests.conftest import Polterm
 from tests.test_check_cli import FakePolicy, registry_of
 
@@ -23,12 +24,7 @@ AS_OF = date(2026, 11, 23)
 FORMATS = ("json", "csv", "table")
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated district with findings of every rule, built once."""
-    path = tmp_path_factory.mktemp("check-store") / "demo.db"
-    assert Polterm(path)("demo", "--no-tui", "--students", "400").code == 0
-    return path
+demo_file = store_tests.demo_file  # the generated district the store tests use
 
 
 @pytest.fixture

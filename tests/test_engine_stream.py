@@ -3,7 +3,6 @@ while later rules' queries still run; its failures keep the order the rules were
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
@@ -13,9 +12,7 @@ import pytest
 import polterm.engine
 from polterm.engine import evaluate_in_order
 from polterm.plugins import PluginError
-from polterm.storage import open_database
-from polterm.testing import District
-from tests.test_engine_isolation import Policy, busy_query, quick_query, raises
+from tests.test_engine_isolation import Policy, busy_query, on_file, quick_query, raises
 
 
 def test_the_first_rules_findings_come_while_a_later_query_still_runs(
@@ -35,15 +32,9 @@ def test_the_first_rules_findings_come_while_a_later_query_still_runs(
 
     monkeypatch.setattr("polterm.engine._block", watched)
     plugins = [Policy("a", quick_query), Policy("b", raises), Policy("c", busy_query)]
-    d = District(policies=["c", "b", "a"], plugins=plugins)
-    d.school(id="oak")
-    target = sqlite3.connect(tmp_path / "d.db")
-    d.db.conn.backup(target)
-    target.close()
+    d, db = on_file(["c", "b", "a"], plugins, tmp_path)
     errors: list[PluginError] = []
-    parts = evaluate_in_order(
-        open_database(tmp_path / "d.db"), d.registry(), date(2025, 10, 1), errors
-    )
+    parts = evaluate_in_order(db, d.registry(), date(2025, 10, 1), errors)
     first = next(parts)
     assert [f.message for f in first.findings()] == ["quick"]  # type: ignore[union-attr]
     assert "c" not in finished and errors == []  # the later query still runs
