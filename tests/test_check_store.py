@@ -18,7 +18,7 @@ from polterm.policy import Finding, Rule, RuleContext
 from polterm.services import finding_store
 from tests import test_finding_store as store_tests
 from tests.conftest import Polterm
-from tests.test_check_cli import FakePolicy, registry_of
+from tests.test_check_cli import FakePolicy, broken, registry_of
 
 AS_OF = date(2026, 11, 23)
 FORMATS = ("json", "csv", "table")
@@ -210,3 +210,18 @@ def test_check_prints_the_lines_stored_with_the_findings(
     conn.close()
     assert '{"stored": 1},' in check(run, "--format", "json").splitlines()
     assert len(evaluations) == 1
+
+
+def test_a_failing_rule_exits_3_from_refresh_and_check_evaluates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, evaluations: list[Any]
+) -> None:
+    failing = FakePolicy("odd", Rule("text", "Text", "§1", awkward), Rule("bad", "B", "§2", broken))
+    monkeypatch.setattr("polterm.cli.state.build_registry", lambda: registry_of(failing))
+    run = Polterm(tmp_path / "d.db")
+    assert run("init", "--district", "T", "--policy", "odd").code == 0
+    result = run("refresh", "--format", "json")
+    assert result.code == 3 and result.json()["failing"] == [result.err.strip()]
+    assert "odd/bad fails since" in result.err
+    checked = run("check", "--format", "json")  # today, as refresh filled it
+    assert checked.code == 3 and "rule bad: RuntimeError: cannot count" in checked.err
+    assert len(evaluations) == 1  # the store holds a failure: evaluated, not read
