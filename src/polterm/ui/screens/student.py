@@ -24,12 +24,13 @@ class StudentScreen(KeepsStyles, Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("n", "schedule", "New conference"),
-        Binding("h", "conduct", "Conduct"),
-        Binding("a", "attempt", "Contact attempt"),
-        Binding("e", "escalation", "Escalate"),
-        Binding("w", "welfare", "Welfare check"),
-        Binding("c", "call", "Parent's call"),
+        # short words, so that every key fits the footer at 80 columns; `?` lists the tooltips
+        Binding("n", "schedule", "Schedule", tooltip="New conference"),
+        Binding("h", "conduct", "Conduct", tooltip="Conduct the conference under the cursor"),
+        Binding("a", "attempt", "Attempt", tooltip="Log a contact attempt"),
+        Binding("e", "escalation", "Escalate", tooltip="Report to the principal or designee"),
+        Binding("w", "welfare", "Welfare", tooltip="Welfare check"),
+        Binding("c", "call", "Call", tooltip="Take a parent's call (a request)"),
     ]
 
     def __init__(self, student_id: str) -> None:
