@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +12,7 @@ from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.errors import PoltermError
 from polterm.exporters import tables
+from polterm.exporters.files import atomic_output
 from polterm.importers.oneroster import import_oneroster, total_bytes
 from polterm.reports import involvement
 from polterm.services.validate import parse_date
@@ -45,20 +42,6 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
         counts = import_oneroster(session, directory)
     data = {k: v for k, v in counts.__dict__.items() if k != "extra"}
     emit(data, fmt)
-
-
-@contextmanager
-def atomic_output(path: Path, binary: bool = False) -> Iterator[object]:
-    """Write to a temp file beside `path` and rename it over; a failure leaves nothing."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8",
-                       newline=None if binary else "") as f:  # fmt: skip
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @click.group("export")

@@ -29,6 +29,8 @@ class PoltermApp(App[None]):
 
     # the dashboard's last answer; None when a write made it stale
     dashboard_cache: Dashboard | None = None
+    # the school and year last chosen on the reports screen, kept for the session
+    report_choice: tuple[str | None, str | None] = (None, None)
 
     CSS_PATH = "app.tcss"
     TITLE = "polterm"
