@@ -58,11 +58,9 @@ def export_group() -> None:
 @pass_state
 def export_ics(state: State, staff_id: str | None, student_id: str | None, output: Path) -> None:
     """An RFC 5545 calendar of conferences; re-exports update events (stable UIDs)."""
-    from polterm.exporters.ics import conference_calendar  # icalendar: slow to import
+    from polterm.exporters.ics import write_calendar  # icalendar: slow to import
 
-    cal = conference_calendar(state.session(), staff_id=staff_id, student_id=student_id)
-    with atomic_output(output, binary=True) as f:
-        f.write(cal.to_ical())  # type: ignore[attr-defined]
+    write_calendar(state.session(), output, staff_id=staff_id, student_id=student_id)
 
 
 def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-untyped-def]

@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vCalAddress
 
 from polterm.errors import PoltermError
+from polterm.exporters.files import atomic_output
 from polterm.services.session import Session
 
 DEFAULT_TZ = "America/New_York"
@@ -94,3 +96,12 @@ def conference_calendar(
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal
+
+
+def write_calendar(
+    session: Session, path: Path, *, staff_id: str | None = None, student_id: str | None = None
+) -> None:
+    """One staff member's or student's calendar written to `path`, whole or not at all."""
+    cal = conference_calendar(session, staff_id=staff_id, student_id=student_id)
+    with atomic_output(path, binary=True) as f:
+        f.write(cal.to_ical())  # type: ignore[attr-defined]

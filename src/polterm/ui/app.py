@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, work
@@ -166,6 +167,32 @@ class PoltermApp(App[None]):
         from polterm.ui.screens.conference import ConferenceForm
 
         self.push_screen(ConferenceForm(conference_id=conference_id), self.after_write)
+
+    def new_conference(self, student_id: str) -> None:
+        from polterm.ui.screens.conference import ConferenceForm
+
+        self.push_screen(ConferenceForm(student_id=student_id), self.after_write)
+
+    def export_calendar(
+        self, *, staff_id: str | None = None, student_id: str | None = None
+    ) -> None:
+        """Ask where, then write the conferences of a student or a staff member as ICS."""
+        from polterm.ui.widgets.savefile import SaveFileDialog, safe_name
+
+        whose = student_id or staff_id or ""
+
+        def write(path: Path) -> None:
+            from polterm.exporters.ics import write_calendar  # icalendar: slow to import
+
+            write_calendar(self.session, path, staff_id=staff_id, student_id=student_id)
+
+        self.push_screen(
+            SaveFileDialog(
+                f"Export the conferences of {whose} as a calendar (ICS) to",
+                safe_name(f"conferences-{whose}.ics"),
+                write,
+            )
+        )
 
     def after_write(self, saved: object = None) -> None:
         """Something was written: the cached findings are stale, screens reload."""

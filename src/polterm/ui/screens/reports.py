@@ -3,7 +3,6 @@ Markdown; ctrl+s asks where to save it. The choice of school and year lasts the 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -25,11 +24,6 @@ from polterm.ui.widgets.styled import KeepsStyles
 def report_text(session: Session, school_id: str, year: str, as_of: date) -> str:
     """The report as `polterm report involvement` writes it (Markdown), for screen and file."""
     return render_markdown(build_report(session, school_id, year, as_of))
-
-
-def safe_name(name: str) -> str:
-    """A file name from ids and names: nothing but letters, digits, dot, dash and underscore."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -99,7 +93,7 @@ class ReportsScreen(KeepsStyles, Screen[None]):
         self.query_one("#report", Markdown).update(text or "No report.")
 
     def action_save(self) -> None:
-        from polterm.ui.widgets.savefile import SaveFileDialog
+        from polterm.ui.widgets.savefile import SaveFileDialog, safe_name
 
         choice = self.chosen()
         if not self.text or choice is None:

@@ -23,7 +23,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
     """Read in a worker; the keys open the forms that write through the services."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "app.pop_screen", "Back", show=False),  # room for x at 80 columns
         # short words, so that every key fits the footer at 80 columns; `?` lists the tooltips
         Binding("n", "schedule", "Schedule", tooltip="New conference"),
         Binding("h", "conduct", "Conduct", tooltip="Conduct the conference under the cursor"),
@@ -31,6 +31,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
         Binding("e", "escalation", "Escalate", tooltip="Report to the principal or designee"),
         Binding("w", "welfare", "Welfare", tooltip="Welfare check"),
         Binding("c", "call", "Call", tooltip="Take a parent's call (a request)"),
+        Binding("x", "calendar", "Calendar", tooltip="Export the conferences as a calendar (ICS)"),
     ]
 
     def __init__(self, student_id: str) -> None:
@@ -93,9 +94,10 @@ class StudentScreen(KeepsStyles, Screen[None]):
         return int(table.row_keys[table.cursor_row])
 
     def action_schedule(self) -> None:
-        from polterm.ui.screens.conference import ConferenceForm
+        self.app.new_conference(self.student_id)  # type: ignore[attr-defined]
 
-        self.app.push_screen(ConferenceForm(student_id=self.student_id), self.app.after_write)  # type: ignore[attr-defined]
+    def action_calendar(self) -> None:
+        self.app.export_calendar(student_id=self.student_id)  # type: ignore[attr-defined]
 
     def action_conduct(self) -> None:
         from polterm.ui.screens.conduct import ConductScreen

@@ -3,6 +3,7 @@ replaced only once the person confirms; the message names the full path written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,11 @@ from textual.widgets import Button, Input, Static
 from polterm.errors import PoltermError
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
+
+
+def safe_name(name: str) -> str:
+    """A file name from ids and names: nothing but letters, digits, dot, dash and underscore."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
 
 
 class SaveFileDialog(FormDialog):
