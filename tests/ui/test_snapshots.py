@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Select
 
+from polterm.services.session import Actor
 from polterm.ui.app import PoltermApp
+from tests.ui.test_today import remote_app_as
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -86,6 +88,73 @@ async def on_welfare_check(pilot: Pilot) -> None:
     await at_student(pilot, "S2", "w")
 
 
+async def on_escalation(pilot: Pilot) -> None:
+    await at_student(pilot, "S1", "e")
+
+
+async def on_reports(pilot: Pilot) -> None:
+    """The report of a school and year, rendered."""
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+    pilot.app.screen.query_one("#year", Select).value = "2025-2026"
+    pilot.app.screen.query_one("#school", Select).value = "north"
+    await settle(pilot)
+
+
+async def on_save_report(pilot: Pilot) -> None:
+    """ctrl+s on a report: where to save it (a fixed path: the default is the cwd's)."""
+    await on_reports(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    pilot.app.screen.query_one("#path", Input).value = "/srv/reports/involvement-north.md"
+    await settle(pilot)
+
+
+async def on_records(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+
+
+async def at_records(pilot: Pilot, key: str) -> None:
+    await on_records(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+
+
+async def on_remote_period_form(pilot: Pilot) -> None:
+    await at_records(pilot, "n")
+
+
+async def on_activity_form(pilot: Pilot) -> None:
+    await at_records(pilot, "i")
+
+
+async def on_help(pilot: Pilot) -> None:
+    await at_student(pilot, "S1", "question_mark")
+
+
+async def on_conduct(pilot: Pilot) -> None:
+    await at_student(pilot, "S2", "h")
+
+
+async def on_attempt_form(pilot: Pilot) -> None:
+    await at_student(pilot, "S1", "a")
+
+
+async def on_call_form(pilot: Pilot) -> None:
+    await at_student(pilot, "S1", "c")
+
+
+async def on_palette(pilot: Pilot) -> None:
+    """A student's entries: open, a new conference, the calendar."""
+    await settle(pilot)
+    await pilot.press("ctrl+p", *"hopp")
+    await pilot.pause(0.5)
+    await settle(pilot)
+
+
 SCREENS = {
     "dashboard": on_dashboard,
     "students": on_students,
@@ -94,8 +163,18 @@ SCREENS = {
     "policies": on_policies,
     "conference_pickers": on_new_conference_with_pickers,
     "teacher_picker": on_teacher_picker,
+    "reports": on_reports,
+    "save_report": on_save_report,
+    "records": on_records,
+    "remote_period_form": on_remote_period_form,
+    "activity_form": on_activity_form,
+    "help": on_help,
+    "conduct": on_conduct,
+    "attempt_form": on_attempt_form,
+    "call_form": on_call_form,
+    "palette": on_palette,
 }
-REMOTE_SCREENS = {"welfare_check": on_welfare_check}
+REMOTE_SCREENS = {"welfare_check": on_welfare_check, "escalation": on_escalation}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -110,3 +189,11 @@ def test_escalation_screen_looks_as_recorded(  # type: ignore[no-untyped-def]
     snap_compare, remote_app: PoltermApp, screen: str, size
 ) -> None:
     assert snap_compare(remote_app, run_before=REMOTE_SCREENS[screen], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_teachers_today_looks_as_recorded(snap_compare, tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    """Their report first, the principal's welfare check marked as the principal's."""
+    teacher = Actor("t1", "Terry Teach", "teacher", "north", "terry")
+    app = remote_app_as(tmp_path, teacher)
+    assert snap_compare(app, run_before=on_dashboard, terminal_size=size)
