@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input, Select, TextArea
 
 from polterm.services.session import Actor
 from polterm.ui.app import PoltermApp
@@ -14,11 +16,19 @@ SIZES = [(120, 40), (80, 24)]
 
 
 async def settle(pilot: Pilot) -> None:
+    for _ in range(100):  # a form mounts its lower part a piece per refresh (FormDialog)
+        if getattr(pilot.app.screen, "ready", True):
+            break
+        await pilot.pause(0.05)
     for _ in range(2):
         await pilot.app.workers.wait_for_complete()
         await pilot.wait_for_scheduled_animations()
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False  # a blinking cursor would make the picture random
+        for area in pilot.app.screen.query(TextArea):
+            area.cursor_blink = False
+            area.notify_style_update()  # its lines are cached without the blink's state
+            area.refresh()
         await pilot.pause()
 
 
@@ -88,10 +98,6 @@ async def on_welfare_check(pilot: Pilot) -> None:
     await at_student(pilot, "S2", "w")
 
 
-async def on_escalation(pilot: Pilot) -> None:
-    await at_student(pilot, "S1", "e")
-
-
 async def on_reports(pilot: Pilot) -> None:
     """The report of a school and year, rendered."""
     await settle(pilot)
@@ -117,34 +123,20 @@ async def on_records(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-async def at_records(pilot: Pilot, key: str) -> None:
-    await on_records(pilot)
-    await pilot.press(key)
-    await settle(pilot)
+def at(student_id: str, key: str) -> Callable[[Pilot], Awaitable[None]]:
+    """The steps to a student's page and one of its keys (a form, help)."""
+    return lambda pilot: at_student(pilot, student_id, key)
 
 
-async def on_remote_period_form(pilot: Pilot) -> None:
-    await at_records(pilot, "n")
+def on_records_key(key: str) -> Callable[[Pilot], Awaitable[None]]:
+    """The steps to the remote & involvement screen and one of its forms."""
 
+    async def steps(pilot: Pilot) -> None:
+        await on_records(pilot)
+        await pilot.press(key)
+        await settle(pilot)
 
-async def on_activity_form(pilot: Pilot) -> None:
-    await at_records(pilot, "i")
-
-
-async def on_help(pilot: Pilot) -> None:
-    await at_student(pilot, "S1", "question_mark")
-
-
-async def on_conduct(pilot: Pilot) -> None:
-    await at_student(pilot, "S2", "h")
-
-
-async def on_attempt_form(pilot: Pilot) -> None:
-    await at_student(pilot, "S1", "a")
-
-
-async def on_call_form(pilot: Pilot) -> None:
-    await at_student(pilot, "S1", "c")
+    return steps
 
 
 async def on_palette(pilot: Pilot) -> None:
@@ -166,15 +158,15 @@ SCREENS = {
     "reports": on_reports,
     "save_report": on_save_report,
     "records": on_records,
-    "remote_period_form": on_remote_period_form,
-    "activity_form": on_activity_form,
-    "help": on_help,
-    "conduct": on_conduct,
-    "attempt_form": on_attempt_form,
-    "call_form": on_call_form,
+    "remote_period_form": on_records_key("n"),
+    "activity_form": on_records_key("i"),
+    "help": at("S1", "question_mark"),
+    "conduct": at("S2", "h"),
+    "attempt_form": at("S1", "a"),
+    "call_form": at("S1", "c"),
     "palette": on_palette,
 }
-REMOTE_SCREENS = {"welfare_check": on_welfare_check, "escalation": on_escalation}
+REMOTE_SCREENS = {"welfare_check": on_welfare_check, "escalation": at("S1", "e")}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
