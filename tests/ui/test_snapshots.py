@@ -117,24 +117,19 @@ async def on_save_report(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-async def on_records(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("m")
-    await settle(pilot)
-
-
 def at(student_id: str, key: str) -> Callable[[Pilot], Awaitable[None]]:
     """The steps to a student's page and one of its keys (a form, help)."""
     return lambda pilot: at_student(pilot, student_id, key)
 
 
-def on_records_key(key: str) -> Callable[[Pilot], Awaitable[None]]:
-    """The steps to the remote & involvement screen and one of its forms."""
+def keys(*pressed: str) -> Callable[[Pilot], Awaitable[None]]:
+    """The steps from Today: each key pressed once the screen before it has settled."""
 
     async def steps(pilot: Pilot) -> None:
-        await on_records(pilot)
-        await pilot.press(key)
         await settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await settle(pilot)
 
     return steps
 
@@ -157,9 +152,9 @@ SCREENS = {
     "teacher_picker": on_teacher_picker,
     "reports": on_reports,
     "save_report": on_save_report,
-    "records": on_records,
-    "remote_period_form": on_records_key("n"),
-    "activity_form": on_records_key("i"),
+    "records": keys("m"),
+    "remote_period_form": keys("m", "n"),
+    "activity_form": keys("m", "i"),
     "help": at("S1", "question_mark"),
     "conduct": at("S2", "h"),
     "attempt_form": at("S1", "a"),
