@@ -105,3 +105,20 @@ def test_the_school_and_year_are_kept_when_coming_back(app: PoltermApp) -> None:
         assert any("North Elementary" in str(h.render()) for h in report.query("MarkdownH1"))
 
     drive(app, steps)
+
+
+@pytest.mark.parametrize("end", ["", "-wal"])
+def test_the_save_dialog_never_writes_over_the_database(app: PoltermApp, end: str) -> None:
+    from polterm.storage.db import database_file
+
+    target = Path(database_file(app.session.db) + end)
+
+    async def steps(pilot: Pilot) -> None:
+        await report_of_north(pilot)
+        await save_as(pilot, target)
+        await pilot.press("enter")  # even confirmed
+        await settle(pilot)
+        assert any("is the district's database" in str(n.message) for n in app._notifications)
+
+    drive(app, steps)
+    assert not target.exists() or b"Parental involvement" not in target.read_bytes()

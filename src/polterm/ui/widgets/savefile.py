@@ -14,8 +14,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from polterm.errors import PoltermError
+from polterm.storage.db import database_file
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
+
+DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")  # SQLite's files beside the database
 
 
 def safe_name(name: str) -> str:
@@ -46,6 +49,19 @@ class SaveFileDialog(FormDialog):
     def target(self) -> Path:
         return Path(self.query_one("#path", Input).value.strip()).expanduser().absolute()
 
+    def refusal(self, path: Path) -> str | None:
+        """Why `path` is no place for an export: a folder, or the district's database or one
+        of its companion files (a replace would destroy every record)."""
+        if path.is_dir():
+            return f"{path} is a folder: name a file"
+        db = database_file(self.app.session.db)  # type: ignore[attr-defined]
+        if db:
+            base = Path(db).resolve()
+            kept = {base, *(base.with_name(base.name + end) for end in DATABASE_COMPANIONS)}
+            if path.resolve() in kept:
+                return f"{path} is the district's database: name another file"
+        return None
+
     @on(Input.Changed, "#path")
     def path_changed(self) -> None:
         self.confirmed = None
@@ -61,8 +77,9 @@ class SaveFileDialog(FormDialog):
 
     def save(self) -> None:
         path = self.target()
-        if path.is_dir():
-            self.notify(f"{path} is a folder: name a file", severity="error", title="Not saved")
+        refused = self.refusal(path)
+        if refused:
+            self.notify(escape(refused), severity="error", title="Not saved")
             return
         if path.exists() and self.confirmed != path:
             self.confirmed = path
