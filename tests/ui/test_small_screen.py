@@ -49,7 +49,7 @@ def test_the_student_pages_footer_shows_help_and_its_own_keys_at_80_columns(
     async def steps(pilot: Pilot) -> None:
         await at_student(pilot, "S1")
         shown = footer_keys_in_sight(app)
-        assert {"question_mark", "n", "h", "a", "e", "w", "c"} <= shown
+        assert {"question_mark", "n", "h", "a", "e", "w", "c", "x", "o"} <= shown
 
     drive_at(app, (80, 24), steps)
 

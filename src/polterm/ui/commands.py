@@ -28,7 +28,7 @@ class JumpProvider(Provider):
         app = self.app
         screens = [(f"Open {name}", partial(app.action_open, name)) for name in TOP_LEVEL]  # type: ignore[attr-defined]
         mine = partial(app.export_calendar, staff_id=app.session.actor.staff_id)  # type: ignore[attr-defined]
-        return [*screens, (MY_CALENDAR, mine)]
+        return [*screens, ("Open e-mail outbox", self.open_outbox), (MY_CALENDAR, mine)]
 
     async def discover(self) -> Hits:
         for text, command in self.actions():
@@ -67,3 +67,9 @@ class JumpProvider(Provider):
                 yield Hit(0.8, f"New conference for {who})", partial(app.new_conference, r["id"]))  # type: ignore[attr-defined]
                 export = partial(app.export_calendar, student_id=r["id"])  # type: ignore[attr-defined]
                 yield Hit(0.7, f"Export calendar for {who})", export)
+
+    def open_outbox(self) -> None:
+        """E-mail to the families the person reaches (their school's, for the office)."""
+        from polterm.ui.screens.outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
@@ -14,6 +16,7 @@ from polterm.services.views import Dashboard
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
+from polterm.ui.widgets.worker import answer
 
 
 class DashboardScreen(KeepsStyles, Screen[None]):
@@ -31,6 +34,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         yield LineTable(
             "When", "Student", "Kind", "Status", "Modality", zebra=False, id="conferences"
         )
+        yield from _call_list()
         yield Static("", id="counts", classes="title")
         with Horizontal(id="tallies"):
             yield LineTable("Findings", "Rule", zebra=False, id="by-rule")
@@ -39,6 +43,31 @@ class DashboardScreen(KeepsStyles, Screen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+
+    @work(exclusive=True, thread=True, group="calls")
+    def load_calls(self) -> None:
+        """The office's call list: guardians to phone about a conference (no e-mail)."""
+        from polterm.services.mail_queue import call_list
+
+        answer(self, self.show_calls, call_list(self.app.reader()))  # type: ignore[attr-defined]
+
+    def show_calls(self, rows: list[dict[str, Any]]) -> None:
+        for widget in self.query(".calls"):
+            widget.display = bool(rows)
+        self.query_one("#calls", LineTable).set_rows(
+            (
+                f"s:{r['student_id']}:{r['id']}",
+                (
+                    r["conference_at"].replace("T", " "),
+                    r["kind"],
+                    r["student"],
+                    r["guardian"],
+                    r["phone"] or "no phone on file",
+                    r["why"],
+                ),
+            )
+            for r in rows
+        )
 
     def on_screen_resume(self) -> None:
         """Back on the dashboard after a write elsewhere: evaluate again."""
@@ -52,6 +81,8 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         else:
             self.query_one("#loading").display = True
             self.load()
+        if self.app.session.actor.role == "office":  # type: ignore[attr-defined]
+            self.load_calls()
 
     @work(exclusive=True, thread=True)
     def load(self) -> None:
@@ -118,7 +149,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         self.query_one("#why", Static).update(escape(text))
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
-        if event.table.id not in ("findings", "conferences"):
+        if event.table.id not in ("findings", "conferences", "calls"):
             return  # a count: nothing to open
         kind, ident = event.key.split(":")[:2]
         if ident == "None":
@@ -138,3 +169,15 @@ def whose(data: Dashboard, f: Finding) -> str:
     """The status column: an action another role takes is marked as theirs ("principal's")."""
     role = other_role(data, f)
     return f"{role}'s" if role else f.status
+
+
+def _call_list() -> ComposeResult:
+    """Hidden until the office has someone to phone."""
+    title = Static("Families to phone (no e-mail)", id="calls-title", classes="title calls")
+    table = LineTable(
+        "When", "About", "Student", "Guardian", "Phone", "Why", zebra=False, id="calls"
+    )
+    table.add_class("calls")
+    for widget in (title, table):
+        widget.display = False
+        yield widget
