@@ -85,11 +85,13 @@ def export_ics(state: State, staff_id: str | None, student_id: str | None, outpu
 def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-untyped-def]
     """`export students|conferences|findings`: the same options, different rows."""
 
-    @export_group.command(name, help=doc)
+    @export_group.command(name, help=doc + _SPREADSHEET_NOTE)
     @common_options
     @click.option("--school", "school_id", metavar="ID", help="One school [default: district].")
     @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
                   show_default=True, help="CSV for spreadsheets, JSON for scripts.")  # fmt: skip
+    @click.option("--raw", is_flag=True, help="CSV cells exactly as stored, for scripts: no "
+                  "leading ' on cells starting with = + - @ tab or CR.")  # fmt: skip
     @click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path),
                   help="File to write [default: standard output].")  # fmt: skip
     @click.option("--with-contacts", is_flag=True, hidden=name != "students",
@@ -98,7 +100,7 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
                   help="Findings as of this date [default: today].")  # fmt: skip
     @pass_state
     def command(
-        state: State, school_id: str | None, fmt: str, output: Path | None,
+        state: State, school_id: str | None, fmt: str, raw: bool, output: Path | None,
         with_contacts: bool, as_of: str | None,
     ) -> None:  # fmt: skip
         session = state.session()
@@ -111,14 +113,20 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
             day = parse_date(as_of, "--as-of") if as_of else date.today()
             rows, cols = tables.findings(session, school_id, day), columns
         if output is None:
-            tables.write(rows, cols, fmt, sys.stdout)
+            tables.write(rows, cols, fmt, sys.stdout, raw=raw, terminal=sys.stdout.isatty())
             sys.stdout.flush()
             return
         with atomic_output(output) as f:
-            tables.write(rows, cols, fmt, f)  # type: ignore[arg-type]
+            tables.write(rows, cols, fmt, f, raw=raw)  # type: ignore[arg-type]
 
     return command
 
+
+# said in each export's --help: what a spreadsheet reads from the CSV
+_SPREADSHEET_NOTE = (
+    " CSV cells starting with = + - @ tab or CR get a leading ' so that a spreadsheet shows"
+    " them as text instead of running them as formulas (--raw: as stored)."
+)
 
 _table_command("students", tables.STUDENT_COLUMNS,
                "Students (guardians' names; contacts only with --with-contacts).")  # fmt: skip

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from polterm.display import json_escaped, visible
+
 FORMATS = ("table", "json")
 
 
@@ -24,7 +26,7 @@ def format_option(*choices: str, default: str = "table"):  # type: ignore[no-unt
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json_escaped(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
 
 
 def emit_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
@@ -49,10 +51,11 @@ def emit(data: Any, fmt: str, columns: Sequence[str] | None = None) -> None:
 
 
 def _cell(value: Any) -> str:
+    """A value as a table shows it; stored control characters written out, never sent raw."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
-    return str(value)
+        return visible(", ".join(map(str, value)))
+    return visible(str(value))

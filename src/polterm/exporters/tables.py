@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
 
+from polterm.display import json_escaped, spreadsheet_cell, visible
 from polterm.engine import evaluate
 from polterm.services import authz
 from polterm.services.session import Session
@@ -73,19 +74,35 @@ def findings(session: Session, school_id: str | None, as_of: date) -> Iterator[d
         yield finding.as_dict()
 
 
-def write(rows: Iterator[dict[str, Any]], columns: list[str], fmt: str, out: IO[str]) -> int:
-    """Stream rows as CSV (header first) or as one JSON array; returns how many."""
+def write(
+    rows: Iterator[dict[str, Any]],
+    columns: list[str],
+    fmt: str,
+    out: IO[str],
+    *,
+    raw: bool = False,
+    terminal: bool = False,
+) -> int:
+    """Stream rows as CSV (header first) or as one JSON array; returns how many.
+
+    CSV cells that a spreadsheet would run as a formula get a leading `'` unless `raw`; text
+    for a `terminal` has its control characters written out."""
     count = 0
     if fmt == "csv":
         w = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
         w.writeheader()
         for row in rows:
+            if not raw:
+                row = {k: spreadsheet_cell(v) for k, v in row.items()}
+            if terminal:
+                row = {k: visible(v) if isinstance(v, str) else v for k, v in row.items()}
             w.writerow(row)
             count += 1
         return count
     out.write("[")
     for row in rows:
-        out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+        text = json_escaped(json.dumps(row, ensure_ascii=False))
+        out.write(("," if count else "") + "\n  " + text)
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

@@ -30,6 +30,7 @@ from typing import Any
 
 from polterm.errors import PoltermError
 from polterm.services.session import Session, now_iso
+from polterm.services.validate import printable_row
 
 BATCH = 5000
 PROGRESS_LINES = 4096  # rows between progress-bar updates
@@ -151,7 +152,9 @@ class _Import:
                     continue
                 if len(row) < width:  # a short row, or a column the file does not have
                     row += [""] * (width - len(row))
-                yield reader.line_num, tuple(map(str.strip, get(row)))
+                values = tuple(map(str.strip, get(row)))
+                printable_row(values, columns, f"{name}:{reader.line_num}")
+                yield reader.line_num, values
                 if reader.line_num >= report_at:
                     done = self.advance(f, done)
                     report_at = reader.line_num + PROGRESS_LINES

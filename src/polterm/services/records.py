@@ -65,6 +65,14 @@ def add_welfare_check(session: Session, student_id: str, on: str, outcome: str) 
     return _add_for_student(session, "escalation.write", "welfare_check", student_id, row)
 
 
+def next_request_id(session: Session) -> str:
+    """The next free request id, `R` and a number, as the office does not invent one."""
+    (n,) = session.db.execute("SELECT count(*) + 1 FROM parent_request").fetchone()
+    while session.db.execute("SELECT 1 FROM parent_request WHERE id = ?", [f"R{n}"]).fetchone():
+        n += 1
+    return f"R{n}"
+
+
 def add_request(
     session: Session,
     id: str,

@@ -3,31 +3,47 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Any
 
+from polterm.display import CONTROL, LINE_CONTROL, visible
 from polterm.errors import PoltermError
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the schema's date checks hold the same range
 
 
 def parse_date(value: str, what: str = "date") -> date:
     """An ISO date `YYYY-MM-DD`."""
     try:
         if _ISO_DATE.fullmatch(value):
-            return date.fromisoformat(value)
+            return _in_years(date.fromisoformat(value), value, what)
     except ValueError:
         pass
-    raise PoltermError(f"{what} {value!r} is not a date (YYYY-MM-DD)")
+    raise PoltermError(f"{what} {visible(value)!r} is not a date (YYYY-MM-DD)")
 
 
 def parse_datetime(value: str, what: str = "date-time") -> str:
     """An ISO date-time `YYYY-MM-DDTHH:MM`, returned normalised to that form."""
     try:
+        if not _ISO_DATETIME.fullmatch(value):
+            raise ValueError(value)
         parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M")
     except (ValueError, TypeError):
-        raise PoltermError(f"{what} {value!r} is not a date-time (YYYY-MM-DDTHH:MM)") from None
+        raise PoltermError(
+            f"{what} {visible(str(value))!r} is not a date-time (YYYY-MM-DDTHH:MM)"
+        ) from None
+    _in_years(parsed.date(), value, what)
     return parsed.strftime("%Y-%m-%dT%H:%M")
+
+
+def _in_years(day: date, value: str, what: str) -> date:
+    """Dates polterm keeps are within 1900-2100: a year beyond is a typing slip."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise PoltermError(f"{what} {value!r}: the year must be {FIRST_YEAR}-{LAST_YEAR}")
+    return day
 
 
 def choice(value: str, allowed: Iterable[str], what: str) -> str:
@@ -35,4 +51,46 @@ def choice(value: str, allowed: Iterable[str], what: str) -> str:
     allowed = list(allowed)
     if value not in allowed:
         raise PoltermError(f"{what} {value!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+# what a database integer holds; ids and counts beyond it name nothing
+MAX_INT = 2**63 - 1
+# columns of free text written over several lines: tab and newline allowed there
+MULTILINE = frozenset(
+    {"problem", "solutions", "plan", "notes", "note", "agenda", "information_prepared", "outcome"}
+)
+
+
+def printable(value: str, what: str, *, lines: bool = False) -> str:
+    """Text with no terminal control characters (with `lines`, tab and newline are allowed)."""
+    pattern = LINE_CONTROL if lines else CONTROL
+    found = pattern.search(value)
+    if found is not None:
+        raise PoltermError(
+            f"{what} holds the control character U+{ord(found.group()):04X} at position "
+            f"{found.start() + 1}; only printable text is allowed"
+            + (" (tab and newline too)" if lines else "")
+        )
+    return value
+
+
+def printable_row(values: Iterable[str], names: Iterable[str], where: str) -> None:
+    """Refuse a row of imported text holding a control character: `file:line: column ...`."""
+    for value, name in zip(values, names, strict=True):
+        if CONTROL.search(value):
+            printable(value, f"{where}: {name}")
+
+
+def printable_record(table: str, row: Mapping[str, Any]) -> None:
+    """Every text value of a row about to be written: a multi-line note may hold tab/newline."""
+    for column, value in row.items():
+        if isinstance(value, str):
+            printable(value, f"{table.replace('_', ' ')} {column}", lines=column in MULTILINE)
+
+
+def bounded_int(value: int, what: str, low: int = 0, high: int = MAX_INT) -> int:
+    """A whole number within what the question and the database can hold."""
+    if not low <= value <= high:
+        raise PoltermError(f"{what} {value} is not between {low:,} and {high:,}")
     return value

@@ -19,6 +19,7 @@ from polterm.services.views import Dashboard, dashboard
 from polterm.ui import reader_session
 from polterm.ui.collector import LOOK_S, IdleCollector
 from polterm.ui.commands import JumpProvider
+from polterm.ui.text import neutralise
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 
 
@@ -53,6 +54,7 @@ class PoltermApp(App[None]):
         for name in TOP_LEVEL:
             self.add_mode(name, partial(top_level, name))
         self.session = session
+        neutralise(session.db)
         self.today = today or date.today()
         self.first_dashboard = first_dashboard
         self._early_read = first_dashboard  # kept to be cancelled on quitting, once taken too
@@ -146,8 +148,13 @@ class PoltermApp(App[None]):
         self.push_screen(StudentScreen(student_id))
 
     def open_conference(self, conference_id: int) -> None:
+        """The conference's form, if the user may read it; otherwise one line saying so."""
+        from polterm.services.views import conference_hit
         from polterm.ui.screens.conference import ConferenceForm
 
+        if conference_hit(self.session, conference_id) is None:
+            self.notify(f"No conference {conference_id} that you may see", severity="error")
+            return
         self.push_screen(ConferenceForm(conference_id=conference_id), self.after_write)
 
     def after_write(self, saved: object = None) -> None:

@@ -8,6 +8,7 @@ from functools import partial
 from textual.command import Hit, Hits, Provider
 
 from polterm.ui.screens import TOP_LEVEL
+from polterm.ui.text import plain
 
 
 class JumpProvider(Provider):
@@ -21,12 +22,15 @@ class JumpProvider(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(f"Open {name}"), partial(app.action_open, name))  # type: ignore[attr-defined]
         text = query.strip()
-        if text.isdigit():
-            yield Hit(1.0, f"Conference {text}", partial(app.open_conference, int(text)))  # type: ignore[attr-defined]
-        if len(text) >= 2:
-            from polterm.services.views import search_students
+        from polterm.services.views import conference_hit, search_students
 
+        if text.isdigit():
+            label = await asyncio.to_thread(lambda: conference_hit(app.reader(), int(text)))  # type: ignore[attr-defined]
+            if label is not None:  # only a conference the user may read, else nothing at all
+                yield Hit(1.0, plain(label), partial(app.open_conference, int(text)))  # type: ignore[attr-defined]
+        if len(text) >= 2:
             rows = await asyncio.to_thread(lambda: search_students(app.reader(), text))  # type: ignore[attr-defined]
             for r in rows:
                 label = f"{r['given']} {r['family']} ({r['id']}, grade {r['grade']})"
-                yield Hit(0.9, label, partial(app.open_student, r["id"]), help="Open student")  # type: ignore[attr-defined]
+                go = partial(app.open_student, r["id"])  # type: ignore[attr-defined]
+                yield Hit(0.9, plain(label), go, help="Open student")

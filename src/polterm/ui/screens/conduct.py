@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from polterm.errors import PoltermError
-from polterm.services.conferences import conference_draft, update_conference
+from polterm.services.conferences import conference_draft, get_conference, update_conference
 from polterm.services.views import checklists
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
@@ -21,7 +21,10 @@ NOTES = ("problem", "solutions", "plan")
 
 
 class ConductScreen(FormDialog):
-    """Ticks go to conference.checklist as {"policy:item": true}; saving can mark it held."""
+    """Ticks go to conference.checklist as {"policy:item": true}; saving can mark it held.
+
+    The notes on the problem are shown and written only for a role that may read them (office
+    staff record ticks and mark the conference held)."""
 
     def __init__(self, conference_id: int) -> None:
         super().__init__("#problem")
@@ -30,10 +33,12 @@ class ConductScreen(FormDialog):
     def compose(self) -> ComposeResult:
         session = self.app.session  # type: ignore[attr-defined]
         self.conference = draft = conference_draft(session, self.conference_id)
-        row = session.db["conference"].get(self.conference_id)
-        self.version = row["version"]
-        self.notes_text = row["notes"] or ""
-        ticked = json.loads(row["checklist"] or "{}")
+        self.record = get_conference(session, self.conference_id)  # notes only if readable
+        self.with_notes = "notes" in self.record
+        if not self.with_notes:
+            self.first = ".dialog"
+        self.version = self.record["version"]
+        ticked = json.loads(self.record["checklist"] or "{}")
         with VerticalScroll(classes="dialog"):
             yield Static(
                 f"Conduct conference {self.conference_id} · {draft.kind} · {draft.at}",
@@ -45,12 +50,15 @@ class ConductScreen(FormDialog):
                     key = f"{policy}:{item.id}"
                     yield Checkbox(item.text, bool(ticked.get(key)), name=key, classes="tick")
             yield EscalationSteps(draft.student_id, always=False)
-            yield from self.note(NOTES[0])
+            if self.with_notes:
+                yield from self.note(NOTES[0])
+            else:
+                yield Static("The notes on the problem are not shown to you.", classes="muted")
         yield Footer()
 
     def note(self, name: str) -> list[Widget]:
         """One of the notes on the problem: its heading and its text box."""
-        text = getattr(self.conference, name) or ""
+        text = self.record.get(name) or ""
         return [
             Label(name.capitalize(), classes="section"),
             TextArea(text, id=name, tab_behavior="focus"),
@@ -59,12 +67,19 @@ class ConductScreen(FormDialog):
     def later(self) -> list[Widget]:
         """The other notes, support, the progress report, held, and the button."""
         draft = self.conference
+        notes: list[Widget] = []
+        if self.with_notes:
+            notes = [
+                *(part for name in NOTES[1:] for part in self.note(name)),
+                Input(
+                    ",".join(draft.support),
+                    placeholder="Support: parent,school,student",
+                    id="support",
+                ),
+                Input(self.record.get("notes") or "", placeholder="Notes", id="notes"),
+            ]
         return [
-            *(part for name in NOTES[1:] for part in self.note(name)),
-            Input(
-                ",".join(draft.support), placeholder="Support: parent,school,student", id="support"
-            ),
-            Input(self.notes_text, placeholder="Notes", id="notes"),
+            *notes,
             Input(
                 "", placeholder="Progress report handed over: period id (optional)", id="progress"
             ),
@@ -77,10 +92,12 @@ class ConductScreen(FormDialog):
 
         session = self.app.session  # type: ignore[attr-defined]
         ticks = {str(c.name): True for c in self.query(".tick").results(Checkbox) if c.value}
-        changes = {n: self.query_one(f"#{n}", TextArea).text or None for n in NOTES}
-        support = self.query_one("#support", Input).value
-        changes["support"] = tuple(p.strip() for p in support.split(",") if p.strip())
-        changes["notes"] = self.query_one("#notes", Input).value or None
+        changes: dict[str, object] = {}
+        if self.with_notes:
+            changes = {n: self.query_one(f"#{n}", TextArea).text or None for n in NOTES}
+            support = self.query_one("#support", Input).value
+            changes["support"] = tuple(p.strip() for p in support.split(",") if p.strip())
+            changes["notes"] = self.query_one("#notes", Input).value or None
         if self.query_one("#held", Checkbox).value:
             changes["status"] = "held"
         try:
@@ -104,7 +121,7 @@ class ConductScreen(FormDialog):
                         conference_id=self.conference_id,
                     )
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.notify(str(error), severity="error", title="Not saved", markup=False)
             return
         self.notify(f"Conference {self.conference_id} recorded")
         self.dismiss(True)

@@ -21,10 +21,12 @@ from polterm.services.conferences import (
     STATUSES,
     conference_draft,
     conference_kinds,
+    get_conference,
     schedule_conference,
     update_conference,
 )
-from polterm.services.views import conflicts, draft_warnings
+from polterm.services.views import conference_context, conflicts, draft_warnings
+from polterm.ui.text import plain
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import (
@@ -53,21 +55,11 @@ class ConferenceForm(FormDialog):
         if self.conference_id is not None:
             self.original = conference_draft(session, self.conference_id)
             self.student_id = self.original.student_id
-            self.version = session.db["conference"].get(self.conference_id)["version"]
+            self.version = get_conference(session, self.conference_id)["version"]
         d = self.original
         kinds = conference_kinds(session)
-        self.school_id, level = session.db.execute(
-            "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id"
-            " WHERE t.id = ?",
-            [self.student_id],
-        ).fetchone()
+        self.school_id, level, self.own = conference_context(session, str(self.student_id))
         self.school_level = level
-        self.own = {
-            g
-            for (g,) in session.db.execute(
-                "SELECT guardian_id FROM guardianship WHERE student_id = ?", [self.student_id]
-            )
-        }
         self.extra = {
             f.name: f
             for kind in kinds.values()
@@ -76,7 +68,7 @@ class ConferenceForm(FormDialog):
         }
         title = f"Conference {self.conference_id}" if d else "New conference"
         with VerticalScroll(classes="dialog"):
-            yield Static(f"{title} for {self.student_id}", classes="title")
+            yield Static(plain(f"{title} for {self.student_id}"), classes="title")
             with Horizontal(classes="row"):
                 yield Select(
                     [(k.title, k.id) for k in kinds.values()],
@@ -263,7 +255,7 @@ class ConferenceForm(FormDialog):
                 )
                 self.notify(f"Conference {self.conference_id} saved")
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.notify(str(error), severity="error", title="Not saved", markup=False)
             return
         self.dismiss(True)
 

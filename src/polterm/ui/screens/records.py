@@ -9,12 +9,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Input, Select, Static
 
 from polterm.errors import PoltermError
 from polterm.services import records, schools
-from polterm.services.session import Session
-from polterm.services.views import filter_choices
+from polterm.services.views import conference_context, filter_choices
+from polterm.ui.text import plain
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import staff_source
@@ -25,12 +26,6 @@ PRINCIPALS = ("principal", "designee")  # a choice of these roles: a staff picke
 SCHOOL = ("school",)  # a choice of the district's schools, by name
 SCHOOL_OR_DISTRICT = ("school", "district")  # the same, or the whole district (the first choice)
 Field = tuple[str, str, tuple[str, ...]]  # name, label, choices (empty: free text)
-
-
-def _request_id(session: Session) -> str:
-    """The next free request id, `R` and a number, as the office does not invent one."""
-    (n,) = session.db.execute("SELECT count(*) + 1 FROM parent_request").fetchone()
-    return f"R{n}"
 
 
 FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
@@ -64,7 +59,7 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
             ("caller", "Caller", ()),
         ],
         lambda session, subject, **kw: records.add_request(
-            session, _request_id(session), subject, **kw
+            session, records.next_request_id(session), subject, **kw
         ),
     ),
     "remote": (
@@ -110,7 +105,7 @@ class RecordForm(FormDialog):
         today = self.app.today.isoformat()  # type: ignore[attr-defined]
         with VerticalScroll(classes="dialog"):
             yield Static(
-                f"{title}{' for ' + self.subject if self.subject else ''}", classes="title"
+                plain(f"{title}{' for ' + self.subject if self.subject else ''}"), classes="title"
             )
             for name, label, choices in fields:
                 if choices is PRINCIPALS:
@@ -132,17 +127,15 @@ class RecordForm(FormDialog):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
         yield Footer()
 
-    def schools(self) -> list[tuple[str, str]]:
+    def schools(self) -> list[tuple[Content, str]]:
         """The district's schools as the students list offers them: "name (id)", by name."""
-        return filter_choices(self.app.session)["school"]  # type: ignore[attr-defined]
+        schools = filter_choices(self.app.session)["school"]  # type: ignore[attr-defined]
+        return [(plain(label), value) for label, value in schools]
 
     def school_of_subject(self) -> str:
         """The school of the student the record is about, whose principals a picker offers."""
-        db = self.app.session.db  # type: ignore[attr-defined]
-        (school_id,) = db.execute(
-            "SELECT school_id FROM student WHERE id = ?", [self.subject]
-        ).fetchone()
-        return str(school_id)
+        school_id, _, _ = conference_context(self.app.session, str(self.subject))  # type: ignore[attr-defined]
+        return school_id
 
     def save(self) -> None:
         _, fields, save = FORMS[self.kind]
@@ -156,7 +149,7 @@ class RecordForm(FormDialog):
         try:
             save(self.app.session, self.subject, **values)  # type: ignore[attr-defined]
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.notify(str(error), severity="error", title="Not saved", markup=False)
             return
         self.notify(f"{FORMS[self.kind][0]}: saved")
         self.dismiss(True)

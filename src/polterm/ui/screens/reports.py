@@ -15,7 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from polterm.reports.involvement import build_report, render_markdown
+from polterm.services.schools import list_schools
 from polterm.services.session import Session
+from polterm.services.views import school_years
+from polterm.ui.text import plain
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.styled import KeepsStyles
 
@@ -29,16 +32,16 @@ class ReportsScreen(KeepsStyles, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save to file")]
 
     def compose(self) -> ComposeResult:
-        db = self.app.session.db  # type: ignore[attr-defined]
+        session = self.app.session  # type: ignore[attr-defined]
         yield Header()
         with Horizontal(id="filters", classes="row"):
             yield Select(
-                [(n, i) for i, n in db.execute("SELECT id, name FROM school ORDER BY name")],
+                [(plain(r["name"]), r["id"]) for r in list_schools(session)],
                 prompt="School",
                 id="school",
             )
             yield Select(
-                [(n, n) for (n,) in db.execute("SELECT name FROM school_year ORDER BY start DESC")],
+                [(n, n) for n in school_years(session)],
                 prompt="Year",
                 id="year",
             )
@@ -76,4 +79,4 @@ class ReportsScreen(KeepsStyles, Screen[None]):
             return
         path = Path(self.query_one("#path", Input).value)
         path.write_text(text + "\n")
-        self.notify(f"Saved to {path}")
+        self.notify(f"Saved to {path}", markup=False)

@@ -59,7 +59,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
         try:
             detail = student_detail(app.reader(), self.student_id, app.today)  # type: ignore[attr-defined]
         except Exception as error:  # PoltermError, PermissionDenied: shown, not raised
-            app.call_from_thread(app.notify, str(error), severity="error")
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
             return
         answer(self, self.show, detail)  # dropped if the screen was closed meanwhile
 
