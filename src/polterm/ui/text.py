@@ -29,3 +29,11 @@ def neutralise(db: Database) -> Database:
     conn: sqlite3.Connection = db.conn
     conn.text_factory = _shown
     return db
+
+
+def literal(text: str) -> str:
+    """Text to put inside a markup string: shown as typed, whatever brackets it holds.
+
+    Rich's and Textual's `escape` leave a `[` that does not look like a tag, which Textual's
+    parser may still take for one (a stored `ESC [ 5 n` broke the student page)."""
+    return visible(text).replace("[", "\\[")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -26,7 +25,7 @@ from polterm.services.conferences import (
     update_conference,
 )
 from polterm.services.views import conference_context, conflicts, draft_warnings
-from polterm.ui.text import plain
+from polterm.ui.text import literal, plain
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import (
@@ -221,7 +220,7 @@ class ConferenceForm(FormDialog):
         answer(self, self.show_warnings, lines)
 
     def show_warnings(self, lines: list[str]) -> None:
-        self.warnings.update(escape("\n".join(f"• {w}" for w in lines)) or "none")
+        self.warnings.update(literal("\n".join(f"• {w}" for w in lines)) or "none")
 
     def save(self) -> None:
         session = self.app.session  # type: ignore[attr-defined]

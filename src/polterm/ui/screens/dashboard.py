@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -10,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Static
 
 from polterm.services.views import Dashboard
+from polterm.ui.text import literal
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
@@ -87,7 +87,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         )
         errors = f" · plugin errors: {'; '.join(data.errors)}" if data.errors else ""
         self.query_one("#counts", Static).update(
-            escape(f"{data.total} findings as of {data.as_of}, by rule and by school{errors}")
+            literal(f"{data.total} findings as of {data.as_of}, by rule and by school{errors}")
         )
         for table, counts in (("#by-rule", data.per_rule), ("#by-school", data.per_school)):
             self.query_one(table, LineTable).set_rows(
@@ -102,7 +102,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         """The whole message and its citation, which the table cuts short."""
         findings = self.shown.findings if self.shown is not None else []
         f = findings[row] if row < len(findings) else None
-        self.query_one("#why", Static).update(escape(f"{f.message} — {f.citation}") if f else "")
+        self.query_one("#why", Static).update(literal(f"{f.message} — {f.citation}") if f else "")
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
         if event.table.id not in ("findings", "conferences"):

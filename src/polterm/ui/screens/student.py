@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Static
 
 from polterm.services.views import student_detail
+from polterm.ui.text import literal
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
@@ -67,7 +67,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
         self.detail = d
         self.query_one("#loading").display = False
         self.query_one("#name", Static).update(
-            escape(f"{d['given']} {d['family']} · {d['id']} · grade {d['grade']} · {d['school']}")
+            literal(f"{d['given']} {d['family']} · {d['id']} · grade {d['grade']} · {d['school']}")
         )
         table = self.query_one("#conferences", LineTable)
         selected = self.selected_conference()  # a reload after a write keeps the cursor on it
@@ -128,9 +128,9 @@ def render_detail(d: dict[str, Any]) -> str:
     out: list[str] = ["[b]Findings — why is this owed?[/b]"]
     for f in d["findings"]:
         out.append(
-            f"  [b]{f['status']}[/b] {escape(f['message'])} (due {f['due'] or '—'})\n"
-            f"    [i]{escape(first_paragraph(f['sentence']))}[/i]\n"
-            f"    {escape(f['citation'])}"
+            f"  [b]{f['status']}[/b] {literal(f['message'])} (due {f['due'] or '—'})\n"
+            f"    [i]{literal(first_paragraph(f['sentence']))}[/i]\n"
+            f"    {literal(f['citation'])}"
         )
     if not d["findings"]:
         out.append("  nothing owed as of today")
@@ -140,12 +140,12 @@ def render_detail(d: dict[str, Any]) -> str:
         if not contact:
             contact = "no phone or e-mail on file" if "phone" in g else "contact hidden"
         needs = f"language {g['language']}" + (", needs an interpreter" if g["interpreter"] else "")
-        out.append(f"  {escape(g['name'])} ({g['id']}) · {escape(contact)} · {needs}")
+        out.append(f"  {literal(g['name'])} ({literal(g['id'])}) · {literal(contact)} · {needs}")
     ec = d["emergency_contact"]
     out.append("[b]Emergency contact[/b]")
     if ec:
         out.append(
-            f"  {escape(ec.get('name') or '—')} {escape(ec.get('phone') or '')}"
+            f"  {literal(ec.get('name') or '—')} {literal(ec.get('phone') or '')}"
             f" · on file {ec.get('set_on') or '—'} · requested {ec.get('requested_on') or '—'}"
         )
     else:
@@ -156,7 +156,7 @@ def render_detail(d: dict[str, Any]) -> str:
     ] or ["  none"]
     out.append("[b]Requests[/b]")
     out += [
-        f"  {r['id']} {r['requested_on']} with the {r['with_whom']}: {escape(r['topic'] or '')}"
+        f"  {literal(r['id'])} {r['requested_on']} with the {r['with_whom']}: {literal(r['topic'] or '')}"
         f" · {'conference ' + str(r['conference_id']) if r['conference_id'] else 'not arranged'}"
         for r in d["requests"]
     ] or ["  none"]

@@ -1,0 +1,123 @@
+"""Every screen, form and palette provider of the UI, as every role, on the hostile district:
+nothing of a student or conference the role may not see appears, no stored control character
+reaches the screen, and markup in a name shows as typed."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from polterm.services.identity import resolve_actor
+from polterm.services.session import Session
+from polterm.storage import open_database
+from polterm.ui.app import PoltermApp
+from tests.security.conftest import NOTES, STAFF, registry
+from tests.security.hostile import MARKUP, RAW_CONTROLS, hostile_file
+from tests.security.test_roles import EXPECTED
+
+# what of each student shows on a screen that lists them
+SHOWN = {"s1": "Kid1", "s2": "Kid2", "s3": "Kid3", "h1": "Mark[bold]", "h2": "Csi", "h3": "LLLLLL"}
+CONFERENCES = {1: "s1", 2: "s2", 3: "s3", 10: "h1", 11: "h2", 12: "h3"}
+# the student and the conference each role opens: one in their reach
+OWN = {"t1": "h1", "t2": "s2", "tp": "s3", "p1": "h1", "d1": "h1", "o1": "h1", "sup": "h1",
+       "it1": "h1"}  # fmt: skip
+NOTES_HIDDEN_FROM = {"o1", "sup"}
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile_file(tmp_path_factory.mktemp("hostile") / "district.db")
+
+
+def screen_text(app: PoltermApp) -> str:
+    """What the screen in front shows, as text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def reach(staff: str) -> set[str]:
+    """The students the role may see, hostile ones included (teachers: their own)."""
+    seen = set(EXPECTED[staff][1])
+    for sid, school, teacher in (("h1", "oak", "t1"), ("h2", "oak", "t1"), ("h3", "pine", "tp")):
+        role, own_school = STAFF[staff]
+        if (
+            role in ("it", "superintendent")
+            or (role == "teacher" and teacher == staff)
+            or (role in ("principal", "designee", "office") and school == own_school)
+        ):
+            seen.add(sid)
+    return seen
+
+
+@pytest.mark.parametrize("staff", STAFF)
+def test_no_screen_shows_what_the_role_may_not_see(
+    staff: str, hostile_db: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "district.db"
+    shutil.copy(hostile_db, path)
+    db = open_database(path)
+    app = PoltermApp(Session(db, resolve_actor(db, user=staff), registry()), date(2025, 10, 15))
+    visible = reach(staff)
+    hidden_students = [SHOWN[s] for s in SHOWN if s not in visible]
+    own = OWN[staff]
+    own_conference = next(c for c, s in CONFERENCES.items() if s == own)
+    # a role that sees every conference types the number of one that does not exist
+    hidden_conference = next((c for c, s in CONFERENCES.items() if s not in visible), 99)
+    seen: list[tuple[str, str]] = []
+
+    async def look(pilot: Pilot, where: str) -> None:
+        await settle(pilot)
+        seen.append((where, screen_text(app)))
+
+    async def steps(pilot: Pilot) -> None:
+        await look(pilot, "dashboard")
+        for key, name in (("s", "students"), ("p", "policies"), ("r", "reports"), ("m", "records")):
+            await pilot.press(key)
+            await look(pilot, name)
+        await pilot.press("d")
+        app.open_student(own)
+        await look(pilot, "student")
+        await pilot.press("h")
+        await look(pilot, "conduct")
+        await pilot.press("escape")
+        app.open_conference(own_conference)
+        await look(pilot, "conference form")
+        await pilot.press("escape")
+        app.open_conference(hidden_conference)  # as a typed number would
+        await look(pilot, "conference refused")
+        for query in (str(hidden_conference), "Kid", "Lon", "Mar"):
+            app.action_command_palette()
+            await settle(pilot)
+            await pilot.press(*query)
+            await pilot.pause(0.2)
+            await look(pilot, f"palette {query!r}")
+            await pilot.press("escape")
+            await settle(pilot)
+
+    async def main() -> None:
+        async with app.run_test(size=(160, 50)) as pilot:
+            await steps(pilot)
+
+    asyncio.run(main())
+    db.close()
+    for where, text in seen:
+        for marker in hidden_students:
+            assert marker not in text, f"{staff} sees {marker!r} on {where}"
+        if staff in NOTES_HIDDEN_FROM:
+            assert NOTES not in text and "Problem" not in text, f"{staff}: notes on {where}"
+        assert not any(c in text for c in RAW_CONTROLS), f"{staff}: a control char on {where}"
+    shown = "\n".join(text for _, text in seen)
+    if "h1" in visible:
+        assert MARKUP in shown  # literally, not made bold
+    palette = "\n".join(text for where, text in seen if where.startswith("palette"))
+    assert f"Conference {hidden_conference}" not in palette
