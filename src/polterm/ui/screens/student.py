@@ -156,7 +156,8 @@ def render_detail(d: dict[str, Any]) -> str:
     ] or ["  none"]
     out.append("[b]Requests[/b]")
     out += [
-        f"  {literal(r['id'])} {r['requested_on']} with the {r['with_whom']}: {literal(r['topic'] or '')}"
+        f"  {literal(r['id'])} {r['requested_on']} with the {r['with_whom']}: "
+        f"{literal(r['topic'] or '')}"
         f" · {'conference ' + str(r['conference_id']) if r['conference_id'] else 'not arranged'}"
         for r in d["requests"]
     ] or ["  none"]
