@@ -451,13 +451,15 @@ def _shape_check(table: str, column: str, datetime: bool) -> list[str]:
     if datetime:
         shape = (
             f"{value} GLOB '{_DIGITS}T[0-9][0-9]:[0-9][0-9]'"
-            f" AND strftime('%Y-%m-%dT%H:%M', {value}) = {value}"
+            f" AND strftime('%Y-%m-%dT%H:%M', {value}, '+0 days') = {value}"
         )
         what, last = "a date-time YYYY-MM-DDTHH:MM", "2100-12-31T23:59"
     else:
-        shape = f"{value} GLOB '{_DIGITS}' AND date({value}) = {value}"
+        shape = f"{value} GLOB '{_DIGITS}' AND date({value}, '+0 days') = {value}"
         what, last = "a date YYYY-MM-DD", "2100-12-31"
-    bad = f"{value} IS NOT NULL AND NOT ({shape} AND {value} BETWEEN '1900-01-01' AND '{last}')"
+    # '+0 days' rolls a 30 February over to March; a month 13 gives NULL, which coalesce makes false
+    good = f"coalesce({shape} AND {value} BETWEEN '1900-01-01' AND '{last}', 0)"
+    bad = f"{value} IS NOT NULL AND NOT {good}"
     message = f"CHECK constraint failed: {table}.{column} must be {what} in the years 1900-2100"
     return [
         f"CREATE TRIGGER IF NOT EXISTS [{table}_{column}_shape_{event.split()[0].lower()}]"

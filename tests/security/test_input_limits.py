@@ -1,0 +1,78 @@
+"""Dates, ids and counts beyond what polterm keeps: exit 2 with one line, never a traceback,
+and nothing written."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.security.hostile import HUGE_ID, hostile_file, polterm, state_of
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile_file(tmp_path_factory.mktemp("hostile") / "district.db")
+
+
+@pytest.fixture
+def db(hostile_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "district.db"
+    shutil.copy(hostile_db, path)
+    return path
+
+
+ADD = ("conference", "add", "--student", "s1", "--kind", "parent-teacher", "--staff", "t1")
+REFUSED = [
+    (*ADD, "--at", "0999-01-01T10:00"),
+    (*ADD, "--at", "2101-01-01T10:00"),
+    (*ADD, "--at", "1899-12-31T10:00"),
+    ("conference", "update", "1", "--at", "999-01-01T10:00"),
+    ("request", "add", "--id", "rz", "--student", "s1", "--on", "0999-01-01", "--with", "teacher"),
+    ("conference", "show", HUGE_ID),
+    ("conference", "update", "99999999999999999999999", "--status", "held"),
+    ("involvement", "add", "--school", "oak", "--on", "2025-10-01", "--kind", "drop-in",
+     "--attendance", "1e23"),
+    ("involvement", "add", "--school", "oak", "--on", "2025-10-01", "--kind", "drop-in",
+     "--attendance", str(10**23)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", REFUSED, ids=" ".join)
+def test_refused_with_one_line_and_nothing_written(db: Path, args: tuple[str, ...]) -> None:
+    before = state_of(db)
+    run = polterm(db, *args)
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith("Error: ") and run.err.count("\n") == 1, run.err
+    assert run.clean()
+    assert state_of(db) == before
+
+
+def test_demo_with_more_than_five_million_students_is_refused(tmp_path: Path) -> None:
+    run = polterm(tmp_path / "demo.db", "demo", "--students", "5000001", "--no-tui")
+    assert run.code == 2 and run.err.count("\n") == 1 and "5,000,000" in run.err
+    assert not (tmp_path / "demo.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [("conference", "at", "999-01-01T10:00"), ("conference", "at", "2025-13-01T10:00"),
+     ("conference", "at", "2025-10-01 10:00"), ("parent_request", "requested_on", "0999-01-01"),
+     ("contact_attempt", "made_on", "2025-02-30")],
+)  # fmt: skip
+def test_no_write_path_stores_another_shape(db: Path, table: str, column: str, value: str) -> None:
+    """Straight SQL, as a script or an importer writes: the schema's triggers refuse it."""
+    conn = sqlite3.connect(db)
+    key = {"conference": 1, "parent_request": "req1"}.get(table)
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        if key is None:
+            conn.execute(
+                "INSERT INTO contact_attempt (student_id, made_on, method, outcome, purpose)"
+                " VALUES ('s1', ?, 'phone', 'reached', 'other')",
+                [value],
+            )
+        else:
+            conn.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE id = ?", [value, key])
+    conn.close()
