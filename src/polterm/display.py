@@ -42,3 +42,12 @@ def spreadsheet_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def csv_cell(value: object, *, raw: bool = False, terminal: bool = False) -> object:
+    """A CSV cell as written: defused for spreadsheets unless `raw`; controls shown on a tty."""
+    if not raw:
+        value = spreadsheet_cell(value)
+    if terminal and isinstance(value, str):
+        value = visible(value)
+    return value

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import pwd
+import shutil
 import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 from polterm.cli.state import plugin_migrations
@@ -71,6 +73,20 @@ def hostile_file(path: Path) -> Path:
     build_hostile(db)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile district, built once per test module: for commands that change nothing."""
+    return hostile_file(tmp_path_factory.mktemp("hostile") / "district.db")
+
+
+@pytest.fixture
+def db(hostile_db: Path, tmp_path: Path) -> Path:
+    """A copy of the hostile district of the test's own, for commands that may write."""
+    path = tmp_path / "district.db"
+    shutil.copy(hostile_db, path)
     return path
 
 

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.hostile import FORMULA, hostile_file, polterm
+from tests.security import hostile
+from tests.security.hostile import FORMULA, polterm
 
-
-@pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return hostile_file(tmp_path_factory.mktemp("hostile") / "district.db")
+# the hostile district's fixtures, used here by name
+hostile_db = hostile.hostile_db
 
 
 def exported(db: Path, *args: str) -> dict[str, dict[str, str]]:
@@ -41,7 +40,10 @@ def test_every_formula_start_is_defused(start: str) -> None:
     assert spreadsheet_cell(7) == 7
 
 
-@pytest.mark.parametrize("table", ["students", "conferences", "findings"])
-def test_help_says_so(hostile_db: Path, table: str) -> None:
-    text = " ".join(polterm(hostile_db, "export", table, "--help").out.split())
+@pytest.mark.parametrize(
+    "command", [("export", "students"), ("export", "conferences"), ("export", "findings"),
+                ("check",)], ids=" ".join,
+)  # fmt: skip
+def test_help_says_so(hostile_db: Path, command: tuple[str, ...]) -> None:
+    text = " ".join(polterm(hostile_db, *command, "--help").out.split())
     assert "leading '" in text and "--raw" in text

@@ -3,25 +3,17 @@ and nothing written."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.security.hostile import HUGE_ID, hostile_file, polterm, state_of
+from tests.security import hostile
+from tests.security.hostile import HUGE_ID, polterm, state_of
 
-
-@pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return hostile_file(tmp_path_factory.mktemp("hostile") / "district.db")
-
-
-@pytest.fixture
-def db(hostile_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "district.db"
-    shutil.copy(hostile_db, path)
-    return path
+# the hostile district's fixtures, used here by name
+hostile_db = hostile.hostile_db
+db = hostile.db
 
 
 ADD = ("conference", "add", "--student", "s1", "--kind", "parent-teacher", "--staff", "t1")

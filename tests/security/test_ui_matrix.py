@@ -19,8 +19,9 @@ from polterm.storage import open_database
 from polterm.ui.app import PoltermApp
 from polterm.ui.screens import TOP_LEVEL
 from polterm.ui.screens.records import FORMS, RecordForm
+from tests.security import hostile
 from tests.security.conftest import NOTES, STAFF, registry
-from tests.security.hostile import MARKUP, RAW_CONTROLS, hostile_file
+from tests.security.hostile import MARKUP, RAW_CONTROLS
 from tests.security.test_roles import EXPECTED
 
 # what of each student shows on a screen that lists them
@@ -31,10 +32,8 @@ OWN = {"t1": "h1", "t2": "s2", "tp": "s3", "p1": "h1", "d1": "h1", "o1": "h1", "
        "it1": "h1"}  # fmt: skip
 NOTES_HIDDEN_FROM = {"o1", "sup"}
 
-
-@pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return hostile_file(tmp_path_factory.mktemp("hostile") / "district.db")
+# the hostile district's fixtures, used here by name
+hostile_db = hostile.hostile_db
 
 
 def screen_text(app: PoltermApp) -> str:

@@ -9,6 +9,7 @@ import click
 
 from polterm import __version__
 from polterm.cli.state import State, common_options, pass_state
+from polterm.display import visible
 from polterm.errors import PoltermError
 
 # Each command's module and attribute, in the order a district needs them. A module is imported
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="polterm", standalone_mode=False)
     except PoltermError as error:
-        click.echo(f"Error: {error.message}", err=True)
+        click.echo(f"Error: {visible(error.message)}", err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import click
 
-from polterm.cli.output import emit, format_option
+from polterm.cli.output import emit, format_option, raw_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.display import visible
 from polterm.errors import PoltermError
 from polterm.exporters import tables
 from polterm.importers.oneroster import import_oneroster, total_bytes
@@ -90,8 +91,7 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
     @click.option("--school", "school_id", metavar="ID", help="One school [default: district].")
     @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
                   show_default=True, help="CSV for spreadsheets, JSON for scripts.")  # fmt: skip
-    @click.option("--raw", is_flag=True, help="CSV cells exactly as stored, for scripts: no "
-                  "leading ' on cells starting with = + - @ tab or CR.")  # fmt: skip
+    @raw_option()
     @click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path),
                   help="File to write [default: standard output].")  # fmt: skip
     @click.option("--with-contacts", is_flag=True, hidden=name != "students",
@@ -166,4 +166,5 @@ def report_involvement(
     report = involvement.build_report(session, school_id, year, day)
     render = {"md": involvement.render_markdown, "json": involvement.render_json,
               "toml": involvement.render_toml}[fmt]  # fmt: skip
-    click.echo(render(report), nl=False)
+    text = render(report)
+    click.echo(visible(text, lines=True) if sys.stdout.isatty() else text, nl=False)

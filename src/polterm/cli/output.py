@@ -25,6 +25,16 @@ def format_option(*choices: str, default: str = "table"):  # type: ignore[no-unt
     )
 
 
+def raw_option():  # type: ignore[no-untyped-def]
+    """`--raw` of the commands writing CSV: the cells exactly as stored, for scripts."""
+    return click.option(
+        "--raw",
+        is_flag=True,
+        help="CSV cells exactly as stored, for scripts: no leading ' on cells starting with"
+        " = + - @ tab or CR (which a spreadsheet would run as a formula).",
+    )
+
+
 def emit_json(data: Any) -> None:
     click.echo(json_escaped(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
 

@@ -14,8 +14,9 @@ from typing import Any
 import click
 
 from polterm import config
-from polterm.cli.output import emit, emit_table, format_option
+from polterm.cli.output import emit, emit_table, format_option, raw_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.display import csv_cell
 from polterm.engine import (
     MARKS,
     ROW_SEP,
@@ -44,6 +45,7 @@ TEXT_CHUNK = 1 << 20  # characters of a block's text per write, a size the CPU c
 @click.option("--school", "school_id", metavar="ID", help="Only this school.")
 @click.option("--student", "student_id", metavar="ID", help="Only this student.")
 @format_option("table", "json", "csv")
+@raw_option()
 @click.option(
     "--fail-on",
     type=click.Choice(STATUSES),
@@ -57,6 +59,7 @@ def check(
     school_id: str | None,
     student_id: str | None,
     fmt: str,
+    raw: bool,
     fail_on: str | None,
 ) -> None:
     """Evaluate the district's active policies as of a date; you see only whom you may see.
@@ -80,7 +83,7 @@ def check(
     ]
     result = evaluate(db, state.registry, day, scope=scope, policies=[policy] if policy else None)
     failed = [str(e) for e in result.errors if policy is None or _belongs(e.plugin, policy, state)]
-    _print_findings(result, fmt)
+    _print_findings(result, fmt, raw=raw)
     for line in problems + failed:
         click.echo(line, err=True)
     ctx = click.get_current_context()
@@ -170,7 +173,7 @@ def _part_json(part: Part) -> Iterator[tuple[bytes, ...]]:
         yield (",\n".join(map(finding_json, part[start : start + CHUNK])).encode(),)
 
 
-def _print_findings(result: Evaluation, fmt: str) -> None:
+def _print_findings(result: Evaluation, fmt: str, *, raw: bool = False) -> None:
     """Write the findings a piece at a time, without a per-line echo; JSON as UTF-8 bytes, as
     the rules' blocks hold it (encoding hundreds of megabytes again costs a quarter second)."""
     out = sys.stdout
@@ -192,9 +195,11 @@ def _print_findings(result: Evaluation, fmt: str) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FINDING_KEYS)
         findings = result.findings
+        tty = out.isatty()
         for start in range(0, len(findings), CHUNK):
             writer.writerows(
-                [getattr(f, k) for k in FINDING_KEYS] for f in findings[start : start + CHUNK]
+                [csv_cell(getattr(f, k), raw=raw, terminal=tty) for k in FINDING_KEYS]
+                for f in findings[start : start + CHUNK]
             )
     elif not result.findings:
         click.echo(f"No findings as of {as_of}.")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
 
-from polterm.display import json_escaped, spreadsheet_cell, visible
+from polterm.display import csv_cell, json_escaped
 from polterm.engine import evaluate
 from polterm.services import authz
 from polterm.services.session import Session
@@ -92,11 +92,7 @@ def write(
         w = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
         w.writeheader()
         for row in rows:
-            if not raw:
-                row = {k: spreadsheet_cell(v) for k, v in row.items()}
-            if terminal:
-                row = {k: visible(v) if isinstance(v, str) else v for k, v in row.items()}
-            w.writerow(row)
+            w.writerow({k: csv_cell(v, raw=raw, terminal=terminal) for k, v in row.items()})
             count += 1
         return count
     out.write("[")

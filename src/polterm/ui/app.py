@@ -13,6 +13,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from polterm.display import visible
 from polterm.engine import missing_policies
 from polterm.services.session import Session
 from polterm.services.views import Dashboard, dashboard
@@ -73,7 +74,8 @@ class PoltermApp(App[None]):
             return
         self.collector.start()
         self.set_interval(LOOK_S, self.collector.look)
-        self.sub_title = f"{self.session.actor.name} ({self.session.actor.role}) · {self.today}"
+        actor = self.session.actor  # read before the connection showed controls
+        self.sub_title = f"{visible(actor.name)} ({actor.role}) · {self.today}"
         first = self.first_dashboard
         if first is not None and first.done() and first.exception() is None:
             # read while Textual loaded: the dashboard shows it as it mounts, in its first layout,
