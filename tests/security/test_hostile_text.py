@@ -44,6 +44,15 @@ def test_control_characters_are_refused_with_one_clean_line(db: Path, args: tupl
     assert state_of(db) == before
 
 
+@pytest.mark.parametrize("staff", STAFF)
+def test_every_role_is_refused_alike(db: Path, staff: str) -> None:
+    """Whether the role may write the notes or not, the answer is one clean line, no change."""
+    before = state_of(db)
+    run = polterm(db, "--as", staff, "conference", "update", "1", "--plan", f"x{ESC_TITLE}")
+    assert run.code == 2 and run.out == "" and run.err.count("\n") == 1 and run.clean()
+    assert state_of(db) == before
+
+
 def test_notes_may_hold_tab_and_newline(db: Path) -> None:
     run = polterm(db, "conference", "update", "1", "--problem", "line one\n\tline two")
     assert run.code == 0, run.err
