@@ -18,7 +18,7 @@ from polterm.services.session import Session
 from polterm.storage import open_database
 from polterm.ui.app import PoltermApp
 from polterm.ui.screens import TOP_LEVEL
-from polterm.ui.screens.records import FORMS, RecordForm
+from polterm.ui.screens.records import RecordForm
 from tests.security import hostile
 from tests.security.conftest import NOTES, STAFF, registry
 from tests.security.hostile import MARKUP, RAW_CONTROLS
@@ -90,19 +90,16 @@ def test_no_screen_shows_what_the_role_may_not_see(
         for name in TOP_LEVEL:
             app.action_open(name)
             await look(pilot, name)
-        app.action_open("records")
-        for kind in ("remote", "involvement"):  # the district's forms
-            app.push_screen(RecordForm(kind))
-            await look(pilot, f"form {kind}")
-            await pilot.press("escape")
+        app.push_screen(RecordForm("involvement"))  # the district's forms: a choice of schools
+        await look(pilot, "form involvement")
+        await pilot.press("escape")
         app.action_open("dashboard")
         app.open_student(own)
         await look(pilot, "student")
-        for kind in FORMS:  # the student's forms (a picker of principals on some)
-            if kind not in ("remote", "involvement", "end-remote"):
-                app.push_screen(RecordForm(kind, own))
-                await look(pilot, f"form {kind}")
-                await pilot.press("escape")
+        # the student's forms share their title; escalation adds the steps and a staff picker
+        app.push_screen(RecordForm("escalation", own))
+        await look(pilot, "form escalation")
+        await pilot.press("escape")
         await pilot.press("h")
         await look(pilot, "conduct")
         await pilot.press("escape")
