@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.io.roster import write_set
 from tests.security import hostile
 from tests.security.hostile import HUGE_ID, polterm, state_of
 
@@ -68,3 +69,34 @@ def test_no_write_path_stores_another_shape(db: Path, table: str, column: str, v
         else:
             conn.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE id = ?", [value, key])
     conn.close()
+
+
+def test_an_import_with_a_far_year_names_file_and_line(db: Path, tmp_path: Path) -> None:
+    roster = write_set(tmp_path / "r", students=3)
+    sessions = roster / "academicSessions.csv"
+    sessions.write_text(
+        sessions.read_text().replace("Term 2,term,2026-01-20", "Term 2,term,0999-01-20")
+    )
+    before = state_of(db)
+    run = polterm(db, "import", "oneroster", str(roster))
+    assert run.code == 2 and run.clean()
+    assert (
+        run.err
+        == "Error: academicSessions.csv:4: startDate '0999-01-20': the year must be 1900-2100\n"
+    )
+    assert state_of(db) == before
+
+
+def test_a_write_the_schema_refuses_is_one_line(as_it, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write path that did not check first meets the schema's triggers: exit 2, no traceback."""
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise sqlite3.IntegrityError("CHECK constraint failed: conference.at must be a date-time")
+
+    monkeypatch.setattr("polterm.services.schools.list_schools", refused)
+    run = as_it("school", "list")
+    assert run.code == 2 and run.out == ""
+    assert run.err == (
+        "Error: the database refused the change: CHECK constraint failed: conference.at must be"
+        " a date-time\n"
+    )

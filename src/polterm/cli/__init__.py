@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 
 import click
@@ -110,6 +111,9 @@ def main(argv: list[str] | None = None) -> None:
     except PoltermError as error:
         click.echo(f"Error: {visible(error.message)}", err=True)
         sys.exit(error.exit_code)
+    except sqlite3.IntegrityError as error:  # a schema check a write path did not test first
+        click.echo(f"Error: the database refused the change: {visible(str(error))}", err=True)
+        sys.exit(PoltermError.exit_code)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

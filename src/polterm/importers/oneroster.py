@@ -30,7 +30,7 @@ from typing import Any
 
 from polterm.errors import PoltermError
 from polterm.services.session import Session, now_iso
-from polterm.services.validate import printable_row
+from polterm.services.validate import printable_row, within_years
 
 BATCH = 5000
 PROGRESS_LINES = 4096  # rows between progress-bar updates
@@ -438,6 +438,7 @@ def _link(links: list[tuple[str, str]], uid: str, kind: str, other: str, other_k
 
 def _date(name: str, line: int, column: str, value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise RowError(f"{name}:{line}: bad {column} {value!r} (YYYY-MM-DD)") from None
+    return within_years(day, value, f"{name}:{line}: {column}")

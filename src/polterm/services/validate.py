@@ -19,7 +19,7 @@ def parse_date(value: str, what: str = "date") -> date:
     """An ISO date `YYYY-MM-DD`."""
     try:
         if _ISO_DATE.fullmatch(value):
-            return _in_years(date.fromisoformat(value), value, what)
+            return within_years(date.fromisoformat(value), value, what)
     except ValueError:
         pass
     raise PoltermError(f"{what} {visible(value)!r} is not a date (YYYY-MM-DD)")
@@ -35,11 +35,11 @@ def parse_datetime(value: str, what: str = "date-time") -> str:
         raise PoltermError(
             f"{what} {visible(str(value))!r} is not a date-time (YYYY-MM-DDTHH:MM)"
         ) from None
-    _in_years(parsed.date(), value, what)
+    within_years(parsed.date(), value, what)
     return parsed.strftime("%Y-%m-%dT%H:%M")
 
 
-def _in_years(day: date, value: str, what: str) -> date:
+def within_years(day: date, value: str, what: str) -> date:
     """Dates polterm keeps are within 1900-2100: a year beyond is a typing slip."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise PoltermError(f"{what} {value!r}: the year must be {FIRST_YEAR}-{LAST_YEAR}")
