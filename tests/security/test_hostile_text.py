@@ -44,6 +44,22 @@ def test_control_characters_are_refused_with_one_clean_line(db: Path, args: tupl
     assert state_of(db) == before
 
 
+def test_the_refusal_never_repeats_a_guardians_contact_details(db: Path) -> None:
+    run = polterm(db, "guardian", "add", "--id", "gy", "--student", "s1", "--name", "Pat",
+                  "--email", f"pat{ESC_REPORT}@example.org", "--phone", "555-0199")  # fmt: skip
+    assert run.code == 2 and "guardian email holds the control character U+001B" in run.err
+    assert "example.org" not in run.err and "555" not in run.err
+
+
+def test_a_short_bad_value_is_named_with_its_controls_written_out(db: Path) -> None:
+    run = polterm(db, "school", "add", "--id", "x", "--name", f"Oak{ESC_REPORT}", "--level",
+                  "elementary")  # fmt: skip
+    assert run.err == (
+        "Error: school name 'Oak\\x1b[5n' holds the control character U+001B at position 4;"
+        " only printable text is allowed\n"
+    )
+
+
 @pytest.mark.parametrize("staff", STAFF)
 def test_every_role_is_refused_alike(db: Path, staff: str) -> None:
     """Whether the role may write the notes or not, the answer is one clean line, no change."""

@@ -33,7 +33,10 @@ def import_group() -> None:
 @format_option()
 @pass_state
 def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
-    """Import a OneRoster 1.1 CSV export (all or nothing; re-import updates in place)."""
+    """Import a OneRoster 1.1 or 1.2 CSV export, bulk or delta as its manifest.csv says.
+
+    All or nothing: a malformed file changes nothing. Rows that are valid but inconsistent
+    (a teacher's enrollment whose user is a student) are skipped and listed as warnings."""
     session = state.session()
     if not directory.is_dir():
         raise PoltermError(f"{directory} is not a directory")
@@ -44,8 +47,15 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
             counts = import_oneroster(session, directory, bar.update)
     else:
         counts = import_oneroster(session, directory)
-    data = {k: v for k, v in counts.__dict__.items() if k != "extra"}
-    emit(data, fmt)
+    data = {k: v for k, v in counts.__dict__.items() if k not in ("extra", "more_warnings")}
+    if fmt == "json":
+        emit(data, fmt)
+        return
+    emit({k: v for k, v in data.items() if k != "warnings"}, fmt)
+    for warning in counts.warnings:
+        click.echo(f"warning: {warning}")
+    if counts.more_warnings:
+        click.echo(f"warning: and {counts.more_warnings} more (all in the audit log)")
 
 
 @contextmanager
@@ -98,11 +108,15 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
                   help="Add guardians' email and phone (needs contact.read).")  # fmt: skip
     @click.option("--as-of", "as_of", metavar="DATE", hidden=name != "findings",
                   help="Findings as of this date [default: today].")  # fmt: skip
+    @click.option("--excel", is_flag=True,
+                  help="CSV with a UTF-8 BOM, so Excel shows accented names right.")  # fmt: skip
     @pass_state
     def command(
         state: State, school_id: str | None, fmt: str, raw: bool, output: Path | None,
-        with_contacts: bool, as_of: str | None,
+        with_contacts: bool, as_of: str | None, excel: bool,
     ) -> None:  # fmt: skip
+        if excel and fmt != "csv":
+            raise PoltermError("--excel goes with --format csv")
         session = state.session()
         if name == "students":
             rows = tables.students(session, school_id, with_contacts=with_contacts)
@@ -113,11 +127,11 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
             day = parse_date(as_of, "--as-of") if as_of else date.today()
             rows, cols = tables.findings(session, school_id, day), columns
         if output is None:
-            tables.write(rows, cols, fmt, sys.stdout, raw=raw, terminal=sys.stdout.isatty())
+            tables.write(rows, cols, fmt, sys.stdout, excel, raw=raw, terminal=sys.stdout.isatty())
             sys.stdout.flush()
             return
         with atomic_output(output) as f:
-            tables.write(rows, cols, fmt, f, raw=raw)  # type: ignore[arg-type]
+            tables.write(rows, cols, fmt, f, excel, raw=raw)  # type: ignore[arg-type]
 
     return command
 

@@ -14,6 +14,7 @@ from polterm.config import active_policies
 from polterm.errors import PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
 from polterm.services import authz
+from polterm.services.localtime import parse_local
 from polterm.services.refs import int_id, may, optional_text, require, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date, parse_datetime
@@ -62,8 +63,9 @@ def schedule_conference(session: Session, draft: ConferenceDraft, **details: Any
         session.authorize(
             "conference.write", student_id=student["id"], school_id=student["school_id"]
         )
-        draft = _checked(session, draft, check_kind=True)
-        row = {**_row(draft), **_checked_details(details)}
+        at, fold = parse_local(draft.at, "--at")
+        draft = _checked(session, replace(draft, at=at), check_kind=True)
+        row = {**_row(draft), "fold": fold, **_checked_details(details)}
         conference_id = int(session.insert("conference", row, student_id=draft.student_id))
         _sync_staff(session, conference_id, draft.student_id, (), draft.staff_ids)
         _sync_attendees(session, conference_id, draft.student_id, (), draft.attendees)
@@ -96,8 +98,11 @@ def update_conference(
             session.authorize(
                 "conference.write", student_id=student["id"], school_id=student["school_id"]
             )
-        new = _checked(session, new, check_kind=new.kind != current.kind)
         details = _checked_details({k: v for k, v in changes.items() if k in DETAILS})
+        if "at" in changes:
+            at, details["fold"] = parse_local(new.at, "--at")
+            new = replace(new, at=at)
+        new = _checked(session, new, check_kind=new.kind != current.kind)
         after = session.update(
             "conference",
             current.id,

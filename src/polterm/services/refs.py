@@ -31,9 +31,12 @@ def require(session: Session, table: str, record_id: Any) -> dict[str, Any]:
 
 
 def require_free(session: Session, table: str, record_id: str) -> str:
-    """A new record's id: not blank and not taken."""
+    """A new record's id: not blank, no control characters (lists in exports split on a
+    line break), and not taken."""
     if not record_id or not record_id.strip():
         raise PoltermError(f"{NOUNS[table]} id must not be empty")
+    if not record_id.isprintable():
+        raise PoltermError(f"{NOUNS[table]} id {record_id!r} holds a control character")
     if session.db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", [record_id]).fetchone():
         raise PoltermError(f"a {NOUNS[table]} with id {record_id!r} already exists")
     return record_id

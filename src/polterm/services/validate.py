@@ -62,13 +62,20 @@ MULTILINE = frozenset(
 )
 
 
-def printable(value: str, what: str, *, lines: bool = False) -> str:
-    """Text with no terminal control characters (with `lines`, tab and newline are allowed)."""
+# columns whose value an error never repeats: guardians' contact details
+PRIVATE = frozenset({"phone", "email", "sms"})
+SHOWN_UP_TO = 80  # characters of a bad value an error repeats (a 10,000-character name is not)
+
+
+def printable(value: str, what: str, *, lines: bool = False, private: bool = False) -> str:
+    """Text with no terminal control characters (with `lines`, tab and newline are allowed);
+    the error repeats a short value with its controls escaped, never a `private` one."""
     pattern = LINE_CONTROL if lines else CONTROL
     found = pattern.search(value)
     if found is not None:
+        shown = "" if private or len(value) > SHOWN_UP_TO else f" {value!r}"
         raise PoltermError(
-            f"{what} holds the control character U+{ord(found.group()):04X} at position "
+            f"{what}{shown} holds the control character U+{ord(found.group()):04X} at position "
             f"{found.start() + 1}; only printable text is allowed"
             + (" (tab and newline too)" if lines else "")
         )
@@ -79,14 +86,19 @@ def printable_row(values: Iterable[str], names: Iterable[str], where: str) -> No
     """Refuse a row of imported text holding a control character: `file:line: column ...`."""
     for value, name in zip(values, names, strict=True):
         if CONTROL.search(value):
-            printable(value, f"{where}: {name}")
+            printable(value, f"{where}: {name}", private=name in PRIVATE)
 
 
 def printable_record(table: str, row: Mapping[str, Any]) -> None:
     """Every text value of a row about to be written: a multi-line note may hold tab/newline."""
     for column, value in row.items():
         if isinstance(value, str):
-            printable(value, f"{table.replace('_', ' ')} {column}", lines=column in MULTILINE)
+            printable(
+                value,
+                f"{table.replace('_', ' ')} {column}",
+                lines=column in MULTILINE,
+                private=column in PRIVATE,
+            )
 
 
 def bounded_int(value: int, what: str, low: int = 0, high: int = MAX_INT) -> int:

@@ -429,6 +429,38 @@ CREATE INDEX enrollment_student ON enrollment(student_id, section_id);
         db.execute(statement)
 
 
+@migrations()
+def m160_roster_grade_code(db: Database) -> None:
+    """The grade code an import read (CEDS `KG`, `05,06`) beside the grade it files under."""
+    db.execute("ALTER TABLE student ADD COLUMN grade_code TEXT")
+
+
+@migrations()
+def m161_conference_fold(db: Database) -> None:
+    """Which reading of a local time the clocks repeat a conference means: 1 for the second.
+
+    `at` stays the wall-clock time every query compares; the fold only tells an hour apart.
+    """
+    db.execute("ALTER TABLE conference ADD COLUMN fold INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m162_roster_guardians(db: Database) -> None:
+    """Remember which guardians a roster import brought, so a re-import can drop the links an
+    export no longer has without touching guardians typed in by hand.
+
+    Existing guardians without an audited insert came from an import (or the demo) and count.
+    """
+    db.execute(
+        "CREATE TABLE roster_guardian"
+        " (id TEXT PRIMARY KEY REFERENCES guardian(id) ON DELETE CASCADE)"
+    )
+    db.execute(
+        "INSERT INTO roster_guardian (id) SELECT id FROM guardian WHERE id NOT IN"
+        " (SELECT record_id FROM audit_log WHERE table_name = 'guardian' AND action = 'insert')"
+    )
+
+
 # (table, column) of every calendar date a person enters, and of the conference date-time
 DATE_COLUMNS = (
     ("school_year", "start"), ("school_year", "end"), ("period", "start"), ("period", "end"),
