@@ -156,8 +156,9 @@ if __name__ == "__main__":
 
 
 def dump(p: Any) -> list[str]:
-    """The database without the audit log (each import adds its audit rows)."""
-    return [line for line in p.dump() if "audit_log" not in line]
+    """The database without the audit log (each import adds its audit rows) and the finding
+    store's stamp (the time it was filled)."""
+    return [line for line in p.dump() if "audit_log" not in line and "store_state" not in line]
 
 
 def edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]

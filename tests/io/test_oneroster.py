@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from polterm.plugins import Registry
 from polterm.storage import open_database
-from tests.conftest import Polterm
+from tests.conftest import Polterm, first_open
 from tests.io.roster import dump, edit, set_cell, set_mode, write_set
 
 
@@ -169,6 +170,18 @@ def test_import_writes_one_audit_row_with_its_counts(generated: Polterm, tmp_pat
         "SELECT id FROM staff WHERE role = 'it'"
     )
     assert '"students": 2' in rows[0][2] and '"links": 4' in rows[0][2]
+
+
+def test_import_leaves_the_store_filled_so_the_first_open_does_not_evaluate(
+    generated: Polterm,
+    tmp_path: Path,
+    installed_registry: Registry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    roster = write_set(tmp_path / "r", students=4)
+    assert generated("import", "oneroster", str(roster)).code == 0
+    board = first_open(generated.path, installed_registry, monkeypatch)
+    assert board.total > 0  # each student owes its two flexible conferences
 
 
 def test_reimport_leaves_hand_entered_students_active(generated: Polterm, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from polterm.cli.state import plugin_migrations
+from polterm.engine import policy_migrations
 from polterm.storage import open_database
 from tests.security.conftest import build_world, registry
 
@@ -69,7 +69,7 @@ def build_hostile(db: Database) -> None:
 
 def hostile_file(path: Path) -> Path:
     """The hostile district as a database file."""
-    db = open_database(path, plugin_migrations(registry()))
+    db = open_database(path, policy_migrations(registry(), registry().policies))
     build_hostile(db)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()

@@ -21,3 +21,13 @@ def test_no_ui_module_queries_a_table() -> None:
         if DIRECT.search(line)
     ]
     assert found == []
+
+
+def test_stored_text_in_markup_keeps_its_lines_and_brackets() -> None:
+    from textual.content import Content
+
+    from polterm.ui.text import literal
+
+    stored = "one\n[bold]two[/] \x1b[5n"
+    shown = Content.from_markup("[b]" + literal(stored) + "[/b]").plain
+    assert shown == "one\n[bold]two[/] \\x1b[5n"

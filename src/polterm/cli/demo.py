@@ -13,6 +13,7 @@ import click
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.errors import PoltermError
+from polterm.services import finding_store
 from polterm.services.session import os_user
 from polterm.services.validate import bounded_int
 
@@ -30,7 +31,7 @@ MAX_DEMO_STUDENTS = 5_000_000  # beyond any district; more would fill the disk f
 def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt: str) -> None:
     """Build a generated demo district (no real people) and open it; you are its IT staff."""
     bounded_int(students, "--students", 1, MAX_DEMO_STUDENTS)
-    from polterm.demo.generate import generate  # only this command needs the generator
+    from polterm.demo.generate import POLICIES, generate  # only this command needs it
 
     path = state.path
     if path.exists():
@@ -40,12 +41,15 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
     started = time.perf_counter()
     try:
         with _progress(students) as step:
-            summary = generate(state.database(create=True), students, seed, os_user(), step)
+            summary = generate(
+                state.database(create=True, policies=POLICIES), students, seed, os_user(), step
+            )
     except BaseException:
         if state._db is not None:
             state._db.close()
         _remove(path)
         raise
+    finding_store.fill(state.database(), state.registry)
     data = {**vars(summary), "db": str(path), "seconds": round(time.perf_counter() - started, 1)}
     emit(data, fmt, list(data))
     if not no_tui:

@@ -19,6 +19,7 @@ from polterm.errors import PoltermError
 from polterm.exporters import tables
 from polterm.importers.oneroster import import_oneroster, total_bytes
 from polterm.reports import involvement
+from polterm.services import finding_store
 from polterm.services.validate import parse_date
 
 
@@ -47,6 +48,7 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
             counts = import_oneroster(session, directory, bar.update)
     else:
         counts = import_oneroster(session, directory)
+    finding_store.fill(session.db, session.registry)
     data = {k: v for k, v in counts.__dict__.items() if k not in ("extra", "more_warnings")}
     if fmt == "json":
         emit(data, fmt)

@@ -50,6 +50,11 @@ def district_slug(session: Session) -> str:
     return re.sub(r"[^a-z0-9]+", "-", (row[0] if row else "district").lower()).strip("-")
 
 
+def conference_uid(conference_id: int, slug: str) -> str:
+    """A conference's iCalendar UID: the same in `export ics` and in mail to families."""
+    return f"conference-{conference_id}@{slug}.polterm"
+
+
 def conference_calendar(
     session: Session, *, staff_id: str | None = None, student_id: str | None = None
 ) -> Calendar:
@@ -89,7 +94,7 @@ def conference_calendar(
         end = start + timedelta(minutes=minutes)
         years += [start.astimezone(tz).year, end.astimezone(tz).year]
         event = Event()
-        event.add("uid", f"conference-{cid}@{slug}.polterm")
+        event.add("uid", conference_uid(cid, slug))
         event.add("summary", f"Conference: {kind} — {given} {family[:1]}.")
         event.add("dtstart", local_time(start, tz))
         event.add("dtend", local_time(end, tz))

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from polterm.errors import PoltermError
+from polterm.errors import FieldError, PoltermError
 
 DEFAULT_TZ = "America/New_York"
 _LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?:([+-])(\d{2}):?(\d{2}))?")
@@ -38,29 +38,25 @@ def parse_local(value: str, what: str, tz: ZoneInfo | None = None) -> tuple[str,
     except ValueError:
         wall = None
     if wall is None:
-        raise PoltermError(f"{what} {value!r} is not a date-time (YYYY-MM-DDTHH:MM)")
+        problem = "is not a date-time (YYYY-MM-DDTHH:MM)"
+        raise FieldError(what, f"{what} {value!r} {problem}", f"{value} {problem}")
     text = wall.strftime("%Y-%m-%dT%H:%M")
     first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
-        raise PoltermError(
-            f"{what} {value!r} does not exist in {tz.key}: the clocks go forward at that time"
-        )
+        problem = f"does not exist in {tz.key}: the clocks go forward at that time"
+        raise FieldError(what, f"{what} {value!r} {problem}", f"{value} {problem}")
     offsets = [first.utcoffset(), second.utcoffset()]
     if match[2] is None:
         if offsets[0] != offsets[1]:
             choices = " or ".join(f"{text}{_offset_text(o)}" for o in offsets)
-            raise PoltermError(
-                f"{what} {value!r} happens twice in {tz.key} (the clocks go back); "
-                f"give the offset: {choices}"
-            )
+            problem = f"happens twice in {tz.key} (the clocks go back); give the offset: {choices}"
+            raise FieldError(what, f"{what} {value!r} {problem}", f"{value} {problem}")
         return text, 0
     sign = -1 if match[2] == "-" else 1
     given = sign * timedelta(hours=int(match[3]), minutes=int(match[4]))
     if given not in offsets:
-        raise PoltermError(
-            f"{what} {value!r}: {tz.key} is at {_offset_text(offsets[0])} then, "
-            f"not {_offset_text(given)}"
-        )
+        problem = f"{tz.key} is at {_offset_text(offsets[0])} then, not {_offset_text(given)}"
+        raise FieldError(what, f"{what} {value!r}: {problem}", f"{value}: {problem}")
     return text, offsets.index(given)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from polterm.display import visible
-from polterm.errors import PermissionDenied, PoltermError
+from polterm.errors import FieldError, PermissionDenied, PoltermError
 from polterm.services.session import Session
 from polterm.services.validate import MAX_INT
 
@@ -45,7 +45,7 @@ def require_free(session: Session, table: str, record_id: str) -> str:
 def require_text(value: str | None, what: str) -> str:
     """A required free-text value that is not blank."""
     if value is None or not value.strip():
-        raise PoltermError(f"{what} must not be empty")
+        raise FieldError(what, f"{what} must not be empty", "must not be empty")
     return value.strip()
 
 

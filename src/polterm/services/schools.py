@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from polterm.errors import PoltermError
+from polterm.errors import FieldError
+from polterm.periods import PERIOD_KINDS
 from polterm.services.refs import int_id, optional_text, require, require_free, require_text
 from polterm.services.session import Session
 from polterm.services.validate import bounded_int, choice, parse_date
 
 LEVELS = ("elementary", "middle", "high")
 MAX_ATTENDANCE = 1_000_000  # more people than any school event holds: a typing slip
-PERIOD_KINDS = ("grading",)
 INVOLVEMENT_KINDS = (
     "newsletter",
     "open-house",
@@ -57,11 +58,10 @@ def add_period(
     kind: str = "grading",
     name: str | None = None,
 ) -> str:
-    """Record a grading period of one school (none: every school)."""
+    """Record a calendar period (grading, semester, ...) of one school (none: every school)."""
     session.authorize("district.admin", school_id=school_id)
     start_d, end_d = parse_date(start, "--start"), parse_date(end, "--end")
-    if end_d < start_d:
-        raise PoltermError(f"--end {end} is before --start {start}")
+    _end_not_before_start(start, end, start_d, end_d)
     with session.transaction():
         require_free(session, "period", id)
         if school_id is not None:
@@ -86,8 +86,8 @@ def add_remote_period(
     session.authorize("district.admin", school_id=school_id)
     start_d = parse_date(start, "--start")
     end_d = parse_date(end, "--end") if end is not None else None
-    if end_d is not None and end_d < start_d:
-        raise PoltermError(f"--end {end} is before --start {start}")
+    if end is not None and end_d is not None:
+        _end_not_before_start(start, end, start_d, end_d)
     with session.transaction():
         if school_id is not None:
             require(session, "school", school_id)
@@ -101,6 +101,14 @@ def add_remote_period(
         )
 
 
+def _end_not_before_start(start: str, end: str, start_d: date, end_d: date) -> None:
+    """A period's last day is not before its first."""
+    if end_d < start_d:
+        raise FieldError(
+            "--end", f"--end {end} is before --start {start}", f"{end} is before the start {start}"
+        )
+
+
 def end_remote_period(session: Session, id: int | str, on: str) -> dict[str, Any]:
     """Record the day a remote-learning period ends (announced ends may lie ahead)."""
     end_d = parse_date(on, "--on")
@@ -108,7 +116,11 @@ def end_remote_period(session: Session, id: int | str, on: str) -> dict[str, Any
         period = require(session, "remote_period", int_id(id, "remote_period"))
         session.authorize("district.admin", school_id=period["school_id"])
         if end_d.isoformat() < period["start"]:
-            raise PoltermError(f"--on {on} is before the period's start {period['start']}")
+            raise FieldError(
+                "--on",
+                f"--on {on} is before the period's start {period['start']}",
+                f"{on} is before the period's start {period['start']}",
+            )
         return session.update("remote_period", period["id"], {"end": end_d.isoformat()})
 
 

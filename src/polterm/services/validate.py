@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from polterm.display import CONTROL, LINE_CONTROL, visible
-from polterm.errors import PoltermError
+from polterm.errors import FieldError, PoltermError
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -22,7 +22,8 @@ def parse_date(value: str, what: str = "date") -> date:
             return within_years(date.fromisoformat(value), value, what)
     except ValueError:
         pass
-    raise PoltermError(f"{what} {visible(value)!r} is not a date (YYYY-MM-DD)")
+    problem = "is not a date (YYYY-MM-DD)"
+    raise FieldError(what, f"{what} {visible(value)!r} {problem}", f"{visible(value)} {problem}")
 
 
 def parse_datetime(value: str, what: str = "date-time") -> str:
@@ -32,9 +33,9 @@ def parse_datetime(value: str, what: str = "date-time") -> str:
             raise ValueError(value)
         parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M")
     except (ValueError, TypeError):
-        raise PoltermError(
-            f"{what} {visible(str(value))!r} is not a date-time (YYYY-MM-DDTHH:MM)"
-        ) from None
+        problem = "is not a date-time (YYYY-MM-DDTHH:MM)"
+        shown = visible(str(value))
+        raise FieldError(what, f"{what} {shown!r} {problem}", f"{shown} {problem}") from None
     within_years(parsed.date(), value, what)
     return parsed.strftime("%Y-%m-%dT%H:%M")
 
@@ -42,7 +43,8 @@ def parse_datetime(value: str, what: str = "date-time") -> str:
 def within_years(day: date, value: str, what: str) -> date:
     """Dates polterm keeps are within 1900-2100: a year beyond is a typing slip."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise PoltermError(f"{what} {value!r}: the year must be {FIRST_YEAR}-{LAST_YEAR}")
+        problem = f"the year must be {FIRST_YEAR}-{LAST_YEAR}"
+        raise FieldError(what, f"{what} {value!r}: {problem}", f"{value}: {problem}")
     return day
 
 
@@ -50,7 +52,8 @@ def choice(value: str, allowed: Iterable[str], what: str) -> str:
     """A value from a fixed list; the message lists what would be accepted."""
     allowed = list(allowed)
     if value not in allowed:
-        raise PoltermError(f"{what} {value!r} is not one of: {', '.join(allowed)}")
+        problem = f"is not one of: {', '.join(allowed)}"
+        raise FieldError(what, f"{what} {value!r} {problem}", f"{value} {problem}")
     return value
 
 
@@ -104,5 +107,6 @@ def printable_record(table: str, row: Mapping[str, Any]) -> None:
 def bounded_int(value: int, what: str, low: int = 0, high: int = MAX_INT) -> int:
     """A whole number within what the question and the database can hold."""
     if not low <= value <= high:
-        raise PoltermError(f"{what} {value} is not between {low:,} and {high:,}")
+        problem = f"is not between {low:,} and {high:,}"
+        raise FieldError(what, f"{what} {value} {problem}", f"{value} {problem}")
     return value

@@ -461,6 +461,104 @@ def m162_roster_guardians(db: Database) -> None:
     )
 
 
+@migrations()
+def m180_mail(db: Database) -> None:
+    """E-mail to families: the SMTP settings (never a password), the outbox, do-not-email.
+
+    The outbox keeps each message's facts as queued (`facts`, JSON) and renders at send time,
+    so a message says what was true when its cause was written. `status` 'call' marks a
+    guardian to phone instead (no e-mail, or do-not-email); 'sending' is set, and committed,
+    before the message is handed to the server, so a crash leaves it in doubt rather than
+    unsent (docs/mail.md).
+    """
+    for statement in statements(
+        """
+ALTER TABLE guardian ADD COLUMN do_not_email INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE mail_setting (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    security TEXT NOT NULL CHECK (security IN ('none', 'starttls', 'ssl')),
+    username TEXT,
+    password_file TEXT,                     -- a path; the password itself is never stored
+    from_address TEXT NOT NULL,
+    reminder_hours INTEGER NOT NULL DEFAULT 24 CHECK (reminder_hours BETWEEN 0 AND 720)
+);
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,        -- RFC 5322 Message-ID, fixed when queued
+    kind TEXT NOT NULL CHECK (kind IN
+        ('invitation', 'change', 'cancellation', 'reminder', 'confirmation')),
+    status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'claimed', 'sending',
+        'sent', 'failed', 'bounced', 'unknown', 'call', 'called')),
+    guardian_id TEXT NOT NULL REFERENCES guardian(id),
+    student_id TEXT NOT NULL REFERENCES student(id),
+    school_id TEXT NOT NULL REFERENCES school(id),
+    conference_id INTEGER NOT NULL REFERENCES conference(id),
+    conference_at TEXT NOT NULL,            -- the conference's time when queued
+    language TEXT NOT NULL,                 -- the language the message is written in
+    language_missing TEXT,                  -- the guardian's language when we had no templates
+    ical_uid TEXT NOT NULL,
+    ical_sequence INTEGER NOT NULL,
+    facts TEXT NOT NULL,                    -- JSON: what the message says
+    send_after TEXT NOT NULL,               -- district local time, YYYY-MM-DDTHH:MM
+    next_attempt_at TEXT NOT NULL,          -- district local time of the next try
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,                        -- the server's reply, never an address
+    claimed_by TEXT,                        -- the `mail send` run holding the row
+    lease_until REAL,                       -- Unix time the claim runs out
+    queued_at TEXT NOT NULL,                -- UTC
+    sent_at TEXT                            -- UTC, when the server accepted it
+);
+CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);
+CREATE INDEX mail_outbox_student ON mail_outbox(student_id, id);
+CREATE INDEX mail_outbox_school ON mail_outbox(school_id, status);
+CREATE INDEX mail_outbox_conference ON mail_outbox(conference_id);
+CREATE UNIQUE INDEX mail_outbox_one_reminder
+    ON mail_outbox(conference_id, guardian_id, conference_at) WHERE kind = 'reminder';
+"""
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m150_policy_history(db: Database) -> None:
+    """Dated policy changes, so a check as of an earlier day uses the policies in force then.
+
+    `district_policy` holds the set after every change; a change dated after a day is undone
+    to get that day's set (the policies named at `init` have no change: in force throughout).
+    """
+    db.execute(
+        """
+CREATE TABLE policy_change (
+    id INTEGER PRIMARY KEY,
+    policy TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('enable', 'disable')),
+    effective TEXT NOT NULL,
+    position INTEGER NOT NULL
+)"""
+    )
+    db.execute("CREATE INDEX policy_change_effective ON policy_change(effective, id)")
+
+
+@migrations()
+def m151_finding_store_failures(db: Database) -> None:
+    """A failing rule is shown where its findings would be: its error, since when, and its last
+    good findings kept and marked stale (rule '' stands for a whole policy that did not load)."""
+    db.execute("ALTER TABLE finding_store ADD COLUMN stale INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """
+CREATE TABLE finding_store_error (
+    policy TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    plugin TEXT NOT NULL,
+    message TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (policy, rule)
+)"""
+    )
+
+
 # (table, column) of every calendar date a person enters, and of the conference date-time
 DATE_COLUMNS = (
     ("school_year", "start"), ("school_year", "end"), ("period", "start"), ("period", "end"),

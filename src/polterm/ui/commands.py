@@ -21,6 +21,9 @@ class JumpProvider(Provider):
             score = matcher.match(f"Open {name}")
             if score > 0:
                 yield Hit(score, matcher.highlight(f"Open {name}"), partial(app.action_open, name))  # type: ignore[attr-defined]
+        score = matcher.match("Open e-mail outbox")
+        if score > 0:
+            yield Hit(score, matcher.highlight("Open e-mail outbox"), self.open_outbox)
         text = query.strip()
         from polterm.services.views import conference_hit, search_students
 
@@ -34,3 +37,9 @@ class JumpProvider(Provider):
                 label = f"{r['given']} {r['family']} ({r['id']}, grade {r['grade']})"
                 go = partial(app.open_student, r["id"])  # type: ignore[attr-defined]
                 yield Hit(0.9, plain(label), go, help="Open student")
+
+    def open_outbox(self) -> None:
+        """E-mail to the families the person reaches (their school's, for the office)."""
+        from polterm.ui.screens.outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen())

@@ -36,4 +36,4 @@ def literal(text: str) -> str:
 
     Rich's and Textual's `escape` leave a `[` that does not look like a tag, which Textual's
     parser may still take for one (a stored `ESC [ 5 n` broke the student page)."""
-    return visible(text).replace("[", "\\[")
+    return visible(text, lines=True).replace("[", "\\[")

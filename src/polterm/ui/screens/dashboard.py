@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -13,6 +15,7 @@ from polterm.ui.text import literal
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
+from polterm.ui.widgets.worker import answer
 
 
 class DashboardScreen(KeepsStyles, Screen[None]):
@@ -23,6 +26,9 @@ class DashboardScreen(KeepsStyles, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("What needs you now", classes="title")
+        failures = Static("", id="failures", classes="error")
+        failures.display = False  # shown only while a rule fails
+        yield failures
         yield LoadingIndicator(id="loading")
         yield LineTable("Status", "Due", "Student", "School", "Rule", "What is owed", id="findings")
         yield Static("", id="why", classes="muted")
@@ -30,6 +36,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         yield LineTable(
             "When", "Student", "Kind", "Status", "Modality", zebra=False, id="conferences"
         )
+        yield from _call_list()
         yield Static("", id="counts", classes="title")
         with Horizontal(id="tallies"):
             yield LineTable("Findings", "Rule", zebra=False, id="by-rule")
@@ -38,6 +45,31 @@ class DashboardScreen(KeepsStyles, Screen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+
+    @work(exclusive=True, thread=True, group="calls")
+    def load_calls(self) -> None:
+        """The office's call list: guardians to phone about a conference (no e-mail)."""
+        from polterm.services.mail_queue import call_list
+
+        answer(self, self.show_calls, call_list(self.app.reader()))  # type: ignore[attr-defined]
+
+    def show_calls(self, rows: list[dict[str, Any]]) -> None:
+        for widget in self.query(".calls"):
+            widget.display = bool(rows)
+        self.query_one("#calls", LineTable).set_rows(
+            (
+                f"s:{r['student_id']}:{r['id']}",
+                (
+                    r["conference_at"].replace("T", " "),
+                    r["kind"],
+                    r["student"],
+                    r["guardian"],
+                    r["phone"] or "no phone on file",
+                    r["why"],
+                ),
+            )
+            for r in rows
+        )
 
     def on_screen_resume(self) -> None:
         """Back on the dashboard after a write elsewhere: evaluate again."""
@@ -51,6 +83,8 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         else:
             self.query_one("#loading").display = True
             self.load()
+        if self.app.session.actor.role == "office":  # type: ignore[attr-defined]
+            self.load_calls()
 
     @work(exclusive=True, thread=True)
     def load(self) -> None:
@@ -67,10 +101,20 @@ class DashboardScreen(KeepsStyles, Screen[None]):
                 f"c:{f.conference_id}:{i}"
                 if f.conference_id is not None
                 else f"s:{f.student_id}:{i}",
-                (f.status, f.due or "", f.student_id or "", f.school_id or "", f.rule, f.message),
+                (
+                    f"{f.status} (stale)" if i in data.stale else f.status,
+                    f.due or "",
+                    f.student_id or "",
+                    f.school_id or "",
+                    f.rule,
+                    f.message,
+                ),
             )
             for i, f in enumerate(data.findings)
         )
+        failures = self.query_one("#failures", Static)
+        failures.display = bool(data.failures)
+        failures.update(literal("\n".join(f"Rule failed: {f}" for f in data.failures)))
         self.explain(findings.cursor_row)
         self.query_one("#conferences", LineTable).set_rows(
             (
@@ -85,7 +129,9 @@ class DashboardScreen(KeepsStyles, Screen[None]):
             )
             for row in data.today + data.week
         )
-        errors = f" · plugin errors: {'; '.join(data.errors)}" if data.errors else ""
+        shown = [f.message for f in data.failures]  # a failing rule is above, not again here
+        other = [e for e in data.errors if not any(e.endswith(m) for m in shown)]
+        errors = f" · plugin errors: {'; '.join(other)}" if other else ""
         self.query_one("#counts", Static).update(
             literal(f"{data.total} findings as of {data.as_of}, by rule and by school{errors}")
         )
@@ -105,7 +151,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         self.query_one("#why", Static).update(literal(f"{f.message} — {f.citation}") if f else "")
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
-        if event.table.id not in ("findings", "conferences"):
+        if event.table.id not in ("findings", "conferences", "calls"):
             return  # a count: nothing to open
         kind, ident = event.key.split(":")[:2]
         if ident == "None":
@@ -114,3 +160,15 @@ class DashboardScreen(KeepsStyles, Screen[None]):
             self.app.open_student(ident)  # type: ignore[attr-defined]
         else:
             self.app.open_conference(int(ident))  # type: ignore[attr-defined]
+
+
+def _call_list() -> ComposeResult:
+    """Hidden until the office has someone to phone."""
+    title = Static("Families to phone (no e-mail)", id="calls-title", classes="title calls")
+    table = LineTable(
+        "When", "About", "Student", "Guardian", "Phone", "Why", zebra=False, id="calls"
+    )
+    table.add_class("calls")
+    for widget in (title, table):
+        widget.display = False
+        yield widget

@@ -11,7 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Static
 
+from polterm.policy import RecordForm as PolicyRecordForm
+from polterm.services.plugin_records import record_forms, save_record
 from polterm.services.views import student_detail
+from polterm.ui.screens.fields_form import FieldsForm
 from polterm.ui.text import literal
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
@@ -27,9 +30,11 @@ class StudentScreen(KeepsStyles, Screen[None]):
         Binding("n", "schedule", "New conference"),
         Binding("h", "conduct", "Conduct"),
         Binding("a", "attempt", "Contact attempt"),
+        Binding("f", "policy_record", "Policy record"),  # offered when a policy has a form
         Binding("e", "escalation", "Escalate"),
         Binding("w", "welfare", "Welfare check"),
         Binding("c", "call", "Parent's call"),
+        Binding("o", "outbox", "E-mail"),
     ]
 
     def __init__(self, student_id: str) -> None:
@@ -48,7 +53,44 @@ class StudentScreen(KeepsStyles, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.forms = record_forms(self.app.session)  # type: ignore[attr-defined]
+        self.refresh_bindings()
         self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The policies' record key only when a policy in force defines a record form."""
+        if action == "policy_record":
+            return bool(getattr(self, "forms", None))
+        return True
+
+    def action_policy_record(self) -> None:
+        """A policy's own record for this student; with several forms, which one first."""
+        if len(self.forms) == 1:
+            self._policy_form(*self.forms[0])
+            return
+        titles = {form.title: (policy, form) for policy, form in self.forms}
+        chosen: list[str] = []
+        which = FieldsForm(
+            "Which policy record?",
+            [("form", "Record", tuple(titles), next(iter(titles)))],
+            lambda values: chosen.append(values["form"]),
+        )
+        self.app.push_screen(which, lambda ok: ok and self._policy_form(*titles[chosen[-1]]))
+
+    def _policy_form(self, policy: str, form: PolicyRecordForm) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        today = self.app.today.isoformat()  # type: ignore[attr-defined]
+        fields = [
+            (f.name, f.title, f.choices, today if f.kind == "date" else "") for f in form.fields
+        ]
+
+        def save(values: Any) -> None:
+            save_record(session, policy, form.id, self.student_id, values)
+
+        self.app.push_screen(
+            FieldsForm(f"{form.title} for {self.student_id}", fields, save),
+            self.app.after_write,  # type: ignore[attr-defined]
+        )
 
     def reload(self) -> None:
         self.load()
@@ -122,18 +164,29 @@ class StudentScreen(KeepsStyles, Screen[None]):
     def action_call(self) -> None:
         self._record("request")
 
+    def action_outbox(self) -> None:
+        from polterm.ui.screens.outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen(self.student_id))
+
 
 def render_detail(d: dict[str, Any]) -> str:
     """The student's record as Rich markup, section by section."""
     out: list[str] = ["[b]Findings — why is this owed?[/b]"]
+    out += [f"  [b]Rule failed:[/b] {literal(failure)}" for failure in d.get("failures", [])]
     for f in d["findings"]:
+        stale = " [i](stale: its rule fails now)[/i]" if f.get("stale") else ""
         out.append(
-            f"  [b]{f['status']}[/b] {literal(f['message'])} (due {f['due'] or '—'})\n"
+            f"  [b]{f['status']}[/b]{stale} {literal(f['message'])} (due {f['due'] or '—'})\n"
             f"    [i]{literal(first_paragraph(f['sentence']))}[/i]\n"
             f"    {literal(f['citation'])}"
         )
     if not d["findings"]:
         out.append("  nothing owed as of today")
+    for panel in d.get("panels", []):
+        out.append(f"[b]{literal(panel['title'])}[/b] ({literal(panel['policy'])})")
+        out += [f"  {literal(line)}" for line in panel["lines"]] or ["  none"]
+    out += [f"[b]Panel failed:[/b] {literal(error)}" for error in d.get("panel_errors", [])]
     out.append("[b]Guardians[/b]")
     for g in d["guardians"]:
         contact = " ".join(x for x in (g.get("phone"), g.get("email")) if x)
@@ -150,29 +203,84 @@ def render_detail(d: dict[str, Any]) -> str:
         )
     else:
         out.append("  none on file")
-    out.append("[b]Contact attempts[/b]")
-    out += [
-        f"  {a['made_on']} {a['method']} {a['outcome']} ({a['purpose']})" for a in d["attempts"]
-    ] or ["  none"]
-    out.append("[b]Requests[/b]")
-    out += [
-        f"  {literal(r['id'])} {r['requested_on']} with the {r['with_whom']}: "
-        f"{literal(r['topic'] or '')}"
-        f" · {'conference ' + str(r['conference_id']) if r['conference_id'] else 'not arranged'}"
-        for r in d["requests"]
-    ] or ["  none"]
-    out.append("[b]Progress reports[/b]")
-    out += [
-        f"  {p['period_id']} issued {p['issued_on']}"
-        + (f" at conference {p['conference_id']}" if p["conference_id"] else "")
-        for p in d["progress_reports"]
-    ] or ["  none"]
-    out.append("[b]Remote learning[/b]")
-    out += [
-        f"  {r['start']} – {r['end'] or 'ongoing'} ({r['school_id'] or 'district-wide'})"
-        for r in d["remote"]
-    ] or ["  none"]
+    records = [
+        (
+            "Contact attempts",
+            [
+                f"  {a['made_on']} {a['method']} {a['outcome']} ({a['purpose']})"
+                for a in d["attempts"]
+            ],
+        ),
+        (
+            "Escalations to the principal or designee",
+            [
+                f"  {e['made_on']}{by(e)} to {literal(named(e['to_name'], e['to_staff_id']))} · "
+                + (
+                    f"welfare check {e['answered_on']}"
+                    if e["answered_on"]
+                    else "no welfare check yet"
+                )
+                for e in d["escalations"]
+            ],
+        ),
+        (
+            "Welfare checks",
+            [
+                f"  {w['made_on']}{by(w)}: {literal(w['outcome'])}"
+                f" · answers {answers(w['answers'])}"
+                for w in d["welfare_checks"]
+            ],
+        ),
+        (
+            "Requests",
+            [
+                f"  {literal(r['id'])} {r['requested_on']} with the {r['with_whom']}: "
+                f"{literal(r['topic'] or '')} · "
+                + (f"conference {r['conference_id']}" if r["conference_id"] else "not arranged")
+                for r in d["requests"]
+            ],
+        ),
+        (
+            "Progress reports",
+            [
+                f"  {p['period_id']} issued {p['issued_on']}"
+                + (f" at conference {p['conference_id']}" if p["conference_id"] else "")
+                for p in d["progress_reports"]
+            ],
+        ),
+        (
+            "Remote learning",
+            [
+                f"  {r['start']} – {r['end'] or 'ongoing'} ({r['school_id'] or 'district-wide'})"
+                for r in d["remote"]
+            ],
+        ),
+    ]
+    for title, lines in records:
+        out += section(title, lines)
     return "\n".join(out)
+
+
+def section(title: str, lines: list[str]) -> list[str]:
+    """A heading of the record and its lines, or that there are none."""
+    return [f"[b]{title}[/b]", *(lines or ["  none"])]
+
+
+def by(record: dict[str, Any]) -> str:
+    """ " by NAME" for a record of who acted, when the person is known."""
+    return f" by {literal(record['by_name'])}" if record["by_name"] else ""
+
+
+def named(name: str | None, staff_id: str | None) -> str:
+    """A staff member as the page names them: name and id, or that nobody was named."""
+    return f"{name} ({staff_id})" if staff_id else "nobody named"
+
+
+def answers(days: list[str]) -> str:
+    """Which escalations a welfare check answers, by date."""
+    if not days:
+        return "no open escalation"
+    return f"the escalation{'s' if len(days) > 1 else ''} of {', '.join(days)}"
 
 
 def first_paragraph(text: str) -> str:
