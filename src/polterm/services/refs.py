@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from polterm.display import visible
 from polterm.errors import FieldError, PermissionDenied, PoltermError
 from polterm.services.session import Session
+from polterm.services.validate import MAX_INT
 
 # table -> how a person calls one of its records
 NOUNS = {
@@ -64,9 +66,12 @@ def actor_staff_id(session: Session) -> str | None:
 def int_id(value: int | str, table: str) -> int:
     """Ids polterm numbers itself are integers; anything else names no record."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        raise PoltermError(f"no {NOUNS[table]} with id {str(value)!r}") from None
+        number = None
+    if number is None or not -MAX_INT <= number <= MAX_INT:  # beyond what SQLite holds
+        raise PoltermError(f"no {NOUNS[table]} with id {visible(str(value))!r}")
+    return number
 
 
 def may(
