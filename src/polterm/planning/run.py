@@ -1,0 +1,76 @@
+"""One planning run: first come first served and the block construction, then CP-SAT."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from polterm.planning import construct, solve
+from polterm.planning.instance import Instance, Plan
+from polterm.planning.occupancy import Occupancy
+from polterm.planning.quality import Quality, measure
+
+
+@dataclass
+class Outcome:
+    """The plan, its figures, the baseline's, and what the solver proved."""
+
+    plan: Plan
+    quality: Quality
+    baseline: Quality
+    schools: list[solve.SchoolResult]
+    seconds: float
+
+    @property
+    def status(self) -> str:
+        """OPTIMAL when every school was proved optimal, else the weakest school's status."""
+        statuses = {r.status for r in self.schools} or {"OPTIMAL"}
+        for status in ("UNKNOWN", "MODEL_INVALID", "INFEASIBLE", "FEASIBLE"):
+            if status in statuses:
+                return status
+        return "OPTIMAL"
+
+    @property
+    def objective(self) -> float:
+        return sum(r.objective for r in self.schools)
+
+    @property
+    def bound(self) -> float:
+        return sum(r.bound for r in self.schools)
+
+    @property
+    def gap(self) -> float:
+        """(bound - objective) / bound, 0 when proved optimal."""
+        if self.status == "OPTIMAL" or self.bound <= 0:
+            return 0.0
+        return round(max(0.0, (self.bound - self.objective) / self.bound), 4)
+
+
+def plan(
+    instance: Instance,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+) -> Outcome:
+    """Plan within `time_limit` seconds of wall-clock time (the constructions included)."""
+    started = time.monotonic()
+    baseline = construct.first_come(instance, seed)
+    hint = construct.blocks(instance)
+    left = time_limit - (time.monotonic() - started)
+    best, schools = solve.improve(instance, hint, max(0.1, left), seed, progress)
+    final = Occupancy(instance)
+    for meeting in instance.meetings:
+        if meeting.index in best.placed:
+            placement = best.placed[meeting.index]
+            final.book(meeting, placement.slot, placement.interpreter)
+    for meeting in instance.meetings:
+        if meeting.index not in best.placed:
+            best.reasons[meeting.index] = construct.reason(final, meeting)
+    return Outcome(
+        best,
+        measure(instance, best),
+        measure(instance, baseline),
+        schools,
+        round(time.monotonic() - started, 2),
+    )

@@ -1,0 +1,327 @@
+"""CP-SAT over one school at a time, started from the block construction as its hint.
+
+The model, per school (slot indices of the school's grid):
+- a meeting is an optional interval of its length on its teacher's timeline (no overlap),
+  and of its length plus the family's minimum gap on the household's timeline;
+- its start may only be a slot where the teacher is available and the household is free
+  of its meetings at other schools (with the travel gap) and of kept bookings;
+- a meeting needing an interpreter takes exactly one interpreter of its language, as an
+  optional interval on that interpreter's timeline, inside their availability;
+- with the one-day rule, a household's meetings at the school share one day; a teacher's
+  meetings per day are at most the event's cap.
+
+The objective (maximised), weights per placed meeting and per minute:
+- placing a meeting: 1000 (an open P1471 request), 500 (6310 flexible conferences unmet),
+  300 (the rest), whatever its length;
+- a family's waiting: -1 per minute between the start of its first meeting at the school and
+  the end of its last that is not spent in a meeting (or the required gap), so one more
+  meeting is worth up to 5 hours of one family's waiting;
+- a preference met (early, late, a day): +20 per meeting.
+Teacher load balance and the number of visits are left to the construction (the one-day
+rule already makes one visit per school).
+
+Schools are solved one after another; a household's meetings at other schools stay where
+the construction (or an earlier school's solve) put them, so the bound reported for a school
+is the bound given those. A school that no household shares with another is independent.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from polterm.planning.instance import DAY, Instance, Meeting, Placement, Plan
+from polterm.planning.occupancy import Occupancy
+
+WEIGHTS = {1: 1000, 2: 500, 3: 300}
+WAIT_PER_MINUTE = 1
+PREFERENCE = 20
+
+
+@dataclass
+class SchoolResult:
+    """One school's solve: CP-SAT's status, objective and bound."""
+
+    school_id: str
+    status: str
+    objective: float
+    bound: float
+    seconds: float
+
+
+def improve(
+    instance: Instance,
+    hint: Plan,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Plan, list[SchoolResult]]:
+    """Solve each school in turn from the hint; returns the plan and each school's figures."""
+    plan = Plan(dict(hint.placed), {})
+    by_school: dict[str, list[Meeting]] = defaultdict(list)
+    for meeting in instance.meetings:
+        by_school[meeting.school_id].append(meeting)
+    results = []
+    deadline = time.monotonic() + time_limit
+    remaining = sum(len(m) for m in by_school.values())
+    for school_id in sorted(by_school, key=lambda s: (-len(by_school[s]), s)):
+        meetings = by_school[school_id]
+        share = max(0.05, (deadline - time.monotonic()) * len(meetings) / max(remaining, 1))
+        remaining -= len(meetings)
+        results.append(_solve_school(instance, plan, school_id, meetings, share, seed))
+        if progress is not None:
+            progress(school_id)
+    return plan, results
+
+
+def _solve_school(
+    instance: Instance,
+    plan: Plan,
+    school_id: str,
+    meetings: list[Meeting],
+    time_limit: float,
+    seed: int,
+) -> SchoolResult:
+    """Re-place one school's movable meetings in `plan`, the rest of the plan kept."""
+    started = time.monotonic()
+    grid = instance.grids[school_id]
+    movable = [m for m in meetings if m.fixed is None]
+    moving = {m.index for m in movable}
+    occupancy = Occupancy(instance)
+    for meeting in instance.meetings:
+        placed = plan.placed.get(meeting.index)
+        if placed is not None and meeting.index not in moving:
+            occupancy.book(meeting, placed.slot, placed.interpreter)
+    model = cp_model.CpModel()
+    gap = math.ceil(instance.family_gap / grid.slot_minutes)
+    length = {m.index: m.length for m in meetings}
+    present: dict[int, cp_model.IntVar] = {}
+    starts: dict[int, cp_model.IntVar] = {}
+    on_day: dict[tuple[int, int], cp_model.IntVar] = {}
+    chosen: dict[tuple[int, str], cp_model.IntVar] = {}
+    teacher_iv: dict[str, list] = defaultdict(list)
+    family_iv: dict[str, list] = defaultdict(list)
+    interpreter_iv: dict[str, list] = defaultdict(list)
+    objective = []
+    for m in movable:
+        valid = [s for s in range(len(grid.starts)) if _fits(occupancy, m, s)]
+        options: dict[str, list[int]] = {}
+        if m.language is not None:
+            for interpreter in occupancy.languages.get(m.language, []):
+                ok = [s for s in valid if _interprets(occupancy, interpreter, m, s)]
+                if ok:
+                    options[interpreter] = ok
+            valid = sorted({s for ok in options.values() for s in ok})
+        if not valid:
+            continue
+        p = model.new_bool_var(f"p{m.index}")
+        s = model.new_int_var_from_domain(cp_model.Domain.from_values(valid), f"s{m.index}")
+        present[m.index], starts[m.index] = p, s
+        days = sorted({grid.day(v) for v in valid})
+        day_vars = []
+        for d in days:
+            x = model.new_bool_var(f"x{m.index}_{d}")
+            on_day[(m.index, d)] = x
+            day_vars.append(x)
+            values = [v for v in valid if grid.day(v) == d]
+            model.add_linear_expression_in_domain(
+                s, cp_model.Domain.from_values(values)
+            ).only_enforce_if(x)
+        model.add(sum(day_vars) == p)
+        teacher_iv[m.staff_id].append(
+            model.new_optional_fixed_size_interval_var(s, m.length, p, "")
+        )
+        family_iv[m.household].append(
+            model.new_optional_fixed_size_interval_var(s, m.length + gap, p, "")
+        )
+        if options:
+            zs = []
+            for interpreter, ok in options.items():
+                z = model.new_bool_var(f"z{m.index}_{interpreter}")
+                chosen[(m.index, interpreter)] = z
+                zs.append(z)
+                model.add_linear_expression_in_domain(
+                    s, cp_model.Domain.from_values(ok)
+                ).only_enforce_if(z)
+                interpreter_iv[interpreter].append(
+                    model.new_optional_fixed_size_interval_var(s, m.length, z, "")
+                )
+            model.add(sum(zs) == p)
+        objective.append(WEIGHTS[m.priority] * p)
+        objective.append(WAIT_PER_MINUTE * grid.slot_minutes * (m.length + gap) * p)
+        preferred = [v for v in valid if _preferred(grid.starts, v, m.prefer, instance)]
+        if m.prefer is not None and preferred:
+            q = model.new_bool_var(f"q{m.index}")
+            model.add_implication(q, p)
+            model.add_linear_expression_in_domain(
+                s, cp_model.Domain.from_values(preferred)
+            ).only_enforce_if(q)
+            objective.append(PREFERENCE * q)
+            hinted = plan.placed.get(m.index)
+            model.add_hint(q, hinted is not None and hinted.slot in set(preferred))
+    for intervals in (*teacher_iv.values(), *family_iv.values(), *interpreter_iv.values()):
+        if len(intervals) > 1:
+            model.add_no_overlap(intervals)
+    hinted_day = {
+        m.index: grid.day(plan.placed[m.index].slot) for m in movable if m.index in plan.placed
+    }
+    _one_day_and_cap(instance, model, movable, on_day, occupancy, school_id, hinted_day)
+    objective += _waiting(model, grid, meetings, present, starts, plan, moving, length, gap)
+    model.maximize(sum(objective))
+    for m in movable:
+        if m.index not in present:
+            continue
+        hinted = plan.placed.get(m.index)
+        model.add_hint(present[m.index], hinted is not None)
+        if hinted is not None:
+            model.add_hint(starts[m.index], hinted.slot)
+            for (index, d), x in on_day.items():
+                if index == m.index:
+                    model.add_hint(x, d == grid.day(hinted.slot))
+            for (index, interpreter), z in chosen.items():
+                if index == m.index:
+                    model.add_hint(z, interpreter == hinted.interpreter)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.num_workers = os.cpu_count() or 1
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return SchoolResult(school_id, name, 0.0, 0.0, time.monotonic() - started)
+    for m in movable:
+        plan.placed.pop(m.index, None)
+        if m.index in present and solver.value(present[m.index]):
+            interpreter = next(
+                (i for (index, i), z in chosen.items() if index == m.index and solver.value(z)),
+                None,
+            )
+            plan.placed[m.index] = Placement(solver.value(starts[m.index]), interpreter)
+    return SchoolResult(
+        school_id,
+        name,
+        solver.objective_value,
+        solver.best_objective_bound,
+        time.monotonic() - started,
+    )
+
+
+def _fits(occupancy: Occupancy, meeting: Meeting, slot: int) -> bool:
+    """The slot is free for teacher and household; the one-day rule is the model's."""
+    return occupancy.fits(meeting, slot) in (None, "another day")
+
+
+def _interprets(occupancy: Occupancy, interpreter: str, meeting: Meeting, slot: int) -> bool:
+    """The interpreter is available and free for the whole meeting."""
+    start, end = occupancy.span(meeting, slot)
+    available = occupancy.instance.interpreters[interpreter].available
+    return any(a <= start and end <= b for a, b in available) and occupancy.interpreters[
+        interpreter
+    ].free(start, end)
+
+
+def _preferred(starts: tuple[int, ...], slot: int, prefer: str | None, inst: Instance) -> bool:
+    """Whether a slot meets a preference: early or late half of its day, or its day."""
+    if prefer is None:
+        return False
+    day = starts[slot] // DAY
+    if prefer not in ("early", "late"):
+        return str(day) == prefer
+    same_day = [s for s in starts if s // DAY == day]
+    early = starts[slot] < (same_day[0] + same_day[-1]) / 2
+    return early == (prefer == "early")
+
+
+def _one_day_and_cap(
+    instance: Instance,
+    model: cp_model.CpModel,
+    movable: list[Meeting],
+    on_day: dict[tuple[int, int], cp_model.IntVar],
+    occupancy: Occupancy,
+    school_id: str,
+    hint: dict[int, int],
+) -> None:
+    """One day per household at the school; at most the cap of meetings per teacher and day.
+
+    `hint` gives the day of each meeting the hint places."""
+    by_household: dict[tuple[str, int], list] = defaultdict(list)
+    by_teacher: dict[tuple[str, int], list] = defaultdict(list)
+    meeting = {m.index: m for m in movable}
+    members: dict[str, list[int]] = defaultdict(list)
+    for m in movable:
+        members[m.household].append(m.index)
+    for (index, d), x in on_day.items():
+        by_household[(meeting[index].household, d)].append(x)
+        by_teacher[(meeting[index].staff_id, d)].append(x)
+    if instance.one_day:
+        days_of: dict[str, list] = defaultdict(list)
+        for (household, d), xs in by_household.items():
+            kept = occupancy.day_of.get((household, school_id))
+            if kept is not None and kept != d:
+                model.add(sum(xs) == 0)
+                continue
+            y = model.new_bool_var(f"y{household}_{d}")
+            model.add_hint(y, any(hint.get(index) == d for index in members[household]))
+            for x in xs:
+                model.add_implication(x, y)
+            days_of[household].append(y)
+        for ys in days_of.values():
+            if len(ys) > 1:
+                model.add(sum(ys) <= 1)
+    if instance.teacher_cap is not None:
+        for (staff_id, d), xs in by_teacher.items():
+            model.add(sum(xs) <= instance.teacher_cap - occupancy.per_day[(staff_id, d)])
+
+
+def _waiting(
+    model: cp_model.CpModel,
+    grid,
+    meetings: list[Meeting],
+    present: dict[int, cp_model.IntVar],
+    starts: dict[int, cp_model.IntVar],
+    plan: Plan,
+    moving: set[int],
+    length: dict[int, int],
+    gap: int,
+) -> list:
+    """Each household's span at the school (first start to last end), as a cost."""
+    by_household: dict[str, list[Meeting]] = defaultdict(list)
+    for m in meetings:
+        if m.index in present or (m.index not in moving and m.index in plan.placed):
+            by_household[m.household].append(m)
+    horizon = len(grid.starts) + 4
+    terms = []
+    for household, ms in by_household.items():
+        if len(ms) < 2:
+            continue
+        first = model.new_int_var(0, horizon, f"f{household}")
+        last = model.new_int_var(0, horizon, f"l{household}")
+        model.add(last >= first)
+        hinted = [
+            (plan.placed[m.index].slot, length[m.index]) for m in ms if m.index in plan.placed
+        ]
+        if hinted:
+            model.add_hint(first, min(s for s, _ in hinted))
+            model.add_hint(last, max(s + n for s, n in hinted))
+        for m in ms:
+            if m.index in present:
+                model.add(first <= starts[m.index]).only_enforce_if(present[m.index])
+                model.add(last >= starts[m.index] + length[m.index]).only_enforce_if(
+                    present[m.index]
+                )
+            else:
+                kept = plan.placed[m.index].slot
+                model.add(first <= kept)
+                model.add(last >= kept + length[m.index])
+        # redundant, for the bound: a family's meetings do not overlap, so they fill its span
+        model.add(
+            last - first >= sum((length[m.index] + gap) * present.get(m.index, 1) for m in ms) - gap
+        )
+        terms.append(-WAIT_PER_MINUTE * grid.slot_minutes * (last - first))
+    return terms
