@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 import click
 
 from polterm.cli.detail import emit_id
@@ -157,19 +161,31 @@ def event_plan(
     from polterm.cli.plan_report import print_quality
     from polterm.services import event_plan as planning
 
-    report = planning.plan_event(
-        state.session(),
-        event_id,
-        dry_run=dry_run,
-        reshuffle=reshuffle,
-        time_limit=time_limit,
-        seed=seed,
-        progress=fmt != "json",
-    )
+    session = state.session()
+    with _school_progress(len(events.event_schools(session, event_id))) as step:
+        report = planning.plan_event(
+            session,
+            event_id,
+            dry_run=dry_run,
+            reshuffle=reshuffle,
+            time_limit=time_limit,
+            seed=seed,
+            progress=step,
+        )
     if fmt == "json":
         emit_json(report.contract())
     else:
         print_quality(report)
+
+
+@contextmanager
+def _school_progress(schools: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the schools solved, on stderr when a person is watching."""
+    if not sys.stderr.isatty():
+        yield lambda school: None
+        return
+    with click.progressbar(length=schools, label="Planning schools", file=sys.stderr) as bar:
+        yield lambda school: bar.update(1)
 
 
 @event.command("show")

@@ -73,6 +73,7 @@ class Instance:
     interpreters: dict[str, Interpreter] = field(default_factory=dict)
     staff_busy: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     household_busy: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    student_busy: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     teacher_cap: int | None = None  # per day
     family_gap: int = 0  # minutes between a household's meetings
     travel: int = 15  # minutes between a household's meetings at two schools

@@ -26,7 +26,11 @@ class Timeline:
 
 
 class Occupancy:
-    """Teachers', households' and interpreters' time as meetings are booked one by one."""
+    """Teachers', households', students' and interpreters' time as meetings are booked.
+
+    A student of separated parents is discussed with each household on its own, never at
+    the same time (one conference per student at a time).
+    """
 
     def __init__(self, instance: Instance) -> None:
         self.instance = instance
@@ -37,6 +41,9 @@ class Occupancy:
         self.day_of: dict[tuple[str, str], int] = {}  # (household, school) -> day index
         for staff_id, intervals in instance.staff_busy.items():
             self.staff[staff_id] = Timeline(list(intervals))
+        self.students: dict[str, Timeline] = defaultdict(Timeline)
+        for student_id, intervals in instance.student_busy.items():
+            self.students[student_id] = Timeline(list(intervals))
         for household, intervals in instance.household_busy.items():
             self.households[household] = [(s, e, "") for s, e in intervals]
         self.languages: dict[str, list[str]] = defaultdict(list)
@@ -78,7 +85,9 @@ class Occupancy:
             cap is not None and self.per_day[(meeting.staff_id, day)] >= cap
         ):
             return "teacher full"
-        if not self.household_free(meeting, start, end):
+        if not self.household_free(meeting, start, end) or not self.students[
+            meeting.student_id
+        ].free(start, end):
             return "family busy"
         return None
 
@@ -110,6 +119,7 @@ class Occupancy:
         """Record a meeting as booked, without asking whether it fits."""
         start, end = self.span(meeting, slot)
         self.staff[meeting.staff_id].add(start, end)
+        self.students[meeting.student_id].add(start, end)
         self.households[meeting.household].append((start, end, meeting.school_id))
         self.per_day[(meeting.staff_id, start // DAY)] += 1
         self.day_of.setdefault((meeting.household, meeting.school_id), start // DAY)

@@ -2,7 +2,8 @@
 
 The model, per school (slot indices of the school's grid):
 - a meeting is an optional interval of its length on its teacher's timeline (no overlap),
-  and of its length plus the family's minimum gap on the household's timeline;
+  and of its length plus the family's minimum gap on the household's timeline, and of its
+  length on the student's (two households never discuss one student at the same time);
 - its start may only be a slot where the teacher is available and the household is free
   of its meetings at other schools (with the travel gap) and of kept bookings;
 - a meeting needing an interpreter takes exactly one interpreter of its language, as an
@@ -107,6 +108,7 @@ def _solve_school(
     chosen: dict[tuple[int, str], cp_model.IntVar] = {}
     teacher_iv: dict[str, list] = defaultdict(list)
     family_iv: dict[str, list] = defaultdict(list)
+    student_iv: dict[str, list] = defaultdict(list)
     interpreter_iv: dict[str, list] = defaultdict(list)
     objective = []
     for m in movable:
@@ -134,9 +136,9 @@ def _solve_school(
                 s, cp_model.Domain.from_values(values)
             ).only_enforce_if(x)
         model.add(sum(day_vars) == p)
-        teacher_iv[m.staff_id].append(
-            model.new_optional_fixed_size_interval_var(s, m.length, p, "")
-        )
+        interval = model.new_optional_fixed_size_interval_var(s, m.length, p, "")
+        teacher_iv[m.staff_id].append(interval)
+        student_iv[m.student_id].append(interval)
         family_iv[m.household].append(
             model.new_optional_fixed_size_interval_var(s, m.length + gap, p, "")
         )
@@ -165,7 +167,8 @@ def _solve_school(
             objective.append(PREFERENCE * q)
             hinted = plan.placed.get(m.index)
             model.add_hint(q, hinted is not None and hinted.slot in set(preferred))
-    for intervals in (*teacher_iv.values(), *family_iv.values(), *interpreter_iv.values()):
+    resources = (teacher_iv, family_iv, student_iv, interpreter_iv)
+    for intervals in (i for resource in resources for i in resource.values()):
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
     hinted_day = {
