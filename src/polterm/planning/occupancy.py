@@ -125,3 +125,15 @@ class Occupancy:
         self.day_of.setdefault((meeting.household, meeting.school_id), start // DAY)
         if interpreter is not None:
             self.interpreters[interpreter].add(start, end)
+
+    def unbook(self, meeting: Meeting, placement: Placement) -> None:
+        """Undo `book` (a family's visits to several schools are tried together)."""
+        start, end = self.span(meeting, placement.slot)
+        self.staff[meeting.staff_id].intervals.remove((start, end))
+        self.students[meeting.student_id].intervals.remove((start, end))
+        self.households[meeting.household].remove((start, end, meeting.school_id))
+        self.per_day[(meeting.staff_id, start // DAY)] -= 1
+        if not any(s == meeting.school_id for *_, s in self.households[meeting.household]):
+            self.day_of.pop((meeting.household, meeting.school_id), None)
+        if placement.interpreter is not None:
+            self.interpreters[placement.interpreter].intervals.remove((start, end))

@@ -40,10 +40,11 @@ class Quality:
 
 
 def measure(instance: Instance, plan: Plan) -> Quality:
-    """The figures of a plan: waiting is the time between a family's meetings on one day that
-    is not spent in one (travel between schools and required gaps included)."""
+    """The figures of a plan. Waiting is the time between a family's consecutive meetings on
+    one day beyond what the event requires between them (the family gap at one school, the
+    travel time between two schools): the time the family sits idle."""
     quality = Quality(requested={p: 0 for p in PRIORITIES}, placed={p: 0 for p in PRIORITIES})
-    days: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    days: dict[tuple[str, int], list[tuple[int, int, str]]] = defaultdict(list)
     visits: dict[str, set[tuple[str, int]]] = defaultdict(set)
     used: Counter[str] = Counter()
     for meeting in instance.meetings:
@@ -54,14 +55,18 @@ def measure(instance: Instance, plan: Plan) -> Quality:
             continue
         quality.placed[meeting.priority] += 1
         start = instance.grids[meeting.school_id].starts[placement.slot]
-        days[(meeting.household, start // DAY)].append((start, start + instance.minutes(meeting)))
+        end = start + instance.minutes(meeting)
+        days[(meeting.household, start // DAY)].append((start, end, meeting.school_id))
         visits[meeting.household].add((meeting.school_id, start // DAY))
         if placement.interpreter is not None:
             used[placement.interpreter] += 1
     waits: dict[str, int] = defaultdict(int)
     for (household, _), spans in days.items():
         spans.sort()
-        waits[household] += sum(max(0, b[0] - a[1]) for a, b in pairwise(spans))
+        waits[household] += sum(
+            max(0, b[0] - a[1] - (instance.family_gap if a[2] == b[2] else instance.travel))
+            for a, b in pairwise(spans)
+        )
     values = sorted(waits.values())
     if values:
         quality.wait_mean = round(sum(values) / len(values), 1)

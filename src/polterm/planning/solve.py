@@ -21,9 +21,11 @@ The objective (maximised), weights per placed meeting and per minute:
 Teacher load balance and the number of visits are left to the construction (the one-day
 rule already makes one visit per school).
 
-Schools are solved one after another; a household's meetings at other schools stay where
-the construction (or an earlier school's solve) put them, so the bound reported for a school
-is the bound given those. A school that no household shares with another is independent.
+Schools are solved one after another. A household with children at several schools is
+coordinated by the construction (its visits placed next to each other with the travel time
+between): its meetings stay where the construction put them, and each school's solve works
+around them, so the bound reported for a school is the bound given those meetings. A school
+that no household shares with another is solved whole.
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ from __future__ import annotations
 import math
 import os
 import time
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from polterm.planning.instance import DAY, Instance, Meeting, Placement, Plan
+from polterm.planning.instance import DAY, Grid, Instance, Meeting, Placement, Plan
 from polterm.planning.occupancy import Occupancy
 
 WEIGHTS = {1: 1000, 2: 500, 3: 300}
@@ -75,7 +79,8 @@ def improve(
         meetings = by_school[school_id]
         share = max(0.05, (deadline - time.monotonic()) * len(meetings) / max(remaining, 1))
         remaining -= len(meetings)
-        results.append(_solve_school(instance, plan, school_id, meetings, share, seed))
+        movable = [m for m in meetings if m.fixed is None]
+        results.append(_solve_school(instance, plan, school_id, meetings, movable, share, seed))
         if progress is not None:
             progress(school_id)
     return plan, results
@@ -86,13 +91,13 @@ def _solve_school(
     plan: Plan,
     school_id: str,
     meetings: list[Meeting],
+    movable: list[Meeting],
     time_limit: float,
     seed: int,
 ) -> SchoolResult:
     """Re-place one school's movable meetings in `plan`, the rest of the plan kept."""
     started = time.monotonic()
     grid = instance.grids[school_id]
-    movable = [m for m in meetings if m.fixed is None]
     moving = {m.index for m in movable}
     occupancy = Occupancy(instance)
     for meeting in instance.meetings:
@@ -174,8 +179,15 @@ def _solve_school(
     hinted_day = {
         m.index: grid.day(plan.placed[m.index].slot) for m in movable if m.index in plan.placed
     }
-    _one_day_and_cap(instance, model, movable, on_day, occupancy, school_id, hinted_day)
-    objective += _waiting(model, grid, meetings, present, starts, plan, moving, length, gap)
+    chosen_day = _one_day_and_cap(
+        instance, model, movable, on_day, occupancy, school_id, hinted_day
+    )
+    elsewhere = _elsewhere(occupancy, school_id, {m.household for m in movable})
+    terms, spans, hints = _waiting(
+        model, grid, meetings, present, starts, plan, moving, length, gap, elsewhere
+    )
+    objective += terms
+    objective += _next_to_elsewhere(model, instance, grid, spans, hints, elsewhere, chosen_day)
     model.maximize(sum(objective))
     for m in movable:
         if m.index not in present:
@@ -249,10 +261,11 @@ def _one_day_and_cap(
     occupancy: Occupancy,
     school_id: str,
     hint: dict[int, int],
-) -> None:
+) -> dict[tuple[str, int], cp_model.IntVar]:
     """One day per household at the school; at most the cap of meetings per teacher and day.
 
-    `hint` gives the day of each meeting the hint places."""
+    `hint` gives the day of each meeting the hint places; returns the household-day booleans
+    (with the one-day rule)."""
     by_household: dict[tuple[str, int], list] = defaultdict(list)
     by_teacher: dict[tuple[str, int], list] = defaultdict(list)
     meeting = {m.index: m for m in movable}
@@ -262,6 +275,7 @@ def _one_day_and_cap(
     for (index, d), x in on_day.items():
         by_household[(meeting[index].household, d)].append(x)
         by_teacher[(meeting[index].staff_id, d)].append(x)
+    chosen_day: dict[tuple[str, int], cp_model.IntVar] = {}
     if instance.one_day:
         days_of: dict[str, list] = defaultdict(list)
         for (household, d), xs in by_household.items():
@@ -274,17 +288,19 @@ def _one_day_and_cap(
             for x in xs:
                 model.add_implication(x, y)
             days_of[household].append(y)
+            chosen_day[(household, d)] = y
         for ys in days_of.values():
             if len(ys) > 1:
                 model.add(sum(ys) <= 1)
     if instance.teacher_cap is not None:
         for (staff_id, d), xs in by_teacher.items():
             model.add(sum(xs) <= instance.teacher_cap - occupancy.per_day[(staff_id, d)])
+    return chosen_day
 
 
 def _waiting(
     model: cp_model.CpModel,
-    grid,
+    grid: Grid,
     meetings: list[Meeting],
     present: dict[int, cp_model.IntVar],
     starts: dict[int, cp_model.IntVar],
@@ -292,26 +308,32 @@ def _waiting(
     moving: set[int],
     length: dict[int, int],
     gap: int,
-) -> list:
-    """Each household's span at the school (first start to last end), as a cost."""
+    elsewhere: dict[str, dict[tuple[str, int], tuple[int, int]]],
+) -> tuple[list, dict[str, tuple[Any, Any]], dict[str, tuple[int, int]]]:
+    """Each household's span at the school (first slot, end slot), its length as a cost; and
+    the span's slots in the hint."""
     by_household: dict[str, list[Meeting]] = defaultdict(list)
     for m in meetings:
         if m.index in present or (m.index not in moving and m.index in plan.placed):
             by_household[m.household].append(m)
-    horizon = len(grid.starts) + 4
+    horizon = len(grid.starts)
     terms = []
+    spans = {}
+    hints: dict[str, tuple[int, int]] = {}
     for household, ms in by_household.items():
-        if len(ms) < 2:
+        if len(ms) < 2 and household not in elsewhere:
             continue
-        first = model.new_int_var(0, horizon, f"f{household}")
-        last = model.new_int_var(0, horizon, f"l{household}")
+        first = model.new_int_var(0, horizon - 1, f"f{household}")
+        last = model.new_int_var(1, horizon, f"l{household}")
         model.add(last >= first)
+        spans[household] = (first, last)
         hinted = [
             (plan.placed[m.index].slot, length[m.index]) for m in ms if m.index in plan.placed
         ]
         if hinted:
             model.add_hint(first, min(s for s, _ in hinted))
             model.add_hint(last, max(s + n for s, n in hinted))
+            hints[household] = (min(s for s, _ in hinted), max(s + n for s, n in hinted))
         for m in ms:
             if m.index in present:
                 model.add(first <= starts[m.index]).only_enforce_if(present[m.index])
@@ -327,4 +349,67 @@ def _waiting(
             last - first >= sum((length[m.index] + gap) * present.get(m.index, 1) for m in ms) - gap
         )
         terms.append(-WAIT_PER_MINUTE * grid.slot_minutes * (last - first))
+    return terms, spans, hints
+
+
+def _elsewhere(
+    occupancy: Occupancy, school_id: str, households: set[str]
+) -> dict[str, dict[tuple[str, int], tuple[int, int]]]:
+    """Per household, its visits to other schools: (school, day) -> first start, last end."""
+    out: dict[str, dict[tuple[str, int], tuple[int, int]]] = defaultdict(dict)
+    for household in households:
+        for start, end, school in occupancy.households.get(household, ()):
+            if school in ("", school_id):
+                continue
+            key = (school, start // DAY)
+            a, b = out[household].get(key, (start, end))
+            out[household][key] = (min(a, start), max(b, end))
+    return dict(out)
+
+
+def _next_to_elsewhere(
+    model: cp_model.CpModel,
+    instance: Instance,
+    grid: Grid,
+    spans: dict[str, tuple[Any, Any]],
+    hints: dict[str, tuple[int, int]],
+    elsewhere: dict[str, dict[tuple[str, int], tuple[int, int]]],
+    chosen_day: dict[tuple[str, int], cp_model.IntVar],
+) -> list:
+    """A family coming to another school the same day waits between the two visits: the slots
+    between the other visit (with the travel time, a hard constraint on each meeting) and
+    this one are a cost."""
+    terms = []
+    for household, visits in elsewhere.items():
+        if household not in spans:
+            continue
+        first, last = spans[household]
+        hinted = hints.get(household)
+        for (_, d), (a, b) in visits.items():
+            here = chosen_day.get((household, d))
+            if here is None:
+                continue
+            # slot indices: the first starting once the family can be here after the other
+            # visit, and the end of the last it can leave in time for it
+            after_from = bisect_left(grid.starts, b + instance.travel)
+            before_to = bisect_right(grid.starts, a - instance.travel - grid.slot_minutes)
+            after, before = model.new_bool_var(""), model.new_bool_var("")
+            idle = model.new_int_var(0, len(grid.starts), "")
+            # wholly after the other visit, or wholly before it, costs the slots in between;
+            # a visit here around the other one (not wholly either) costs nothing
+            model.add(first <= after_from - 1).only_enforce_if(~after, here)
+            model.add(idle >= first - after_from).only_enforce_if(after, here)
+            model.add(last >= before_to + 1).only_enforce_if(~before, here)
+            model.add(idle >= before_to - last).only_enforce_if(before, here)
+            terms.append(-WAIT_PER_MINUTE * grid.slot_minutes * idle)
+            if hinted is not None:
+                same_day = grid.day(hinted[0]) == d
+                waited = [0]
+                model.add_hint(after, hinted[0] >= after_from)
+                model.add_hint(before, hinted[1] <= before_to)
+                if same_day and hinted[0] >= after_from:
+                    waited.append(hinted[0] - after_from)
+                if same_day and hinted[1] <= before_to:
+                    waited.append(before_to - hinted[1])
+                model.add_hint(idle, max(waited))
     return terms
