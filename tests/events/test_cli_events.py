@@ -111,3 +111,19 @@ def test_a_dry_run_writes_nothing(planned):
     result = planned("event", "plan", "fall", "--dry-run", "--time-limit", "2")
     assert result.code == 0 and "Dry run" in result.out and "Solver:" in result.out
     assert planned.dump() == before
+
+
+def test_office_staff_move_a_guardian_into_another_household(planned):
+    assert (
+        planned("guardian", "add", "--id", "g3", "--student", "s2", "--name", "Ola Chen").code == 0
+    )
+    before = {f["household"] for f in planned("family", "list", "--format", "json").json()}
+    assert {"guardian:g2", "guardian:g3"} <= before
+    result = planned("family", "set", "--guardian", "g3", "--household", "guardian:g2")
+    assert result.code == 0, result.err
+    families = planned("family", "list", "--student", "s2", "--format", "json").json()
+    assert families == [
+        {"household": "guardian:g2", "guardians": ["Kim Chen (g2)", "Ola Chen (g3)"],
+         "students": ["s2"]}
+    ]  # fmt: skip
+    assert planned("family", "set", "--guardian", "g404", "--household", "H").code == 2

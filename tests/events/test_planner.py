@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from polterm.planning import construct, run
+from polterm.planning import construct, run, solve
 from polterm.planning.instance import DAY, Grid, Instance, Interpreter, Meeting
 from polterm.planning.quality import measure
 from polterm.planning.solve import WEIGHTS
@@ -82,3 +82,12 @@ def test_one_day_keeps_a_family_on_the_day_it_starts():
     outcome = run.plan(inst, 5, 1)
     slots = sorted(p.slot for p in outcome.plan.placed.values())
     assert slots == [2, 3]  # both on the second day, where t2 is free
+
+
+def test_a_school_without_a_solution_in_time_leaves_the_gap_unknown():
+    quality = measure(Instance({}, []), construct.first_come(Instance({}, []), 1))
+    known = solve.SchoolResult("a", "FEASIBLE", 90.0, 100.0, 1.0)
+    silent = solve.SchoolResult("b", "UNKNOWN", None, None, 1.0)
+    outcome = run.Outcome(construct.Plan(), quality, quality, [known, silent], 2.0)
+    assert outcome.status == "UNKNOWN" and outcome.gap is None and outcome.bound is None
+    assert run.Outcome(construct.Plan(), quality, quality, [known], 1.0).gap == 0.1

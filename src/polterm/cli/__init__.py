@@ -26,6 +26,7 @@ COMMANDS = {
     "emergency-contact": "people:emergency_contact",
     "section": "sections:section",
     "enroll": "sections:enroll",
+    "family": "sections:family",
     "event": "events:event",
     "interpreter": "events:interpreter",
     "conference": "conferences:conference",

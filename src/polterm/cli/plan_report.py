@@ -46,10 +46,18 @@ def print_quality(report: Report) -> None:
         ["figure", "plan", "first come, first served"],
     )
     solver = data["solver"]
-    click.echo(
-        f"\nSolver: {solver['status']}, objective {solver['objective']:g}, bound "
-        f"{solver['bound']:g}, gap {solver['gap']:.1%}, {solver['seconds']} s"
-    )
+    if solver["gap"] is None:
+        silent = [r["school"] for r in data["schools"] if r["objective"] is None]
+        click.echo(
+            f"\nSolver: {solver['status']}, gap unknown: no solution within the time limit at "
+            f"{', '.join(silent) or 'a school'} (the construction's plan kept), "
+            f"{solver['seconds']} s"
+        )
+    else:
+        click.echo(
+            f"\nSolver: {solver['status']}, objective {solver['objective']:g}, bound "
+            f"{solver['bound']:g}, gap {solver['gap']:.1%}, {solver['seconds']} s"
+        )
     if data["interpreters"]:
         used = ", ".join(f"{i} {n}" for i, n in data["interpreters"].items())
         click.echo(f"Interpreters (meetings): {used}")

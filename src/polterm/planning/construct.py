@@ -22,7 +22,7 @@ from polterm.planning.occupancy import Occupancy
 
 WIDEN = 8  # slots a block's window may grow by before the day is filled meeting by meeting
 TOLERANCES = (0, 20, 45)  # idle minutes allowed between a family's visits to two schools
-CANDIDATES = 40  # blocks tried per school for a family with children at several schools
+CANDIDATES = 20  # blocks tried per school for a family with children at several schools
 
 
 def start(instance: Instance) -> tuple[Occupancy, Plan]:

@@ -32,18 +32,23 @@ class Outcome:
         return "OPTIMAL"
 
     @property
-    def objective(self) -> float:
-        return sum(r.objective for r in self.schools)
+    def objective(self) -> float | None:
+        """The schools' objectives summed; None when a school's solve found no solution."""
+        values = [r.objective for r in self.schools]
+        return None if None in values else sum(v for v in values if v is not None)
 
     @property
-    def bound(self) -> float:
-        return sum(r.bound for r in self.schools)
+    def bound(self) -> float | None:
+        values = [r.bound for r in self.schools]
+        return None if None in values else sum(v for v in values if v is not None)
 
     @property
-    def gap(self) -> float:
-        """(bound - objective) / bound, 0 when proved optimal."""
-        if self.status == "OPTIMAL" or self.bound <= 0:
+    def gap(self) -> float | None:
+        """(bound - objective) / bound, 0 when proved optimal, None when not known."""
+        if self.status == "OPTIMAL":
             return 0.0
+        if self.objective is None or self.bound is None or self.bound <= 0:
+            return None
         return round(max(0.0, (self.bound - self.objective) / self.bound), 4)
 
 

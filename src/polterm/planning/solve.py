@@ -22,10 +22,11 @@ Teacher load balance and the number of visits are left to the construction (the 
 rule already makes one visit per school).
 
 Schools are solved one after another. A household with children at several schools is
-coordinated by the construction (its visits placed next to each other with the travel time
-between): its meetings stay where the construction put them, and each school's solve works
-around them, so the bound reported for a school is the bound given those meetings. A school
-that no household shares with another is solved whole.
+placed by the construction with its visits next to each other (the travel time between);
+each school's solve keeps the household's meetings at the other schools where they are and
+costs the idle slots between its visit here and those visits, like waiting. So the bound a
+school reports is the bound given the other schools' meetings; a school that no household
+shares with another is solved whole, and its bound is its own.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ class SchoolResult:
 
     school_id: str
     status: str
-    objective: float
-    bound: float
+    objective: float | None  # None: no solution within the time (the start plan is kept)
+    bound: float | None
     seconds: float
 
 
@@ -209,7 +210,7 @@ def _solve_school(
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return SchoolResult(school_id, name, 0.0, 0.0, time.monotonic() - started)
+        return SchoolResult(school_id, name, None, None, time.monotonic() - started)
     for m in movable:
         plan.placed.pop(m.index, None)
         if m.index in present and solver.value(present[m.index]):
