@@ -211,17 +211,31 @@ def add_unavailable(
     end: str | None = None,
 ) -> int:
     """Record that a teacher cannot meet families for part (or all) of an event day."""
+    return _add_hours(session, "event_unavailable", "staff", staff_id, event_id, day, start, end)
+
+
+def _add_hours(
+    session: Session,
+    table: str,
+    whose: str,
+    person_id: str,
+    event_id: str,
+    day: str,
+    start: str | None,
+    end: str | None,
+) -> int:
+    """Record a person's (staff or interpreter) hours on an event day, within the day."""
     with session.transaction():
         authorize_event(session, event_id)
-        require(session, "staff", staff_id)
+        require(session, whose, person_id)
         when = _event_day(session, event_id, day)
         start, end = _hours(when, start, end)
         return int(
             session.insert(
-                "event_unavailable",
+                table,
                 {
+                    f"{whose}_id": person_id,
                     "event_id": event_id,
-                    "staff_id": staff_id,
                     "day": when[0],
                     "start": start,
                     "end": end,
@@ -310,23 +324,9 @@ def interpreter_available(
     session: Session, interpreter_id: str, event_id: str, day: str, start: str, end: str
 ) -> int:
     """Record when an interpreter can interpret on an event day."""
-    with session.transaction():
-        authorize_event(session, event_id)
-        require(session, "interpreter", interpreter_id)
-        when = _event_day(session, event_id, day)
-        start, end = _hours(when, start, end)
-        return int(
-            session.insert(
-                "interpreter_available",
-                {
-                    "interpreter_id": interpreter_id,
-                    "event_id": event_id,
-                    "day": when[0],
-                    "start": start,
-                    "end": end,
-                },
-            )
-        )
+    return _add_hours(
+        session, "interpreter_available", "interpreter", interpreter_id, event_id, day, start, end
+    )
 
 
 def show_event(
