@@ -4,6 +4,8 @@ makes the plan infeasible, named."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,9 +25,10 @@ from tests.events.checker import violations
 DAY1, DAY2 = "2026-11-10", "2026-11-11"
 
 
-def district(registry) -> Session:
-    """Oak (elementary, teachers t0, t1) and Elm (middle, teachers m0..m2), nobody enrolled."""
-    db = open_database(None)
+def district(registry, path: Path | None = None) -> Session:
+    """Oak (elementary, teachers t0, t1) and Elm (middle, teachers m0..m2), nobody enrolled;
+    in memory unless a file is given."""
+    db = open_database(path)
     first = init_district(
         db, "Testville", ["clinton_6310", "p1471"], ["2026-2027:2026-08-27:2027-06-12"],
         set(registry.policies), "it1",

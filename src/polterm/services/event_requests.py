@@ -75,7 +75,7 @@ def load(session: Session, event_id: str, reshuffle: bool = False) -> Loaded:
         ).fetchall()
     )
     grids = {
-        school: _grid(school, event["slot_minutes"] or SLOT_BY_LEVEL[level], days, breaks)
+        school: school_grid(school, event["slot_minutes"] or SLOT_BY_LEVEL[level], days, breaks)
         for school, level in schools.items()
     }
     instance = Instance(
@@ -96,7 +96,7 @@ def load(session: Session, event_id: str, reshuffle: bool = False) -> Loaded:
     return loaded
 
 
-def _grid(school: str, slot: int, days: list[tuple[str, str, str]], breaks: list) -> Grid:
+def school_grid(school: str, slot: int, days: list[tuple[str, str, str]], breaks: list) -> Grid:
     """A school's slots over the event's days, leaving out any that meets a break."""
     starts = []
     for i, (_, start, end) in enumerate(days):

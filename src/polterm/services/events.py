@@ -360,3 +360,44 @@ def show_event(
             [*params, *visible_params],
         )
     )
+
+
+def timetable(session: Session, event_id: str, school_id: str, day: str) -> dict[str, Any]:
+    """One school's day of an event: its slot times, and per teacher the meetings by slot."""
+    from polterm.services.event_requests import SLOT_BY_LEVEL, minutes, school_grid
+
+    session.authorize("conference.read", school_id=school_id)
+    event = require(session, "event", event_id)
+    hours = _event_day(session, event_id, day)
+    breaks = [
+        (minutes(a), minutes(b))
+        for a, b in session.db.execute(
+            "SELECT start, end FROM event_break WHERE event_id = ?", [event_id]
+        )
+    ]
+    level = require(session, "school", school_id)["level"]
+    grid = school_grid(school_id, event["slot_minutes"] or SLOT_BY_LEVEL[level], [hours], breaks)
+    slots = [f"{s // 60:02d}:{s % 60:02d}" for s in grid.starts]
+    rows = {
+        staff_id: {"staff_id": staff_id, "name": name, "cells": {}}
+        for staff_id, name in session.db.execute(
+            "SELECT id, name FROM staff WHERE role = 'teacher' AND school_id = ? AND active "
+            "ORDER BY name, id",
+            [school_id],
+        )
+    }
+    for conference_id, staff_id, at, length, given, family in session.db.execute(
+        "SELECT c.id, m.staff_id, c.at, c.duration_minutes, t.given, t.family "
+        "FROM event_meeting m JOIN conference c ON c.id = m.conference_id "
+        "JOIN student t ON t.id = c.student_id WHERE m.event_id = ? AND t.school_id = ? "
+        "AND c.status = 'scheduled' AND substr(c.at, 1, 10) = ?",
+        [event_id, school_id, hours[0]],
+    ):
+        row = rows.get(staff_id)
+        if row is None:
+            continue
+        start = minutes(at[11:16])
+        for slot in slots:
+            if start <= minutes(slot) < start + length:
+                row["cells"][slot] = (conference_id, f"{family} {given[:1]}.")
+    return {"day": hours[0], "school": school_id, "slots": slots, "rows": list(rows.values())}

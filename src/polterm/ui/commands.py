@@ -1,4 +1,5 @@
-"""Command palette: jump to a screen, a student by name, or a conference by number."""
+"""Command palette: jump to a screen, a conference event, a student by name, or a conference
+by number."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ class JumpProvider(Provider):
             score = matcher.match(f"Open {name}")
             if score > 0:
                 yield Hit(score, matcher.highlight(f"Open {name}"), partial(app.action_open, name))  # type: ignore[attr-defined]
+        for event_id, name in await asyncio.to_thread(
+            lambda: list(app.reader().db.execute("SELECT id, name FROM event ORDER BY id"))  # type: ignore[attr-defined]
+        ):
+            label = f"Conference days: {name} ({event_id})"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(app.open_event, event_id))  # type: ignore[attr-defined]
         text = query.strip()
         if text.isdigit():
             yield Hit(1.0, f"Conference {text}", partial(app.open_conference, int(text)))  # type: ignore[attr-defined]
