@@ -127,3 +127,21 @@ def test_office_staff_move_a_guardian_into_another_household(planned):
          "students": ["s2"]}
     ]  # fmt: skip
     assert planned("family", "set", "--guardian", "g404", "--household", "H").code == 2
+
+
+def test_a_meeting_booked_by_hand_is_checked_and_kept_by_the_plan(planned):
+    before = planned.dump()
+    refused = planned("event", "book", "--event", "fall", "--student", "s2", "--staff", "h1",
+                      "--at", "2025-11-10T16:10")  # fmt: skip
+    assert refused.code == 2 and "teacher full" in refused.err and planned.dump() == before
+    booked = planned("event", "book", "--event", "fall", "--student", "s2", "--staff", "h1",
+                     "--at", "2025-11-10T17:40", "--format", "json")  # fmt: skip
+    assert booked.code == 0, booked.err
+    conference = booked.json()["id"]
+    assert planned("event", "plan", "fall", "--reshuffle", "--time-limit", "2").code == 0
+    shown = planned("event", "show", "fall", "--student", "s2", "--format", "json").json()
+    assert [(m["id"], m["at"], m["booked"]) for m in shown] == [
+        (conference, "2025-11-10T17:40", "hand")]  # fmt: skip
+    again = planned("event", "book", "--event", "fall", "--student", "s2", "--staff", "h1",
+                    "--at", "2025-11-10T17:50")  # fmt: skip
+    assert again.code == 2 and "already booked" in again.err

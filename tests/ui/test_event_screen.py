@@ -1,5 +1,5 @@
 """The event screen: a school's day as teachers × slots, by keys; a meeting cancelled under the
-cursor; a plan run from the screen fills the freed slot again."""
+cursor and booked again by hand; a plan run from the screen fills a freed slot again."""
 
 from __future__ import annotations
 
@@ -49,6 +49,25 @@ def test_the_timetable_shows_each_teachers_meetings_and_a_cancel_frees_the_slot(
         ).fetchone()[0]
         assert status == "cancelled"
         assert "2 slots booked" in title(screen)
+        student = app.session.db.execute(
+            "SELECT student_id FROM conference WHERE id = ?", [conference_id]
+        ).fetchone()[0]
+        await pilot.press("b", *student, "enter")  # booked again by hand, as on the phone
+        await settle(pilot)
+        assert "3 slots booked" in title(screen)
+        assert app.session.db.execute(
+            "SELECT count(*) FROM event_meeting WHERE planned = 0"
+        ).fetchone()[0] == 1
+        free = next(c for c in range(1, len(grid.columns)) if (row, c) not in screen.cells)
+        grid.cursor_coordinate = Coordinate(row, free)
+        await pilot.press("b", *student, "enter")  # booked already: refused, nothing written
+        await settle(pilot)
+        assert "3 slots booked" in title(screen)
+        assert "already booked" in [n.message for n in app._notifications][-1]
+        (row, column), conference_id = sorted(screen.cells.items())[0]
+        grid.cursor_coordinate = Coordinate(row, column)
+        await pilot.press("x")
+        await settle(pilot)
         await pilot.press("greater_than_sign")  # the next school: oak
         await settle(pilot)
         assert "school oak" in title(screen)

@@ -242,3 +242,18 @@ def interpreter_available(
 ) -> None:
     """Record when an interpreter is available on an event day."""
     emit_id(events.interpreter_available(state.session(), id_, event_id, day, start, end), fmt)
+
+
+@event.command("book")
+@common_options
+@click.option("--event", "event_id", required=True)
+@click.option("--student", required=True)
+@click.option("--staff", required=True, help="The teacher.")
+@click.option("--at", required=True, metavar="DATETIME", help="The start of a slot.")
+@format_option()
+@pass_state
+def event_book(state: State, event_id: str, student: str, staff: str, at: str, fmt: str) -> None:
+    """Book one requested meeting by hand (no plan moves it); prints the conference id."""
+    from polterm.services.event_plan import book_meeting
+
+    emit_id(book_meeting(state.session(), event_id, student, staff, at), fmt)

@@ -13,14 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from polterm.errors import PoltermError
-from polterm.planning import run
+from polterm.errors import ConflictError, PoltermError
+from polterm.planning import construct, run
 from polterm.planning.instance import DAY, Meeting
 from polterm.policy import Attendee, ConferenceDraft
 from polterm.services.conferences import schedule_conference, update_conference
-from polterm.services.event_requests import Booked, Loaded, check_fixed, load
+from polterm.services.event_requests import Booked, Loaded, check_fixed, load, minutes
 from polterm.services.events import authorize_event
+from polterm.services.refs import require
 from polterm.services.session import Session
+from polterm.services.validate import parse_datetime
 
 LOCATIONS = {"phone": "Phone call", "video": "Video meeting"}
 
@@ -154,8 +156,10 @@ def _create(
     at: str,
     interpreter: str | None,
     linked: set[str],
-) -> None:
-    """One planned meeting as a scheduled conference, and its link to the event."""
+    planned: bool = True,
+) -> int:
+    """One meeting as a scheduled conference, and its link to the event (planned, or booked
+    by hand, which no plan moves)."""
     event = loaded.event
     offered = event["modalities"].split(",")
     request = loaded.open_requests.get(meeting.student_id)
@@ -194,10 +198,50 @@ def _create(
             "household": meeting.household,
             "staff_id": meeting.staff_id,
             "interpreter_id": interpreter,
-            "planned": 1,
+            "planned": int(planned),
         },
         student_id=meeting.student_id,
     )
+    return conference_id
+
+
+def book_meeting(session: Session, event_id: str, student_id: str, staff_id: str, at: str) -> int:
+    """Book one requested meeting by hand at a slot (office staff on the phone): refused, with
+    the reason, when it breaks a hard constraint. No plan moves it afterwards."""
+    minute_at = parse_datetime(at, "--at")
+    event = require(session, "event", event_id)
+    loaded = load(session, event["id"])
+    occupancy, _ = construct.start(loaded.instance)
+    wanted = [
+        m for m in loaded.instance.meetings if m.student_id == student_id and m.staff_id == staff_id
+    ]
+    if not wanted:
+        raise PoltermError(
+            f"--student {student_id!r} has no meeting with --staff {staff_id!r} at event "
+            f"{event_id!r} (not their teacher, and not asked for)"
+        )
+    free = [m for m in wanted if m.fixed is None]
+    if not free:
+        booked = loaded.booked[wanted[0].index].conference_id
+        raise ConflictError(f"that meeting is already booked (conference {booked})")
+    meeting = free[0]
+    day = minute_at[:10]
+    if day not in loaded.instance.day_names:
+        raise PoltermError(f"--at {at!r} is not on a day of event {event_id!r}")
+    minute = loaded.instance.day_names.index(day) * DAY + minutes(minute_at[11:])
+    starts = loaded.instance.grids[meeting.school_id].starts
+    if minute not in starts:
+        raise PoltermError(f"--at {at!r} is not the start of a slot at {meeting.school_id}")
+    slot = starts.index(minute)
+    why = occupancy.fits(meeting, slot)
+    interpreter = None
+    if why is None and meeting.language is not None:
+        interpreter = occupancy.interpreter_for(meeting, slot)
+        why = None if interpreter else "no interpreter free"
+    if why is not None:
+        raise ConflictError(f"cannot book {student_id} with {staff_id} at {minute_at}: {why}")
+    with session.transaction():
+        return _create(session, loaded, meeting, minute_at, interpreter, set(), planned=False)
 
 
 def _iso(loaded: Loaded, minute: int) -> str:

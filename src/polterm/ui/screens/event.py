@@ -1,4 +1,4 @@
-"""A conference event's day at one school: teachers × slots, a plan run, cancelling a meeting."""
+"""A conference event's day at one school: teachers × slots; book, cancel, plan by keys."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Header, Input, Static
 
 from polterm.errors import PoltermError
 from polterm.services import events
@@ -28,6 +28,7 @@ class EventScreen(KeepsStyles, Screen[None]):
         Binding("right_square_bracket", "day(1)", "Day after"),
         Binding("less_than_sign", "school(-1)", "School before"),
         Binding("greater_than_sign", "school(1)", "School after"),
+        Binding("b", "book", "Book"),
         Binding("x", "cancel_meeting", "Cancel meeting"),
         Binding("R", "plan", "Plan the event"),
         Binding("escape", "app.pop_screen", "Back"),
@@ -40,6 +41,7 @@ class EventScreen(KeepsStyles, Screen[None]):
         self.schools: list[str] = []
         self.day = self.school = 0
         self.cells: dict[tuple[int, int], int] = {}  # (row, column) -> conference id
+        self.table: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,12 +73,14 @@ class EventScreen(KeepsStyles, Screen[None]):
         app.call_from_thread(self.show, table)
 
     def show(self, table: dict[str, Any]) -> None:
+        self.table = table
         booked = sum(len(r["cells"]) for r in table["rows"])
         self.query_one("#title", Static).update(
             f"Event {self.event_id} · school {table['school']} · {table['day']} · "
             f"{len(table['rows'])} teachers · {booked} slots booked"
         )
         grid = self.query_one("#timetable", DataTable)
+        at_row, at_column = grid.cursor_coordinate  # kept across a reload where it still fits
         grid.clear(columns=True)
         grid.add_columns("Teacher", *table["slots"])
         self.cells = {}
@@ -88,6 +92,7 @@ class EventScreen(KeepsStyles, Screen[None]):
                     self.cells[(r, c)] = meeting[0]
                 cells.append(meeting[1] if meeting else "·")
             grid.add_row(row["name"], *cells)
+        grid.move_cursor(row=at_row, column=at_column)
 
     def action_day(self, step: int) -> None:
         if self.days:
@@ -112,6 +117,45 @@ class EventScreen(KeepsStyles, Screen[None]):
             self.notify(error.message, severity="error")
             return
         self.notify(f"Conference {conference_id} cancelled")
+        self.app.after_write(True)  # type: ignore[attr-defined]
+        self.reload()
+
+    def action_book(self) -> None:
+        """Book a student with the teacher of the row at the slot of the column, by hand."""
+        grid = self.query_one("#timetable", DataTable)
+        row, column = grid.cursor_coordinate
+        if not self.table.get("rows") or column == 0 or (row, column) in self.cells:
+            self.notify("Choose a free slot of a teacher", severity="warning")
+            return
+        staff = self.table["rows"][row]
+        at = f"{self.table['day']}T{self.table['slots'][column - 1]}"
+        prompt = f"Book with {staff['name']} at {at}: the student's id"
+
+        def chosen(student: str | None) -> None:
+            if student:
+                self.book(student.strip(), staff["staff_id"], at)
+
+        self.app.push_screen(AskDialog(prompt), chosen)
+
+    @work(exclusive=True, thread=True, group="book")
+    def book(self, student: str, staff_id: str, at: str) -> None:
+        from polterm.services.event_plan import book_meeting
+        from polterm.ui import reader_session
+
+        app = self.app
+        session = reader_session(app.session)  # type: ignore[attr-defined]
+        try:
+            conference_id = book_meeting(session, self.event_id, student, staff_id, at)
+            message, severity = f"Booked: conference {conference_id}", "information"
+        except PoltermError as error:
+            message, severity = error.message, "error"
+        finally:
+            if session is not app.session:  # type: ignore[attr-defined]
+                session.db.close()
+        app.call_from_thread(self.booked, message, severity)
+
+    def booked(self, message: str, severity: str) -> None:
+        self.notify(message, severity=severity)  # type: ignore[arg-type]
         self.app.after_write(True)  # type: ignore[attr-defined]
         self.reload()
 
@@ -140,6 +184,23 @@ class EventScreen(KeepsStyles, Screen[None]):
         self.query_one("#quality", Static).update(text)
         self.app.after_write(True)  # type: ignore[attr-defined]
         self.reload()
+
+
+class AskDialog(ModalScreen[str | None]):
+    """One line asked for: Enter gives it, Escape gives nothing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
+    DEFAULT_CSS = "AskDialog { align: center middle; } AskDialog > Input { width: 60; }"
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__()
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.prompt)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
 
 
 def summary(data: dict[str, Any]) -> str:
