@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import work
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from polterm.errors import PoltermError
 from polterm.services import events
 from polterm.services.conferences import update_conference
+from polterm.services.session import Session
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.styled import KeepsStyles
 
@@ -140,19 +142,14 @@ class EventScreen(KeepsStyles, Screen[None]):
     @work(exclusive=True, thread=True, group="book")
     def book(self, student: str, staff_id: str, at: str) -> None:
         from polterm.services.event_plan import book_meeting
-        from polterm.ui import reader_session
 
-        app = self.app
-        session = reader_session(app.session)  # type: ignore[attr-defined]
-        try:
-            conference_id = book_meeting(session, self.event_id, student, staff_id, at)
-            message, severity = f"Booked: conference {conference_id}", "information"
-        except PoltermError as error:
-            message, severity = error.message, "error"
-        finally:
-            if session is not app.session:  # type: ignore[attr-defined]
-                session.db.close()
-        app.call_from_thread(self.booked, message, severity)
+        def write(session: Session) -> str:
+            return (
+                f"Booked: conference {book_meeting(session, self.event_id, student, staff_id, at)}"
+            )
+
+        message, failed = self.written(write)
+        self.app.call_from_thread(self.booked, message, "error" if failed else "information")
 
     def booked(self, message: str, severity: str) -> None:
         self.notify(message, severity=severity)  # type: ignore[arg-type]
@@ -166,24 +163,32 @@ class EventScreen(KeepsStyles, Screen[None]):
     @work(exclusive=True, thread=True, group="plan")
     def plan(self) -> None:
         from polterm.services.event_plan import plan_event
-        from polterm.ui import reader_session
 
-        app = self.app
-        session = reader_session(app.session)  # type: ignore[attr-defined]
-        try:
-            report = plan_event(session, self.event_id, time_limit=PLAN_SECONDS)
-            text = summary(report.contract())
-        except PoltermError as error:
-            text = f"Not planned: {error.message}"
-        finally:
-            if session is not app.session:  # type: ignore[attr-defined]
-                session.db.close()
-        app.call_from_thread(self.planned, text)
+        def write(session: Session) -> str:
+            return summary(plan_event(session, self.event_id, time_limit=PLAN_SECONDS).contract())
+
+        text, failed = self.written(write)
+        self.app.call_from_thread(self.planned, f"Not planned: {text}" if failed else text)
 
     def planned(self, text: str) -> None:
         self.query_one("#quality", Static).update(text)
         self.app.after_write(True)  # type: ignore[attr-defined]
         self.reload()
+
+    def written(self, write: Callable[[Session], str]) -> tuple[str, bool]:
+        """From a worker: a write on a connection of its own (the forms keep the app's); its
+        message, and whether it was refused."""
+        from polterm.ui import reader_session
+
+        app = self.app
+        session = reader_session(app.session)  # type: ignore[attr-defined]
+        try:
+            return write(session), False
+        except PoltermError as error:
+            return error.message, True
+        finally:
+            if session is not app.session:  # type: ignore[attr-defined]
+                session.db.close()
 
 
 class AskDialog(ModalScreen[str | None]):
