@@ -7,8 +7,9 @@ The rules, per role (the reach is which students an action may touch):
   these checks agree. They read and edit those students' records, contacts, conferences
   (with notes), requests, attempts and escalations, and read their own school's reports;
   nothing about other schools or the district, no new students.
-- principal, designee: everything about their school's students, their school's reports
-  and the audit log of their school's students; not district administration.
+- principal, designee: everything about their school's students, their school's reports,
+  conference events of their school only, and the audit log of their school's students;
+  not district administration.
 - office: their school's students, contact data, requests, contact attempts and
   scheduling (`conference.write`), but never conference notes.
 - superintendent: reads students, conferences, reports and the audit log district-wide;
@@ -45,7 +46,7 @@ _TEACHER = frozenset(
         "report.read",
     }
 )
-_PRINCIPAL = _TEACHER | {"report.write", "audit.read"}
+_PRINCIPAL = _TEACHER | {"report.write", "audit.read", "event.write"}
 _OFFICE = frozenset(
     {
         "student.read",

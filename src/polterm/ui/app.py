@@ -203,6 +203,11 @@ class PoltermApp(App[None]):
             )
         )
 
+    def open_event(self, event_id: str) -> None:
+        from polterm.ui.screens.event import EventScreen
+
+        self.push_screen(EventScreen(event_id))
+
     def after_write(self, saved: object = None) -> None:
         """Something was written: the cached findings are stale, screens reload."""
         if saved:
