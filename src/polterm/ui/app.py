@@ -37,6 +37,7 @@ class PoltermApp(App[None]):
         Binding("p", "open('policies')", "Policies"),
         Binding("r", "open('reports')", "Reports"),
         Binding("m", "open('records')", "Remote & involvement"),
+        Binding("e", "open('events')", "Events"),
         *HELP_BINDINGS,
         Binding("q", "quit", "Quit"),
     ]
