@@ -116,21 +116,27 @@ def timetable(session: Session, event_id: str, school_id: str, day: str) -> Time
     index = {s: i for i, s in enumerate(starts)}
     teachers = {t for t, _ in table.teachers}
     visible, params = authz.visible_scope(session).sql("t")
-    for cid, at, length, staff_id, household, planned, name, shown in db.execute(
-        "SELECT c.id, c.at, c.duration_minutes, m.staff_id, m.household, m.planned, "
-        f"t.given || ' ' || t.family, {visible} FROM event_meeting m "
-        "JOIN conference c ON c.id = m.conference_id JOIN student t ON t.id = c.student_id "
-        "WHERE m.event_id = ? AND c.status = 'scheduled' AND substr(c.at, 1, 10) = ?",
-        [*params, event_id, day],
+    # each teacher's conferences that day, by the staff and conference-staff indexes
+    for cid, at, length, staff_id, ours, household, planned, name, shown in db.execute(
+        "SELECT c.id, c.at, c.duration_minutes, cs.staff_id, m.conference_id IS NOT NULL, "
+        f"m.household, m.planned, t.given || ' ' || t.family, {visible} FROM staff s "
+        "JOIN conference_staff cs ON cs.staff_id = s.id JOIN conference c "
+        "ON c.id = cs.conference_id JOIN student t ON t.id = c.student_id "
+        "LEFT JOIN event_meeting m ON m.conference_id = c.id AND m.event_id = ? "
+        "WHERE s.school_id = ? AND c.status != 'cancelled' AND c.at >= ? AND c.at < ?",
+        [*params, event_id, school_id, day, day + "T99"],
     ):
         if staff_id not in teachers:
             continue
         first = minutes(at[11:16])
         for s, i in index.items():
-            if first <= s < first + length:
-                table.meetings[(staff_id, i)] = Cell(
-                    cid, name if shown else "", household if shown else None, not planned
-                )
+            if s < first + length and first < s + slot:
+                if not ours:
+                    table.other.add((staff_id, i))
+                elif first <= s:
+                    table.meetings[(staff_id, i)] = Cell(
+                        cid, name if shown else "", household if shown else None, not planned
+                    )
     for staff_id, a, b in db.execute(
         "SELECT staff_id, start, end FROM event_unavailable WHERE event_id = ? AND day = ?",
         [event_id, day],
@@ -138,17 +144,6 @@ def timetable(session: Session, event_id: str, school_id: str, day: str) -> Time
         for s, i in index.items():
             if staff_id in teachers and minutes(a) <= s < minutes(b):
                 table.away.add((staff_id, i))
-    for staff_id, at, length in db.execute(
-        "SELECT s.staff_id, c.at, c.duration_minutes FROM conference c JOIN conference_staff s "
-        "ON s.conference_id = c.id JOIN staff t ON t.id = s.staff_id WHERE t.school_id = ? "
-        "AND c.status != 'cancelled' AND c.at >= ? AND c.at < ? AND c.id NOT IN "
-        "(SELECT conference_id FROM event_meeting WHERE event_id = ?)",
-        [school_id, day, day + "T99", event_id],
-    ):
-        first = minutes(at[11:16])
-        for s, i in index.items():
-            if staff_id in teachers and s < first + length and first < s + slot:
-                table.other.add((staff_id, i))
     return table
 
 
@@ -239,7 +234,7 @@ def family_needs(session: Session, event_id: str, household: str) -> list[dict[s
                 "conference": booked[0] if booked else None,
                 "at": booked[1] if booked else None,
             }
-    return sorted(out.values(), key=lambda n: (n["at"] is not None, n["student"], n["teacher"]))
+    return sorted(out.values(), key=lambda n: (n["at"] or "", n["student"], n["teacher"]))
 
 
 def waiting_list(session: Session, event_id: str) -> list[dict[str, Any]]:
@@ -436,15 +431,26 @@ class Booking:
 
 
 def proposals(session: Session, event_id: str, household: str) -> list[Booking]:
-    """Each meeting the household still needs, at its first free slot over the event's days
-    (the first day first); a meeting with no free slot left is not offered."""
+    """Each meeting the household still needs, at its first free slot over the event's days:
+    a day it already comes to that school first (with the event's one-day rule, only such a
+    day); a meeting with no free slot left is not offered."""
     days = event_days(session, event_id)
+    one_day = require(session, "event", event_id)["one_day"]
+    needs = family_needs(session, event_id, household)
     tables: dict[tuple[str, str], Timetable] = {}
     out = []
-    for need in family_needs(session, event_id, household):
+    for need in needs:
         if need["at"]:
             continue
-        for day in days:
+        # the days the family already comes to this school first (the only ones, one day a visit)
+        kept = [
+            d
+            for d in days
+            if any(
+                n["at"] and n["at"][:10] == d and n["school_id"] == need["school_id"] for n in needs
+            )
+        ]
+        for day in kept if kept and one_day else kept + [d for d in days if d not in kept]:
             key = (need["school_id"], day)
             if key not in tables:
                 tables[key] = timetable(session, event_id, need["school_id"], day)

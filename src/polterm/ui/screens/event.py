@@ -75,14 +75,14 @@ class EventScreen(KeepsStyles, Screen[None]):
     """Arrows move over teachers and slots; the status line says what the cell allows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "phone", "Family on the phone"),
+        Binding("f", "phone", "Phone"),
         Binding("b", "book", "Book"),
         Binding("v", "move", "Move"),
-        Binding("x", "cancel", "Cancel meeting"),
-        Binding("left_square_bracket", "day(-1)", "Day before", key_display="["),
-        Binding("right_square_bracket", "day(1)", "Day after", key_display="]"),
+        Binding("x", "cancel", "Cancel"),
+        Binding("left_square_bracket", "day(-1)", "Day", key_display="["),
+        Binding("right_square_bracket", "day(1)", "Next day", key_display="]", show=False),
         Binding("t", "school", "School"),
-        Binding("o", "event", "Event"),
+        Binding("o", "event", "Next event", show=False),
         Binding("P", "plan", "Plan", key_display="P"),
         Binding("escape", "clear", "Clear", show=False),
     ]
@@ -159,7 +159,7 @@ class EventScreen(KeepsStyles, Screen[None]):
         needs = shown.needs if shown else []
         title = "Family: none chosen (f finds one by name)"
         if self.where.household is not None:
-            title = f"Family {self.where.household}: {len(needs)} meetings"
+            title = f"Family {self.where.household}: its meetings at the event ({len(needs)})"
         self.query_one("#family-title", Static).update(escape(title))
         self.query_one("#family", LineTable).set_rows(
             (

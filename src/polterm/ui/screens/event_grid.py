@@ -20,7 +20,7 @@ from polterm.services.event_timetable import Timetable
 from polterm.ui.widgets.lines import LineTable
 
 FREE, AWAY, BUSY, OTHER = "·", "-", "busy", "other"
-CELL = 6  # a slot column's width: HH:MM, or the first letters of a name
+CELL = 8  # a slot column's width: HH:MM, or a name cut short ("*Valen B")
 
 
 def cell_text(table: Timetable, staff_id: str, slot: int) -> str:
@@ -28,10 +28,16 @@ def cell_text(table: Timetable, staff_id: str, slot: int) -> str:
     outside the user's reach), other (a conference outside the event), away or free."""
     held = table.meetings.get((staff_id, slot))
     if held is not None:
-        return ("*" if held.by_hand else "") + held.label if held.label else BUSY
+        return ("*" if held.by_hand else "") + short(held.label) if held.label else BUSY
     if (staff_id, slot) in table.other:
         return OTHER
     return AWAY if (staff_id, slot) in table.away else FREE
+
+
+def short(name: str) -> str:
+    """A student's name in a slot's width: the given name's first letters and an initial."""
+    words = name.split()
+    return f"{words[0][:5]} {words[-1][0]}" if len(words) > 1 else name[:7]
 
 
 class SlotTable(LineTable):

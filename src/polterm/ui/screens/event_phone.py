@@ -110,7 +110,7 @@ class PhoneBooking(KeepsStyles, ModalScreen["tt.Booking | None"]):
     def proposed(self, household: str, offers: list[tt.Booking]) -> None:
         self.offers = offers
         self.query_one("#phone-family", Static).update(
-            escape(f"Household {household}: {len(offers)} meetings to book, first free slots")
+            escape(f"Household {household}, to book at the first free slots: {len(offers)}")
         )
         options = self.query_one("#offers", OptionList)
         options.clear_options()
