@@ -90,6 +90,19 @@ async def open_events(pilot: Pilot) -> EventScreen:
     return screen
 
 
+async def book_by_phone(pilot: Pilot, name: str) -> list[str]:
+    """f, the name, then Enter for the family, its first meeting at its first free slot, and
+    the booking; returns the keys pressed besides the name's."""
+    keys = ["f", "enter", "enter", "enter"]
+    await pilot.press("f", *name)
+    for key in keys[1:]:
+        await pilot.pause(0.2)  # past the search's debounce
+        await settle(pilot)
+        await pilot.press(key)
+    await settle(pilot)
+    return keys
+
+
 def status(screen: EventScreen) -> str:
     return str(screen.query_one("#event-status").render())
 
@@ -125,14 +138,8 @@ def test_office_books_a_family_on_the_phone_in_three_keys_after_the_name(
 ) -> None:
     async def steps(pilot: Pilot) -> None:
         await open_events(pilot)
-        await pilot.press("f", *"turing")
-        keys = ["enter", "enter", "enter"]  # the family, its first meeting at its first slot, book
-        for key in keys:
-            await pilot.pause(0.2)  # past the search's debounce
-            await settle(pilot)
-            await pilot.press(key)
-        await settle(pilot)
-        assert len(["f", *keys]) <= 10
+        keys = await book_by_phone(pilot, "turing")
+        assert len(keys) <= 10
         # 16:00 is S2's conference 1 with t1, 16:20 is S1's: the first free slot is 16:40
         assert meetings(event_db, "S2") == [(f"{DAY}T16:40", "scheduled")]
         screen = pilot.app.screen
