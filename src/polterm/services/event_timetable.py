@@ -14,7 +14,6 @@ from polterm.errors import PoltermError
 from polterm.policy import Attendee, ConferenceDraft
 from polterm.services import authz
 from polterm.services.conferences import conference_draft, schedule_conference, update_conference
-from polterm.services.event_plan import LOCATIONS
 from polterm.services.event_requests import SLOT_BY_LEVEL, _grid, minutes
 from polterm.services.events import event_schools
 from polterm.services.families import HOUSEHOLD
@@ -336,6 +335,8 @@ def book(
         if why is not None:
             raise PoltermError(f"cannot book {table.slots[slot]}: {why}")
         draft = _draft(session, event, household, student_id, staff_id, table.at(slot))
+        from polterm.services.event_plan import LOCATIONS  # with the solver: imported when used
+
         conference_id = schedule_conference(
             session,
             draft,
@@ -432,17 +433,16 @@ class Booking:
 
 def proposals(session: Session, event_id: str, household: str) -> list[Booking]:
     """Each meeting the household still needs, at its first free slot over the event's days:
-    a day it already comes to that school first (with the event's one-day rule, only such a
-    day); a meeting with no free slot left is not offered."""
+    a day it already comes to that school first, then the others (the person on the phone
+    agrees to a second trip); a meeting with no free slot left is not offered."""
     days = event_days(session, event_id)
-    one_day = require(session, "event", event_id)["one_day"]
     needs = family_needs(session, event_id, household)
     tables: dict[tuple[str, str], Timetable] = {}
     out = []
     for need in needs:
         if need["at"]:
             continue
-        # the days the family already comes to this school first (the only ones, one day a visit)
+        # the days the family already comes to this school first: one trip, if it fits
         kept = [
             d
             for d in days
@@ -450,7 +450,7 @@ def proposals(session: Session, event_id: str, household: str) -> list[Booking]:
                 n["at"] and n["at"][:10] == d and n["school_id"] == need["school_id"] for n in needs
             )
         ]
-        for day in kept if kept and one_day else kept + [d for d in days if d not in kept]:
+        for day in kept + [d for d in days if d not in kept]:
             key = (need["school_id"], day)
             if key not in tables:
                 tables[key] = timetable(session, event_id, need["school_id"], day)
