@@ -9,12 +9,14 @@ conflict is refused before anything is written.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -24,6 +26,7 @@ from polterm.errors import PoltermError
 from polterm.services import event_timetable as tt
 from polterm.services.events import list_events
 from polterm.services.session import Session
+from polterm.ui import reader_session
 from polterm.ui.screens.event_grid import SlotTable
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
@@ -70,6 +73,18 @@ def read(session: Session, where: Where) -> Shown:
     if where.household is not None:
         shown.needs = tt.family_needs(session, event_id, where.household)
     return shown
+
+
+@contextmanager
+def apart(app: App[Any]) -> Iterator[Session]:
+    """A session on a connection of its own for a worker's writes, closed after (a booking's
+    checks and audit, or a plan, never hold the event loop or the forms' connection)."""
+    session = reader_session(app.session)  # type: ignore[attr-defined]
+    try:
+        yield session
+    finally:
+        if session is not app.session:  # type: ignore[attr-defined]
+            session.db.close()
 
 
 class EventScreen(KeepsStyles, Screen[None]):
@@ -304,13 +319,22 @@ class EventScreen(KeepsStyles, Screen[None]):
         )
 
     def write(self, change: Any, done: str) -> None:
-        """Make a change through the services; a refusal is said, never raised."""
+        """Make a change through the services, in a worker; a refusal is said, never raised."""
         assert self.shown is not None and self.shown.table is not None
-        try:
-            change(self.app.session, self.shown.table)  # type: ignore[attr-defined]
-        except PoltermError as error:
-            self.say(f"[b]Refused:[/] {escape(str(error))}")
-            return
+        self.say("Saving…")
+        self.save(change, done, self.shown.table)
+
+    @work(thread=True, exclusive=True, group="event-write")
+    def save(self, change: Any, done: str, table: tt.Timetable) -> None:
+        with apart(self.app) as session:
+            try:
+                change(session, table)
+            except PoltermError as error:
+                answer(self, self.say, f"[b]Refused:[/] {escape(str(error))}")
+                return
+        answer(self, self.written, done)
+
+    def written(self, done: str) -> None:
         self.notify(done)
         self.say(escape(done))
         self.app.after_write(True)  # type: ignore[attr-defined]

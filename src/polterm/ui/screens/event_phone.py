@@ -134,13 +134,23 @@ class PhoneBooking(KeepsStyles, ModalScreen["tt.Booking | None"]):
 
     @on(Button.Pressed, "#book")
     def book(self) -> None:
-        if self.chosen is None:
-            return
-        try:
-            booked = tt.book_proposal(self.app.session, self.event_id, self.chosen)  # type: ignore[attr-defined]
-        except PoltermError as error:
-            self.status(f"Refused: {error}")
-            return
+        if self.chosen is not None:
+            self.status("Booking…")
+            self.save(self.chosen)
+
+    @work(thread=True, exclusive=True, group="phone-book")
+    def save(self, chosen: tt.Booking) -> None:
+        from polterm.ui.screens.event import apart
+
+        with apart(self.app) as session:
+            try:
+                booked = tt.book_proposal(session, self.event_id, chosen)
+            except PoltermError as error:
+                answer(self, self.status, f"Refused: {error}")
+                return
+        answer(self, self.booked, booked)
+
+    def booked(self, booked: tt.Booking) -> None:
         self.notify(f"Booked {booked.label} at {booked.at.replace('T', ' ')}")
         self.dismiss(booked)
 

@@ -17,7 +17,6 @@ from polterm.errors import PoltermError
 from polterm.planning.quality import Quality
 from polterm.services.event_plan import Report, plan_event
 from polterm.services.events import event_schools
-from polterm.ui import reader_session
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
@@ -95,9 +94,9 @@ class PlanRun(KeepsStyles, ModalScreen[bool]):
     @work(thread=True, group="plan")
     def plan(self, dry_run: bool) -> None:
         """On a connection of its own: the solver holds no lock the screen's reads wait for."""
-        app = self.app
-        session = reader_session(app.session)  # type: ignore[attr-defined]
-        try:
+        from polterm.ui.screens.event import apart
+
+        with apart(self.app) as session:
             total = len(event_schools(session, self.event_id))
             done: list[str] = []
 
@@ -109,19 +108,17 @@ class PlanRun(KeepsStyles, ModalScreen[bool]):
                     f"Planning: school {school_id} solved ({len(done)} of {total})",
                 )
 
-            report = plan_event(
-                session,
-                self.event_id,
-                dry_run=dry_run,
-                time_limit=self.TIME_LIMIT,
-                progress=progress,
-            )
-        except PoltermError as error:
-            answer(self, self.progress, f"Refused: {error}")
-            return
-        finally:
-            if session is not app.session:  # type: ignore[attr-defined]
-                session.db.close()
+            try:
+                report = plan_event(
+                    session,
+                    self.event_id,
+                    dry_run=dry_run,
+                    time_limit=self.TIME_LIMIT,
+                    progress=progress,
+                )
+            except PoltermError as error:
+                answer(self, self.progress, f"Refused: {error}")
+                return
         answer(self, self.show, report)
 
     def progress(self, text: str) -> None:
