@@ -220,8 +220,10 @@ class EventScreen(KeepsStyles, Screen[None]):
         staff_id, slot = here
         held = table.meetings.get(here)
         when = table.slots[slot]
-        if self.moving is not None:
-            self.verdict(table, staff_id, slot, None, self.moving)
+        need = self.need_for(staff_id)
+        if self.moving is not None or (held is None and need is not None):
+            self.say(f"{when}: checking…")
+            self.judge(table, staff_id, slot, None if self.moving else need, self.moving)
         elif held is not None and held.label:
             how = "booked by hand" if held.by_hand else "planned"
             self.say(
@@ -230,21 +232,10 @@ class EventScreen(KeepsStyles, Screen[None]):
             )
         elif held is not None:
             self.say(f"{when} busy: a meeting about a student outside your reach")
-        elif self.need_for(staff_id) is not None:
-            self.verdict(table, staff_id, slot, self.need_for(staff_id), None)
+        elif here in table.other:
+            self.say(f"{when}: the teacher is in a conference outside the event")
         else:
             self.say(f"{when} {'free' if here not in table.away else 'teacher unavailable'}")
-
-    def verdict(
-        self,
-        table: tt.Timetable,
-        staff_id: str,
-        slot: int,
-        need: dict[str, Any] | None,
-        moving: int | None,
-    ) -> None:
-        self.say(f"{table.slots[slot]}: checking…")
-        self.judge(table, staff_id, slot, need, moving)
 
     @work(thread=True, exclusive=True, group="event-check")
     def judge(
