@@ -146,6 +146,8 @@ def test_office_books_a_family_on_the_phone_in_three_keys_after_the_name(
         assert isinstance(screen, EventScreen)
         family = screen.query_one("#family", LineTable)
         assert family.get_row_at(0) == (f"{DAY} 16:40", "Terry Teach", "Alan Turing")
+        grid = screen.query_one("#grid", SlotTable)
+        assert (grid.cursor_row, grid.cursor_column) == (0, 2)  # on the new meeting
 
     drive(event_app(event_db, OFFICE), steps)
 

@@ -106,6 +106,7 @@ class EventScreen(KeepsStyles, Screen[None]):
     where = Where()
     shown: Shown | None = None
     moving: int | None = None  # the meeting being moved (conference id)
+    jump: tuple[str, str] | None = None  # (teacher, at): the cell cursor goes there next
 
     def __init__(self) -> None:
         super().__init__()
@@ -163,7 +164,15 @@ class EventScreen(KeepsStyles, Screen[None]):
                 f"{table.slot_minutes}-minute slots · {len(table.meetings)} meetings"
             )
         )
-        self.query_one("#grid", SlotTable).show_day(table)
+        grid = self.query_one("#grid", SlotTable)
+        grid.show_day(table)
+        if self.jump is not None and self.jump[1][:10] == table.day:
+            staff_id, at = self.jump
+            rows = [t for t, _ in table.teachers]
+            if staff_id in rows and at[11:16] in table.slots:
+                grid.cursor_row = rows.index(staff_id)
+                grid.cursor_column = table.slots.index(at[11:16])
+        self.jump = None
         self.query_one("#waiting", LineTable).set_rows(
             (
                 str(r["id"]),
@@ -366,6 +375,7 @@ class EventScreen(KeepsStyles, Screen[None]):
         if booked is None:
             return
         self.where.household = booked.household
+        self.jump = (booked.staff_id, booked.at)
         shown = self.shown
         if shown is not None:
             if booked.school_id in shown.schools:
