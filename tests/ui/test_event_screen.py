@@ -244,3 +244,22 @@ def test_a_plan_run_shows_its_quality_table(
         assert meetings(event_db, "S3") == []
 
     drive(event_app(event_db), steps)
+
+
+def test_enter_on_a_name_nobody_has_says_so_and_books_nothing(event_db: Path) -> None:
+    async def steps(pilot: Pilot) -> None:
+        await open_events(pilot)
+        await pilot.press("f", *"nobody", "enter")
+        await settle(pilot)
+        await pilot.press(*["backspace"] * 6, *"turing")  # a family found later: not taken unasked
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert "Turing" in str(
+            pilot.app.screen.query_one("#families").get_option_at_index(0).prompt
+        )
+        assert "No family in your reach is called 'nobody'" in str(
+            pilot.app.screen.query_one("#phone-status").render()
+        )
+        assert str(pilot.app.screen.query_one("#phone-family").render()) == ""
+
+    drive(event_app(event_db, OFFICE), steps)

@@ -73,9 +73,12 @@ class PhoneBooking(KeepsStyles, ModalScreen["tt.Booking | None"]):
         )
         if families:
             options.highlighted = 0
-        if self.take_first and families:
+        if self.take_first:  # Enter was pressed for this text: take its first family, if any
             self.take_first = False
-            self.choose(families[0]["household"])
+            if families:
+                self.choose(families[0]["household"])
+            else:
+                self.status(f"No family in your reach is called {text!r}")
 
     @on(Input.Submitted, "#name")
     def enter_on_name(self, event: Input.Submitted) -> None:
