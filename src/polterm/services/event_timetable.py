@@ -22,6 +22,7 @@ from polterm.services.session import Session
 from polterm.services.views import conflicts
 
 FAMILY_PAGE = 20
+WAITING_PAGE = 500  # the waiting list shown; more than that is said, not drawn
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,8 @@ def waiting_list(session: Session, event_id: str) -> list[dict[str, Any]]:
             f"WHERE r.event_id = ? AND {visible} AND NOT EXISTS (SELECT 1 FROM event_meeting m "
             "JOIN conference c ON c.id = m.conference_id WHERE m.event_id = r.event_id "
             "AND c.student_id = r.student_id AND c.status = 'scheduled' "
-            "AND (r.staff_id IS NULL OR m.staff_id = r.staff_id)) ORDER BY r.id LIMIT 500",
-            [event_id, *params],
+            "AND (r.staff_id IS NULL OR m.staff_id = r.staff_id)) ORDER BY r.id LIMIT ?",
+            [event_id, *params, WAITING_PAGE],
         )
     )
 

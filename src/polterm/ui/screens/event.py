@@ -181,7 +181,8 @@ class EventScreen(KeepsStyles, Screen[None]):
             for r in shown.waiting
         )
         self.query_one("#waiting-title", Static).update(
-            f"Waiting list: {len(shown.waiting)} requests not booked"
+            f"Waiting list: {len(shown.waiting)}"
+            f"{' or more' if len(shown.waiting) >= tt.WAITING_PAGE else ''} requests not booked"
         )
         self.show_family()
         self.check()
