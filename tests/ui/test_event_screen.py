@@ -263,3 +263,23 @@ def test_enter_on_a_name_nobody_has_says_so_and_books_nothing(event_db: Path) ->
         assert str(pilot.app.screen.query_one("#phone-family").render()) == ""
 
     drive(event_app(event_db, OFFICE), steps)
+
+
+def test_a_plan_written_from_the_screen_fills_the_free_slot(
+    event_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PlanRun, "TIME_LIMIT", 5.0)
+
+    async def steps(pilot: Pilot) -> None:
+        screen = await open_events(pilot)
+        await pilot.press("P", "ctrl+s")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#quality", LineTable)
+        rows = {table.get_row_at(i)[0]: table.get_row_at(i)[1:] for i in range(table.row_count)}
+        assert rows["Meetings written"][0] == "1"  # t1's 16:40, the one slot left
+        await pilot.press("escape")
+        await settle(pilot)
+        planned = screen.query_one("#grid", SlotTable).get_row_at(0)[3]
+        assert planned not in ("·", "other") and not planned.startswith("*")
+
+    drive(event_app(event_db), steps)
