@@ -43,7 +43,7 @@ class PoltermApp(App[None]):
         Binding("s", "open('students')", "Students"),
         Binding("p", "open('policies')", "Policies"),
         Binding("r", "open('reports')", "Reports"),
-        Binding("m", "open('records')", "Remote & involvement"),
+        Binding("m", "open('records')", "Remote", tooltip="Remote learning and involvement"),
         Binding("e", "open('events')", "Events"),
         *HELP_BINDINGS,
         Binding("q", "quit", "Quit"),
