@@ -91,3 +91,19 @@ def test_a_school_without_a_solution_in_time_leaves_the_gap_unknown():
     outcome = run.Outcome(construct.Plan(), quality, quality, [known, silent], 2.0)
     assert outcome.status == "UNKNOWN" and outcome.gap is None and outcome.bound is None
     assert run.Outcome(construct.Plan(), quality, quality, [known], 1.0).gap == 0.1
+
+
+def test_a_break_between_two_meetings_counts_towards_the_family_gap():
+    """20-minute slots 16:00, 16:20, then a break, 17:00, 17:20; a family with two double
+    meetings and a 10-minute gap fits both: 16:00-16:40, then 17:00-17:40 after the break.
+    The gap is minutes, not a slot, so the solver must place both as FCFS does."""
+    inst = Instance(
+        {"elm": grid(960, 980, 1020, 1040, slot=20)},
+        meetings(("A", "t0", 2, 2), ("A", "t1", 2, 2)),
+        family_gap=10,
+    )
+    outcome = run.plan(inst, 5, 3)
+    assert outcome.baseline.total_placed == 2
+    assert outcome.quality.total_placed == 2
+    assert outcome.status == "OPTIMAL"
+    assert sorted(p.slot for p in outcome.plan.placed.values()) == [0, 2]

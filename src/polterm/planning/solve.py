@@ -2,8 +2,9 @@
 
 The model, per school (slot indices of the school's grid):
 - a meeting is an optional interval of its length on its teacher's timeline (no overlap),
-  and of its length plus the family's minimum gap on the household's timeline, and of its
-  length on the student's (two households never discuss one student at the same time);
+  and of its minutes plus the family's minimum gap in minutes on the household's timeline
+  (so that a break between two slots counts towards the gap), and of its length on the
+  student's (two households never discuss one student at the same time);
 - its start may only be a slot where the teacher is available and the household is free
   of its meetings at other schools (with the travel gap) and of kept bookings;
 - a meeting needing an interpreter takes exactly one interpreter of its language, as an
@@ -145,8 +146,15 @@ def _solve_school(
         interval = model.new_optional_fixed_size_interval_var(s, m.length, p, "")
         teacher_iv[m.staff_id].append(interval)
         student_iv[m.student_id].append(interval)
+        # the family's gap is in minutes: a break between two slots counts towards it
+        t = model.new_int_var_from_domain(
+            cp_model.Domain.from_values([grid.starts[v] for v in valid]), f"t{m.index}"
+        )
+        model.add_element(s, list(grid.starts), t)
         family_iv[m.household].append(
-            model.new_optional_fixed_size_interval_var(s, m.length + gap, p, "")
+            model.new_optional_fixed_size_interval_var(
+                t, instance.minutes(m) + instance.family_gap, p, ""
+            )
         )
         if options:
             zs = []
@@ -185,7 +193,7 @@ def _solve_school(
     )
     elsewhere = _elsewhere(occupancy, school_id, {m.household for m in movable})
     terms, spans, hints = _waiting(
-        model, grid, meetings, present, starts, plan, moving, length, gap, elsewhere
+        model, grid, meetings, present, starts, plan, moving, length, elsewhere
     )
     objective += terms
     objective += _next_to_elsewhere(model, instance, grid, spans, hints, elsewhere, chosen_day)
@@ -308,7 +316,6 @@ def _waiting(
     plan: Plan,
     moving: set[int],
     length: dict[int, int],
-    gap: int,
     elsewhere: dict[str, dict[tuple[str, int], tuple[int, int]]],
 ) -> tuple[list, dict[str, tuple[Any, Any]], dict[str, tuple[int, int]]]:
     """Each household's span at the school (first slot, end slot), its length as a cost; and
@@ -346,9 +353,8 @@ def _waiting(
                 model.add(first <= kept)
                 model.add(last >= kept + length[m.index])
         # redundant, for the bound: a family's meetings do not overlap, so they fill its span
-        model.add(
-            last - first >= sum((length[m.index] + gap) * present.get(m.index, 1) for m in ms) - gap
-        )
+        # (not its gaps: a break between two slots may stand for the gap)
+        model.add(last - first >= sum(length[m.index] * present.get(m.index, 1) for m in ms))
         terms.append(-WAIT_PER_MINUTE * grid.slot_minutes * (last - first))
     return terms, spans, hints
 
