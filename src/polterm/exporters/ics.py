@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from icalendar import Calendar, Event, vCalAddress
 
 from polterm.errors import PoltermError
+from polterm.services import authz
+from polterm.services.refs import reached
 from polterm.services.session import Session
 
 DEFAULT_TZ = "America/New_York"
@@ -39,20 +41,29 @@ def district_slug(session: Session) -> str:
 def conference_calendar(
     session: Session, *, staff_id: str | None = None, student_id: str | None = None
 ) -> Calendar:
-    """The conferences of one staff member or one student (not no-shows) as a calendar."""
+    """The conferences of one staff member or one student (not no-shows) as a calendar.
+
+    Staff members' own calendars hold every conference they attend, also those about other
+    teachers' students; another's calendar is for principals (their school's staff) and IT,
+    and holds only the conferences of students the reader may see.
+    """
     if (staff_id is None) == (student_id is None):
         raise PoltermError("give exactly one of --staff or --student")
     if staff_id is not None:
-        if not session.db.execute("SELECT 1 FROM staff WHERE id = ?", [staff_id]).fetchone():
+        staff = session.db.execute("SELECT school_id FROM staff WHERE id = ?", [staff_id])
+        row = staff.fetchone()
+        if row is None:
             raise PoltermError(f"no staff member with id {staff_id!r}")
-        where, arg = (
-            "c.id IN (SELECT conference_id FROM conference_staff WHERE staff_id = ?)",
-            staff_id,
-        )
+        where = "c.id IN (SELECT conference_id FROM conference_staff WHERE staff_id = ?)"
+        params: list[str] = [staff_id]
+        if staff_id != session.actor.staff_id:
+            session.authorize("staff.read", school_id=row[0])
+            visible, scope_params = authz.visible_scope(session).sql("s")
+            where = f"{where} AND {visible}"
+            params += scope_params
     else:
-        if not session.db.execute("SELECT 1 FROM student WHERE id = ?", [student_id]).fetchone():
-            raise PoltermError(f"no student with id {student_id!r}")
-        where, arg = "c.student_id = ?", student_id
+        reached(session, "student", student_id, "conference.read")
+        where, params = "c.student_id = ?", [str(student_id)]
     tz = district_timezone()
     slug = district_slug(session)
     cal = Calendar()
@@ -60,14 +71,13 @@ def conference_calendar(
     cal.add("version", "2.0")
     cal.add("x-wr-timezone", tz.key)
     rows = session.db.execute(
-        "SELECT c.id, c.student_id, c.kind, c.status, c.at, c.duration_minutes, c.modality,"
+        "SELECT c.id, c.kind, c.status, c.at, c.duration_minutes, c.modality,"
         " c.location, c.version, s.given, s.family FROM conference c"
         f" JOIN student s ON s.id = c.student_id WHERE {where} AND c.status != 'no-show'"
         " ORDER BY c.at, c.id",
-        [arg],
+        params,
     ).fetchall()
-    for cid, sid, kind, status, at, minutes, modality, location, version, given, family in rows:
-        session.authorize("conference.read", student_id=sid)
+    for cid, kind, status, at, minutes, modality, location, version, given, family in rows:
         start = datetime.strptime(at, "%Y-%m-%dT%H:%M").replace(tzinfo=tz)
         event = Event()
         event.add("uid", f"conference-{cid}@{slug}.polterm")

@@ -14,7 +14,7 @@ from polterm.config import active_policies
 from polterm.errors import PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
 from polterm.services import authz
-from polterm.services.refs import int_id, may, optional_text, require, require_text
+from polterm.services.refs import int_id, may, optional_text, reached, require, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date, parse_datetime
 
@@ -62,6 +62,10 @@ def schedule_conference(session: Session, draft: ConferenceDraft, **details: Any
         session.authorize(
             "conference.write", student_id=student["id"], school_id=student["school_id"]
         )
+        given = {**{n: getattr(draft, n) for n in NOTE_FIELDS if n != "notes"}, **details}
+        authz.check_note_writes(
+            session, [n for n, v in given.items() if v], student_id=student["id"]
+        )
         draft = _checked(session, draft, check_kind=True)
         row = {**_row(draft), **_checked_details(details)}
         conference_id = int(session.insert("conference", row, student_id=draft.student_id))
@@ -86,10 +90,9 @@ def update_conference(
     if unknown:
         raise PoltermError(f"a conference has no field {unknown[0]!r}")
     with session.transaction():
+        row = reached(session, "conference", int_id(id, "conference"), "conference.write")
+        authz.check_note_writes(session, changes, student_id=row["student_id"])
         current = conference_draft(session, id)
-        session.authorize(
-            "conference.write", student_id=current.student_id, school_id=current.school_id
-        )
         new = replace(current, **{k: v for k, v in changes.items() if k in EDITABLE})
         if new.student_id != current.student_id:
             student = require(session, "student", new.student_id)
@@ -112,7 +115,7 @@ def update_conference(
 
 def conference_draft(session: Session, id: int | str) -> ConferenceDraft:
     """A saved conference as a draft, for editing it and for the policies' live warnings."""
-    row = require(session, "conference", int_id(id, "conference"))
+    row = reached(session, "conference", int_id(id, "conference"), "conference.read")
     school = session.db.execute(
         "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id WHERE t.id = ?",
         [row["student_id"]],
@@ -151,9 +154,8 @@ def conference_draft(session: Session, id: int | str) -> ConferenceDraft:
 
 def get_conference(session: Session, id: int | str) -> dict[str, Any]:
     """Everything recorded on a conference; the notes only for those allowed to read them."""
-    row = require(session, "conference", int_id(id, "conference"))
+    row = reached(session, "conference", int_id(id, "conference"), "conference.read")
     student = require(session, "student", row["student_id"])
-    session.authorize("conference.read", student_id=student["id"], school_id=student["school_id"])
     if not may(
         session, "conference.notes.read", student_id=student["id"], school_id=student["school_id"]
     ):
@@ -236,11 +238,10 @@ def document_provided(session: Session, conference_id: int | str, on: str) -> in
     """Record that the resource document was given to the parent for this conference."""
     provided_on = parse_date(on, "--on").isoformat()
     with session.transaction():
-        conference = require(session, "conference", int_id(conference_id, "conference"))
-        student = require(session, "student", conference["student_id"])
-        session.authorize(
-            "conference.write", student_id=student["id"], school_id=student["school_id"]
+        conference = reached(
+            session, "conference", int_id(conference_id, "conference"), "conference.write"
         )
+        student = require(session, "student", conference["student_id"])
         return int(
             session.insert(
                 "resource_document",
@@ -270,10 +271,10 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
     draft = replace(draft, request_id=optional_text(draft.request_id))
     if draft.request_id is not None:
         request = require(session, "parent_request", draft.request_id)
-        if request["student_id"] != draft.student_id:
+        if request["student_id"] != draft.student_id:  # whose request it is stays unsaid
             raise PoltermError(
-                f"--request {draft.request_id!r} is for student {request['student_id']!r}, "
-                f"not {draft.student_id!r}"
+                f"--request {draft.request_id!r} is not a request about student "
+                f"{draft.student_id!r}"
             )
     return replace(
         draft,

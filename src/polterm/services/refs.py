@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from polterm.errors import PermissionDenied, PoltermError
+from polterm.services import authz
 from polterm.services.session import Session
 
 # table -> how a person calls one of its records
@@ -20,12 +21,36 @@ NOUNS = {
 }
 
 
+# records about students: whether one exists is itself something only some may know
+ABOUT_STUDENTS = frozenset({"student", "guardian", "conference", "parent_request"})
+
+
 def require(session: Session, table: str, record_id: Any) -> dict[str, Any]:
     """The record with this id; a one-line error naming the id when there is none."""
     rows = list(session.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [record_id]))
     if not rows:
-        raise PoltermError(f"no {NOUNS[table]} with id {str(record_id)!r}")
+        raise PoltermError(_missing(table, record_id))
     return rows[0]
+
+
+def reached(session: Session, table: str, record_id: Any, action: str) -> dict[str, Any]:
+    """A record about one student that the actor may do `action` to; a missing record and one
+    out of reach get the same refusal, which names neither the record's student nor whether
+    it exists."""
+    if not authz.role_may(session, action):
+        session.authorize(action)  # the role's own refusal: says nothing about the record
+    rows = list(session.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [record_id]))
+    row = rows[0] if rows else None
+    student_id = None if row is None else row["id" if table == "student" else "student_id"]
+    if row is None or not may(session, action, student_id=student_id):
+        raise PermissionDenied(authz.unseen(NOUNS[table], record_id))
+    return row
+
+
+def _missing(table: str, record_id: Any) -> str:
+    if table in ABOUT_STUDENTS:
+        return authz.unseen(NOUNS[table], record_id)
+    return f"no {NOUNS[table]} with id {str(record_id)!r}"
 
 
 def require_free(session: Session, table: str, record_id: str) -> str:
@@ -63,7 +88,7 @@ def int_id(value: int | str, table: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise PoltermError(f"no {NOUNS[table]} with id {str(value)!r}") from None
+        raise PoltermError(_missing(table, value)) from None
 
 
 def may(
