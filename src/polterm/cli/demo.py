@@ -13,6 +13,7 @@ import click
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.errors import PoltermError
+from polterm.services.district import check_replaceable
 from polterm.services.session import os_user
 
 
@@ -34,6 +35,7 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
     if path.exists():
         if not force:
             raise PoltermError(f"{path} already exists: use --force to replace it, or another --db")
+        check_replaceable(path, state.as_user)
         _remove(path)
     started = time.perf_counter()
     try:
@@ -64,5 +66,5 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 
 def _remove(path: Path) -> None:
     """Remove a database file and its WAL companions."""
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

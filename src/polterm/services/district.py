@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from sqlite_utils import Database
 
-from polterm.errors import PoltermError
+from polterm.errors import PermissionDenied, PoltermError
+from polterm.services.identity import resolve_actor
 from polterm.services.session import SYSTEM, Actor, Session, now_iso, os_user
 from polterm.services.validate import parse_date
 
@@ -52,3 +56,38 @@ def init_district(
         session.insert("staff", {"id": user, "name": user, "role": "it", "username": user})
     session.actor = Actor(user, user, "it", None, user)
     return session
+
+
+def check_replaceable(path: Path, as_user: str | None = None) -> None:
+    """Refuse to replace an existing database unless it is a generated demo district and the
+    acting person is IT staff in it; a database with no district yet holds nothing to lose.
+
+    Read without migrating or writing, so a refusal leaves the file exactly as it was.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise PoltermError(f"cannot open {path}: {error}") from error
+    try:
+        db = Database(conn)
+        if not db.table("district").exists() or not db.table("district").count:
+            return
+        demo = (
+            "demo" in db.table("district").columns_dict
+            and db.execute("SELECT demo FROM district").fetchone()[0]
+        )
+        if not demo:
+            raise PermissionDenied(
+                f"{path} holds a district that polterm demo did not generate: "
+                "it is never replaced (give another --db)"
+            )
+        actor = resolve_actor(db, as_user)
+        if actor.role != "it":
+            raise PermissionDenied(
+                f"only IT staff of the district in {path} may replace it ({actor.staff_id} is "
+                f"{actor.role})"
+            )
+    except sqlite3.DatabaseError as error:
+        raise PoltermError(f"{path} is not a polterm database: not replacing it") from error
+    finally:
+        conn.close()

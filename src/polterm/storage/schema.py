@@ -427,3 +427,11 @@ CREATE INDEX enrollment_student ON enrollment(student_id, section_id);
 """
     ):
         db.execute(statement)
+
+
+@migrations()
+def m110_demo_district(db: Database) -> None:
+    """Mark generated demo districts, the only databases `polterm demo --force` may replace."""
+    db.execute(
+        "ALTER TABLE district ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1))"
+    )
