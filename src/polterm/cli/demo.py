@@ -6,7 +6,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
@@ -15,6 +14,7 @@ from polterm.cli.state import State, common_options, pass_state
 from polterm.errors import PoltermError
 from polterm.services.district import check_replaceable
 from polterm.services.session import os_user
+from polterm.storage.db import remove_database
 
 
 @click.command()
@@ -36,7 +36,7 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
         if not force:
             raise PoltermError(f"{path} already exists: use --force to replace it, or another --db")
         check_replaceable(path, state.as_user)
-        _remove(path)
+        remove_database(path)
     started = time.perf_counter()
     try:
         with _progress(students) as step:
@@ -44,7 +44,7 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
     except BaseException:
         if state._db is not None:
             state._db.close()
-        _remove(path)
+        remove_database(path)
         raise
     data = {**vars(summary), "db": str(path), "seconds": round(time.perf_counter() - started, 1)}
     emit(data, fmt, list(data))
@@ -62,9 +62,3 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
         return
     with click.progressbar(length=total, label="Generating students", file=sys.stderr) as bar:
         yield bar.update
-
-
-def _remove(path: Path) -> None:
-    """Remove a database file and its WAL companions."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)

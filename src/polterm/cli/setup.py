@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.services.district import init_district
+from polterm.storage.db import remove_database
 
 
 @click.command()
@@ -60,5 +61,4 @@ def _remove_half_made(path: Path, db: Database | None) -> None:
     """A failed `init` leaves no database file behind that a second try would trip over."""
     if db is not None:
         db.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    remove_database(path)

@@ -17,6 +17,8 @@ from polterm.storage.schema import migrations as core_migrations
 
 BUSY_TIMEOUT_MS = 10_000
 FILE_MODE = 0o640
+# the database file and those SQLite keeps beside it while it is in use
+LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 T = TypeVar("T")
 
 
@@ -75,6 +77,12 @@ def _create_private_file(path: Path) -> None:
     """Create the file group-readable at most, before SQLite does it with the umask's mode."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     os.close(fd)
+
+
+def remove_database(path: Path) -> None:
+    """Remove a database file and the files SQLite keeps beside it."""
+    for suffix in LIVE_SUFFIXES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def database_file(db: Database) -> str:
