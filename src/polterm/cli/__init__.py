@@ -9,6 +9,7 @@ import click
 
 from polterm import __version__
 from polterm.cli.state import State, common_options, pass_state
+from polterm.cli.stdout import held_until_success, release
 from polterm.errors import PoltermError
 
 # Each command's module and attribute, in the order a district needs them. A module is imported
@@ -99,13 +100,15 @@ def cli(ctx: click.Context, state: State) -> None:
     if ctx.invoked_subcommand is None:
         from polterm.ui import run_ui
 
+        release()
         run_ui(state)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors on stderr and CONTRACT.md's exit codes."""
     try:
-        code = cli.main(args=argv, prog_name="polterm", standalone_mode=False)
+        with held_until_success():
+            code = cli.main(args=argv, prog_name="polterm", standalone_mode=False)
     except PoltermError as error:
         click.echo(f"Error: {error.message}", err=True)
         sys.exit(error.exit_code)

@@ -11,6 +11,7 @@ import click
 
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.cli.stdout import release
 from polterm.errors import PoltermError
 from polterm.services.district import check_replaceable
 from polterm.services.session import os_user
@@ -51,6 +52,7 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
     if not no_tui:
         from polterm.ui import run_ui
 
+        release()
         run_ui(state)
 
 

@@ -18,6 +18,7 @@ from polterm.errors import PoltermError
 from polterm.exporters import tables
 from polterm.importers.oneroster import import_oneroster, total_bytes
 from polterm.reports import involvement
+from polterm.services.refs import require_filters
 from polterm.services.validate import parse_date
 
 
@@ -50,7 +51,10 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
 @contextmanager
 def atomic_output(path: Path, binary: bool = False) -> Iterator[object]:
     """Write to a temp file beside `path` and rename it over; a failure leaves nothing."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    except OSError as error:
+        raise PoltermError(f"cannot write {path}: {error.strerror} ({path.parent})") from None
     try:
         with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8",
                        newline=None if binary else "") as f:  # fmt: skip
@@ -102,6 +106,7 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
         with_contacts: bool, as_of: str | None,
     ) -> None:  # fmt: skip
         session = state.session()
+        require_filters(session, "student.read", school_id=school_id)
         if name == "students":
             rows = tables.students(session, school_id, with_contacts=with_contacts)
             cols = columns + (tables.CONTACT_COLUMNS if with_contacts else [])

@@ -65,6 +65,7 @@ def check(
     missing or failed (one line each on stderr; the other policies' findings still print).
     """
     from polterm.services import authz
+    from polterm.services.refs import require_filters
 
     day = parse_date(as_of, "--as-of") if as_of else date.today()
     session = state.session()
@@ -74,6 +75,7 @@ def check(
         raise PoltermError(
             f"policy {policy!r} is not active in this district (active: {', '.join(active)})"
         )
+    require_filters(session, "student.read", school_id=school_id, student_id=student_id)
     scope = authz.within(session, school_id=school_id, student_id=student_id)
     problems = [
         m for m in missing_policies(db, state.registry) if policy is None or repr(policy) in m

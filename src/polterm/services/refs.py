@@ -47,6 +47,18 @@ def reached(session: Session, table: str, record_id: Any, action: str) -> dict[s
     return row
 
 
+def require_filters(
+    session: Session, action: str, *, school_id: str | None = None, student_id: str | None = None
+) -> None:
+    """A listing's --school and --student name records that exist and that the actor may see:
+    a typo is an error (exit 2), not an empty result that passes a scheduled check."""
+    if school_id is not None:
+        require(session, "school", school_id)
+        session.authorize(action, school_id=school_id)
+    if student_id is not None:
+        reached(session, "student", student_id, action)
+
+
 def _missing(table: str, record_id: Any) -> str:
     if table in ABOUT_STUDENTS:
         return authz.unseen(NOUNS[table], record_id)
