@@ -18,6 +18,7 @@ from polterm.errors import PoltermError
 from polterm.exporters import tables
 from polterm.importers.oneroster import import_oneroster, total_bytes
 from polterm.reports import involvement
+from polterm.services.deployment import check_output
 from polterm.services.refs import require_filters
 from polterm.services.validate import parse_date
 
@@ -51,6 +52,7 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
 @contextmanager
 def atomic_output(path: Path, binary: bool = False) -> Iterator[object]:
     """Write to a temp file beside `path` and rename it over; a failure leaves nothing."""
+    check_output(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
     except OSError as error:
@@ -75,13 +77,16 @@ def export_group() -> None:
 @click.option("--staff", "staff_id", metavar="ID", help="A staff member's conferences.")
 @click.option("--student", "student_id", metavar="ID", help="A student's conferences.")
 @click.option("-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .ics file to write.")  # fmt: skip
+              help="The .ics file to write (- for standard output).")  # fmt: skip
 @pass_state
 def export_ics(state: State, staff_id: str | None, student_id: str | None, output: Path) -> None:
     """An RFC 5545 calendar of conferences; re-exports update events (stable UIDs)."""
     from polterm.exporters.ics import conference_calendar  # icalendar: slow to import
 
     cal = conference_calendar(state.session(), staff_id=staff_id, student_id=student_id)
+    if str(output) == "-":
+        sys.stdout.buffer.write(cal.to_ical())
+        return
     with atomic_output(output, binary=True) as f:
         f.write(cal.to_ical())  # type: ignore[attr-defined]
 

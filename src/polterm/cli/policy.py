@@ -292,7 +292,9 @@ def plugins(state: State, fmt: str) -> None:
 def new_policy(name: str, directory: Path | None) -> None:
     """Scaffold an installable policy plugin package whose test passes straight away."""
     from polterm.scaffold import scaffold
+    from polterm.services.deployment import check_output
 
+    check_output(directory or Path(f"polterm-{name}"))
     target = scaffold(name, directory)
     click.echo(f"Created {target}")
     click.echo(f"Next: pip install -e {target} && polterm plugins")
