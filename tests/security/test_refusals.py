@@ -73,3 +73,12 @@ def test_a_teacher_reaches_no_student_without_a_teacher(world, staff):
     assert "s4" not in {s["id"] for s in views.search_students(session, "Kid")}
     with pytest.raises(PermissionDenied, match="'s4' does not exist or you may not see it"):
         people.show_student(session, "s4")
+
+
+def test_a_request_out_of_reach_is_refused_like_one_that_does_not_exist(as_it):
+    args = ["conference", "add", "--student", "s1", "--kind", "parent-teacher",
+            "--at", "2025-10-01T09:00", "--as", "t1", "--request"]  # fmt: skip
+    seen, absent = as_it(*args, "req2"), as_it(*args, "req9")
+    assert seen.code == absent.code == 2
+    assert seen.err.replace("req2", "ID") == absent.err.replace("req9", "ID")
+    assert "does not exist or you may not see it" in seen.err and "s2" not in seen.err

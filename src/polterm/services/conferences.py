@@ -270,7 +270,7 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
             require(session, "guardian", attendee.guardian_id)
     draft = replace(draft, request_id=optional_text(draft.request_id))
     if draft.request_id is not None:
-        request = require(session, "parent_request", draft.request_id)
+        request = reached(session, "parent_request", draft.request_id, "student.read")
         if request["student_id"] != draft.student_id:  # whose request it is stays unsaid
             raise PoltermError(
                 f"--request {draft.request_id!r} is not a request about student "

@@ -18,10 +18,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from polterm.errors import PermissionDenied, PoltermError
 from polterm.services.identity import resolve_actor
+from polterm.storage.db import read_only
 
 SYSTEM_CONFIG = Path("/etc/polterm/polterm.toml")
 
@@ -86,12 +85,7 @@ def check_output(path: Path) -> None:
 def _is_it(config: SystemConfig) -> bool:
     """Whether the OS user (never someone acted for) is IT staff in the district's database."""
     try:
-        conn = sqlite3.connect(f"{config.database.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        return resolve_actor(Database(conn)).role == "it"
+        with read_only(config.database) as db:
+            return resolve_actor(db).role == "it"
     except (PoltermError, sqlite3.Error):
         return False
-    finally:
-        conn.close()

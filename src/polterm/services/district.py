@@ -11,6 +11,7 @@ from polterm.errors import PermissionDenied, PoltermError
 from polterm.services.identity import resolve_actor
 from polterm.services.session import SYSTEM, Actor, Session, now_iso, os_user
 from polterm.services.validate import parse_date
+from polterm.storage.db import read_only
 
 
 def parse_year(spec: str) -> dict[str, str]:
@@ -65,29 +66,28 @@ def check_replaceable(path: Path, as_user: str | None = None) -> None:
     Read without migrating or writing, so a refusal leaves the file exactly as it was.
     """
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise PoltermError(f"cannot open {path}: {error}") from error
-    try:
-        db = Database(conn)
-        if not db.table("district").exists() or not db.table("district").count:
-            return
-        demo = (
-            "demo" in db.table("district").columns_dict
-            and db.execute("SELECT demo FROM district").fetchone()[0]
-        )
-        if not demo:
-            raise PermissionDenied(
-                f"{path} holds a district that polterm demo did not generate: "
-                "it is never replaced (give another --db)"
-            )
-        actor = resolve_actor(db, as_user)
-        if actor.role != "it":
-            raise PermissionDenied(
-                f"only IT staff of the district in {path} may replace it ({actor.staff_id} is "
-                f"{actor.role})"
-            )
+        with read_only(path) as db:
+            _check_replaceable(db, path, as_user)
     except sqlite3.DatabaseError as error:
         raise PoltermError(f"{path} is not a polterm database: not replacing it") from error
-    finally:
-        conn.close()
+
+
+def _check_replaceable(db: Database, path: Path, as_user: str | None) -> None:
+    """The refusals, on the open file: not a demo district, or not its IT staff acting."""
+    if not db.table("district").exists() or not db.table("district").count:
+        return
+    demo = (
+        "demo" in db.table("district").columns_dict
+        and db.execute("SELECT demo FROM district").fetchone()[0]
+    )
+    if not demo:
+        raise PermissionDenied(
+            f"{path} holds a district that polterm demo did not generate: "
+            "it is never replaced (give another --db)"
+        )
+    actor = resolve_actor(db, as_user)
+    if actor.role != "it":
+        raise PermissionDenied(
+            f"only IT staff of the district in {path} may replace it ({actor.staff_id} is "
+            f"{actor.role})"
+        )

@@ -85,6 +85,16 @@ def remove_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[Database]:
+    """A database opened only to look: no migration, no write, no file created."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield Database(conn)
+    finally:
+        conn.close()
+
+
 def database_file(db: Database) -> str:
     """The path of the connection's main database file; "" for a database in memory."""
     return str(db.execute("PRAGMA database_list").fetchone()[2])
