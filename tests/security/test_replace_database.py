@@ -118,3 +118,16 @@ def test_a_file_that_is_not_a_database_is_never_replaced(tmp_path):
     result = polterm(path, "demo", "--force", "--students", "3", "--no-tui")
     assert result.returncode == 2 and "not a polterm database" in result.stderr, result.stderr
     assert path.read_text() == "not sqlite " * 200
+
+
+def test_init_leaves_another_programs_database_alone(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("CREATE TABLE grades (student TEXT, grade TEXT)")
+        conn.execute("INSERT INTO grades VALUES ('x', 'A')")
+    conn.close()
+    before = state(path)
+    result = polterm(path, "init", "--district", "Evil", "--policy", "p1471")
+    assert result.returncode == 2 and "not a polterm database" in result.stderr, result.stderr
+    assert state(path) == before

@@ -59,6 +59,20 @@ def init_district(
     return session
 
 
+def check_initialisable(path: Path) -> None:
+    """`init` writes a new file or an empty polterm database, never another program's file;
+    one holding a district is refused by `init_district`."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with read_only(path) as db:
+            polterm = db.table("district").exists()
+    except sqlite3.DatabaseError:
+        polterm = False
+    if not polterm:
+        raise PoltermError(f"{path} is not a polterm database: init leaves it alone")
+
+
 def check_replaceable(path: Path, as_user: str | None = None) -> None:
     """Refuse to replace an existing database unless it is a generated demo district and the
     acting person is IT staff in it; a database with no district yet holds nothing to lose.
