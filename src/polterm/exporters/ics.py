@@ -50,8 +50,7 @@ def conference_calendar(
     if (staff_id is None) == (student_id is None):
         raise PoltermError("give exactly one of --staff or --student")
     if staff_id is not None:
-        staff = session.db.execute("SELECT school_id FROM staff WHERE id = ?", [staff_id])
-        row = staff.fetchone()
+        row = session.db.execute("SELECT school_id FROM staff WHERE id = ?", [staff_id]).fetchone()
         if row is None:
             raise PoltermError(f"no staff member with id {staff_id!r}")
         where = "c.id IN (SELECT conference_id FROM conference_staff WHERE staff_id = ?)"
