@@ -105,3 +105,10 @@ def test_check_into_a_closed_pipe_exits_0_quietly(world_file, tmp_path):
     finally:
         os.close(write)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_output_past_the_memory_limit_still_arrives_whole(as_it, monkeypatch):
+    args = ("check", "--as-of", "2025-10-15", "--format", "json")
+    whole = as_it(*args).out
+    monkeypatch.setattr("polterm.cli.stdout.IN_MEMORY", 100)  # held in a temporary file
+    assert len(whole) > 100 and as_it(*args).out == whole
