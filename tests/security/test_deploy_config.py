@@ -112,3 +112,13 @@ def test_a_broken_server_configuration_is_one_line_naming_it(roles, server, monk
     as_user(monkeypatch, "t1")
     result = roles("student", "list", db=False)
     assert result.code == 2 and result.err.count("\n") == 1 and str(server) in result.err
+
+
+@pytest.mark.parametrize("staff", ["t1", "it1"])
+def test_demo_never_writes_the_servers_district_database(roles, server, monkeypatch, staff):
+    """Not even before `init` has created it, when anyone could otherwise become its IT."""
+    as_user(monkeypatch, staff)
+    roles.path.unlink()
+    result = roles("demo", "--students", "1", "--no-tui", db=False)
+    assert result.code == 2 and "the server's district database" in result.err, result.err
+    assert not roles.path.exists()

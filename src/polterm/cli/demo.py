@@ -13,6 +13,7 @@ from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.cli.stdout import release
 from polterm.errors import PoltermError
+from polterm.services.deployment import system_config
 from polterm.services.district import check_replaceable
 from polterm.services.session import os_user
 from polterm.storage.db import remove_database
@@ -23,7 +24,8 @@ from polterm.storage.db import remove_database
 @click.option("--students", default=2000, show_default=True, help="How many students.")
 @click.option("--seed", default=1, show_default=True, help="Same seed, same district.")
 @click.option("--no-tui", is_flag=True, help="Build the district only; do not open the UI.")
-@click.option("--force", is_flag=True, help="Replace an existing database file.")
+@click.option("--force", is_flag=True,
+              help="Replace an existing demo district (its IT staff only).")  # fmt: skip
 @format_option()
 @pass_state
 def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt: str) -> None:
@@ -33,6 +35,10 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
     from polterm.demo.generate import generate  # only this command needs the generator
 
     path = state.path
+    config = system_config()
+    if config is not None and config.is_district(path):
+        raise PoltermError(f"{path} is the server's district database ({config.path}): "
+                           "a demo goes in another --db")  # fmt: skip
     if path.exists():
         if not force:
             raise PoltermError(f"{path} already exists: use --force to replace it, or another --db")
