@@ -9,7 +9,7 @@ import argparse
 import sys
 import time
 
-from benchmarks import bench_check, bench_import, bench_search, bench_ui, bench_walk
+from benchmarks import bench_check, bench_import, bench_mail, bench_search, bench_ui, bench_walk
 from benchmarks.harness import OUT, Figure, demo_db, render
 
 # Which benchmark runs at which sizes (the targets name the size that matters).
@@ -20,6 +20,7 @@ PLAN = {
     "search": (bench_search.run, (1_000_000,)),
     "import": (bench_import.run, (1_000_000,)),
     "walk": (bench_walk.run, (100_000,)),
+    "mail": (bench_mail.run, (100_000,)),  # its own district: 100,000 invitations
 }
 
 

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,23 @@ class Polterm:
             return conn.execute(sql, params).fetchall()
         finally:
             conn.close()
+
+
+def first_open(path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The dashboard as the UI's first open today reads it, with evaluating forbidden: only a
+    store left filled by the command that built the database can answer."""
+    from polterm.services import finding_store, views
+    from polterm.services.identity import resolve_actor
+    from polterm.services.session import Session
+    from polterm.storage import open_database
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the first open evaluated the district")
+
+    monkeypatch.setattr(finding_store, "evaluate", refused)
+    monkeypatch.setattr(views, "evaluate", refused)
+    db = open_database(path)
+    return views.dashboard(Session(db, resolve_actor(db), registry), date.today())
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@ kinds limited to the active policies, and the list and show commands scripts rea
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 FULL = [
     "conference", "add", "--student", "s1", "--kind", "parent-principal",
     "--at", "2025-10-01T08:30", "--status", "held", "--modality", "video", "--remote-offered",
@@ -131,3 +133,33 @@ def test_document_provided_shows_on_the_conference(district):
     assert district("document", "provided", "--conference", "1", "--on", "2025-09-08").code == 0
     shown = district("conference", "show", "1", "--format", "json").json()
     assert shown["documents_provided"] == ["2025-09-08"]
+
+
+def test_a_conference_dated_after_today_cannot_be_marked_held(district):
+    ahead = (date.today() + timedelta(days=7)).isoformat()
+    at = ["--student", "s1", "--kind", "parent-teacher", "--at", f"{ahead}T15:00"]
+    before = district.dump()
+    refused = district("conference", "add", *at, "--status", "held")
+    assert refused.code == 2
+    assert f"--status held: the conference is dated {ahead}, after today" in refused.err
+    assert district.dump() == before
+    new = str(district("conference", "add", *at, "--format", "json").json()["id"])
+    refused = district("conference", "update", new, "--status", "held")
+    assert refused.code == 2 and f"dated {ahead}" in refused.err
+    today = date.today().isoformat()
+    moved = district("conference", "update", new, "--status", "held", "--at", f"{today}T08:00")
+    assert moved.code == 0, moved.err  # held on its day: today
+
+
+def test_a_conference_with_no_staff_is_saved_with_a_warning(district):
+    at = ["--student", "s1", "--kind", "parent-teacher", "--at", "2025-10-01T08:30"]
+    run = district("conference", "add", *at, "--format", "json")
+    assert run.code == 0 and run.json() == {"id": 2}
+    assert run.err == (
+        "Warning (conference 2): No staff member is named: nobody from the school is down to "
+        "meet the parent (--staff ID)\n"
+    )
+    staffed = [*at[:-1], "2025-10-02T08:30", "--staff", "t1"]
+    assert district("conference", "add", *staffed).err == ""
+    emptied = district("conference", "update", "1", "--staff", "")
+    assert emptied.code == 0 and "Warning (conference 1): No staff member" in emptied.err

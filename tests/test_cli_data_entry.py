@@ -32,7 +32,8 @@ SUCCESS = [
       "--start", "2026-02-01", "--end", "2026-04-10"],
      "SELECT count(*) FROM period WHERE id = 'q3'"),
     (["conference", "add", "--student", "s2", "--kind", "parent-principal",
-      "--at", "2025-10-01T08:30", "--initiated-by", "parent", "--request", "r2"],
+      "--at", "2025-10-01T08:30", "--initiated-by", "parent", "--request", "r2",
+      "--staff", "p1"],
      "SELECT count(*) FROM conference WHERE student_id = 's2' AND request_id = 'r2'"),
     (["conference", "update", "1", "--status", "held", "--problem", "Homework"],
      "SELECT count(*) FROM conference WHERE id = 1 AND status = 'held' AND version = 2"),
@@ -277,3 +278,13 @@ def test_the_installed_command_exits_2_with_one_line(district):
     assert result.stdout == ""
     assert result.stderr == "Error: no school with id 'atlantis'\n"
     assert district.dump() == before
+
+
+def test_the_command_line_names_a_bad_field_by_its_option(district):
+    result = district(
+        *("attempt", "add", "--student", "s1", "--on", "2025-10-32", "--method", "phone"),
+        *("--outcome", "reached", "--purpose", "other"),
+    )
+    assert result.err == "Error: --on '2025-10-32' is not a date (YYYY-MM-DD)\n"
+    result = district("remote-period", "add", "--start", "2026-01-05", "--end", "2026-01-01")
+    assert result.err == "Error: --end 2026-01-01 is before --start 2026-01-05\n"

@@ -3,11 +3,14 @@ version the person read; a refused edit leaves the conference as it was."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from polterm.errors import ConflictError, PoltermError
 from polterm.policy import Attendee, ConferenceDraft
 from polterm.services.conferences import (
+    HeldAheadError,
     conference_draft,
     conference_kinds,
     schedule_conference,
@@ -92,3 +95,24 @@ def test_an_old_kind_may_stay_when_its_policy_is_switched_off(session):
     update_conference(session, conference_id, {"status": "held"})
     with pytest.raises(PoltermError, match="'remote-learning'"):
         update_conference(session, conference_id, {"kind": "remote-learning"})
+
+
+def test_held_is_refused_only_for_a_date_after_today(session):
+    today = date(2025, 10, 1)
+    ahead = _draft(at="2025-10-02T08:30", status="held")
+    with pytest.raises(HeldAheadError) as refused:
+        schedule_conference(session, ahead, today=today)
+    assert refused.value.day == "2025-10-02"
+    assert schedule_conference(session, _draft(status="held"), today=today)  # on its day
+
+
+def test_a_conference_saved_held_ahead_before_the_check_stays_editable(session):
+    conference_id = session.insert(
+        "conference",
+        {"student_id": "s1", "kind": "parent-teacher", "at": "2025-10-09T08:30", "status": "held"},
+        student_id="s1",
+    )
+    today = date(2025, 10, 1)
+    update_conference(session, conference_id, {"notes": "kept"}, today=today)
+    with pytest.raises(HeldAheadError):
+        update_conference(session, conference_id, {"at": "2025-10-08T08:30"}, today=today)

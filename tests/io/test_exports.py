@@ -64,7 +64,7 @@ def test_students_export_leaves_out_contacts_unless_asked(seeded: Polterm) -> No
     assert [r["id"] for r in rows] == ["s1"] and rows[0]["guardians"] == "Max Rivera"
     assert "555-0101" not in run.out and "max@example.org" not in run.out
     run = seeded("export", "students", "--with-contacts", "--format", "json")
-    assert "max@example.org" in json.loads(run.out)[0]["guardian_contacts"]
+    assert json.loads(run.out)[0]["guardian_contacts"] == ["Max Rivera <max@example.org> 555-0101"]
 
 
 def test_conferences_and_findings_export_to_a_file(seeded: Polterm, tmp_path: Path) -> None:
@@ -116,3 +116,57 @@ def test_a_teacher_may_not_import_or_submit(seeded: Polterm, tmp_path: Path) -> 
                  "--submit", "--on", "2026-06-01", "--as", "ty")  # fmt: skip
     assert run.code == 2
     assert seeded.dump() == before
+
+
+def test_excel_csv_starts_with_a_bom_and_lists_put_one_id_per_line(
+    seeded: Polterm, tmp_path: Path
+) -> None:
+    for sid in ("t,2", "t;3"):
+        added = seeded("staff", "add", "--id", sid, "--name", "Zoë Ñúñez", "--role", "teacher")
+        assert added.code == 0, added.err
+    run = seeded("conference", "add", "--student", "s2", "--kind", "parent-teacher",
+                 "--at", "2026-01-12T15:00", "--staff", "t,2", "--staff", "t;3")  # fmt: skip
+    assert run.code == 0, run.err
+    out = tmp_path / "c.csv"
+    assert seeded("export", "conferences", "--excel", "-o", str(out)).code == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfid,")
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[-1]["staff"].split("\n") == ["t,2", "t;3"]
+    data = seeded("export", "conferences", "--format", "json").json()
+    assert data[-1]["staff"] == ["t,2", "t;3"]
+    plain = seeded("export", "conferences").out
+    assert not plain.startswith("\ufeff")
+    bad = seeded("export", "conferences", "--excel", "--format", "json")
+    assert (bad.code, bad.err) == (2, "Error: --excel goes with --format csv\n")
+
+
+def test_an_id_with_a_line_break_is_refused(seeded: Polterm) -> None:
+    run = seeded("staff", "add", "--id", "t\n4", "--name", "Ty", "--role", "teacher")
+    assert run.code == 2 and "holds a control character" in run.err
+
+
+def test_emergency_contact_is_dated_by_on(seeded: Polterm) -> None:
+    run = seeded("emergency-contact", "set", "--student", "s1", "--name", "Ann Rivera",
+                 "--phone", "555-0199", "--on", "2025-09-08")  # fmt: skip
+    assert run.code == 0, run.err
+    assert seeded.rows("SELECT set_on FROM emergency_contact WHERE student_id = 's1'") == [
+        ("2025-09-08",)
+    ]
+    bad = seeded("emergency-contact", "set", "--student", "s1", "--name", "A", "--phone", "5550",
+                 "--on", "2025-13-01")  # fmt: skip
+    assert bad.code == 2 and "--on '2025-13-01' is not a date" in bad.err
+
+
+def test_a_contact_dated_september_counts_in_a_check_as_of_october(seeded: Polterm) -> None:
+    def owed() -> list[str]:
+        run = seeded("check", "--as-of", "2025-10-01", "--student", "s2", "--format", "json")
+        return [f["rule"] for f in run.json()["findings"]]
+
+    assert "emergency-contact-requested" in owed()
+    typed = ["emergency-contact", "set", "--student", "s2", "--name", "Ann Chen", "--phone",
+             "555-0199"]  # fmt: skip
+    assert seeded(*typed).code == 0  # typed in today: not on file in October
+    assert "emergency-contact-requested" in owed()
+    assert seeded(*typed, "--on", "2025-09-08").code == 0
+    assert "emergency-contact-requested" not in owed()

@@ -785,9 +785,9 @@ def test_welfare_check_form_shows_the_step_and_its_record_ends_the_action(
 
 
 def test_after_a_write_the_cursor_stays_on_the_conference_it_was_on(app: PoltermApp) -> None:
-    second = app.session.insert(
+    second = app.session.insert(  # dated today, after conference 1: it may be marked held
         "conference",
-        {"student_id": "S2", "kind": "parent-teacher", "at": "2025-10-20T15:00"},
+        {"student_id": "S2", "kind": "parent-teacher", "at": "2025-10-15T17:00"},
         student_id="S2",
     )
 

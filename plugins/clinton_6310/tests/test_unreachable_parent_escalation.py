@@ -64,6 +64,17 @@ def test_unreachable_parent_escalation_escalation_recorded_for_the_period_ends_i
     assert district.check(AS_OF, rule=RULE) == []
 
 
+def test_unreachable_parent_escalation_escalation_on_the_periods_last_day_ends_it(
+    district: District,
+) -> None:
+    s = _owing(district, end="2025-09-30")
+    for day in ("2025-09-23", "2025-09-24", "2025-09-25"):
+        _attempt(district, s, day)
+    assert len(district.check(AS_OF, rule=RULE)) == 1
+    district.add("escalation", student_id=s, made_on="2025-09-30")
+    assert district.check(AS_OF, rule=RULE) == []
+
+
 def test_unreachable_parent_escalation_escalation_of_an_earlier_period_does_not_count(
     district: District,
 ) -> None:

@@ -43,6 +43,7 @@ COMMANDS = {
     "import": "io:import_group",
     "export": "io:export_group",
     "report": "io:report_group",
+    "mail": "mail:mail",
 }
 
 

@@ -67,6 +67,12 @@ def _changes(options: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+def _warn(conference_id: int, draft: ConferenceDraft) -> None:
+    """What the saved conference lacks, on stderr (stdout stays the id or the JSON)."""
+    for line in svc.staffing_warnings(draft):
+        click.echo(f"Warning (conference {conference_id}): {line} (--staff ID)", err=True)
+
+
 @click.group("conference")
 @common_options
 def conference() -> None:
@@ -88,7 +94,9 @@ def conference_add(
     changes = _changes(options)
     details = {k: changes.pop(k) for k in svc.DETAILS if k in changes}
     draft = ConferenceDraft(student_id=student_id, kind=kind, at=at, **changes)
-    emit_id(svc.schedule_conference(state.session(), draft, **details), fmt)
+    conference_id = svc.schedule_conference(state.session(), draft, **details)
+    emit_id(conference_id, fmt)
+    _warn(conference_id, draft)
 
 
 @conference.command("update")
@@ -121,6 +129,7 @@ def conference_update(
         state.session(), conference_id, changes, expected_version=expected_version
     )
     emit({"id": row["id"], "version": row["version"]}, fmt)
+    _warn(row["id"], svc.conference_draft(state.session(), row["id"]))
 
 
 @conference.command("list")

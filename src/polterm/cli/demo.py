@@ -13,6 +13,7 @@ from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.cli.stdout import release
 from polterm.errors import PoltermError
+from polterm.services import finding_store
 from polterm.services.deployment import system_config
 from polterm.services.district import check_replaceable
 from polterm.services.session import os_user
@@ -53,6 +54,7 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
             state._db.close()
         remove_database(path)
         raise
+    finding_store.fill(state.database(), state.registry)
     data = {**vars(summary), "db": str(path), "seconds": round(time.perf_counter() - started, 1)}
     emit(data, fmt, list(data))
     if not no_tui:

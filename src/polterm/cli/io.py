@@ -18,6 +18,7 @@ from polterm.errors import PoltermError
 from polterm.exporters import tables
 from polterm.importers.oneroster import import_oneroster, total_bytes
 from polterm.reports import involvement
+from polterm.services import finding_store
 from polterm.services.deployment import check_output
 from polterm.services.refs import require_filters
 from polterm.services.validate import parse_date
@@ -34,7 +35,10 @@ def import_group() -> None:
 @format_option()
 @pass_state
 def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
-    """Import a OneRoster 1.1 CSV export (all or nothing; re-import updates in place)."""
+    """Import a OneRoster 1.1 or 1.2 CSV export, bulk or delta as its manifest.csv says.
+
+    All or nothing: a malformed file changes nothing. Rows that are valid but inconsistent
+    (a teacher's enrollment whose user is a student) are skipped and listed as warnings."""
     session = state.session()
     if not directory.is_dir():
         raise PoltermError(f"{directory} is not a directory")
@@ -45,8 +49,16 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
             counts = import_oneroster(session, directory, bar.update)
     else:
         counts = import_oneroster(session, directory)
-    data = {k: v for k, v in counts.__dict__.items() if k != "extra"}
-    emit(data, fmt)
+    finding_store.fill(session.db, session.registry)
+    data = {k: v for k, v in counts.__dict__.items() if k not in ("extra", "more_warnings")}
+    if fmt == "json":
+        emit(data, fmt)
+        return
+    emit({k: v for k, v in data.items() if k != "warnings"}, fmt)
+    for warning in counts.warnings:
+        click.echo(f"warning: {warning}")
+    if counts.more_warnings:
+        click.echo(f"warning: and {counts.more_warnings} more (all in the audit log)")
 
 
 @contextmanager
@@ -105,11 +117,15 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
                   help="Add guardians' email and phone (needs contact.read).")  # fmt: skip
     @click.option("--as-of", "as_of", metavar="DATE", hidden=name != "findings",
                   help="Findings as of this date [default: today].")  # fmt: skip
+    @click.option("--excel", is_flag=True,
+                  help="CSV with a UTF-8 BOM, so Excel shows accented names right.")  # fmt: skip
     @pass_state
     def command(
         state: State, school_id: str | None, fmt: str, output: Path | None,
-        with_contacts: bool, as_of: str | None,
+        with_contacts: bool, as_of: str | None, excel: bool,
     ) -> None:  # fmt: skip
+        if excel and fmt != "csv":
+            raise PoltermError("--excel goes with --format csv")
         session = state.session()
         require_filters(session, "student.read", school_id=school_id)
         if name == "students":
@@ -121,11 +137,11 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
             day = parse_date(as_of, "--as-of") if as_of else date.today()
             rows, cols = tables.findings(session, school_id, day), columns
         if output is None:
-            tables.write(rows, cols, fmt, sys.stdout)
+            tables.write(rows, cols, fmt, sys.stdout, excel)
             sys.stdout.flush()
             return
         with atomic_output(output) as f:
-            tables.write(rows, cols, fmt, f)  # type: ignore[arg-type]
+            tables.write(rows, cols, fmt, f, excel)  # type: ignore[arg-type]
 
     return command
 

@@ -8,6 +8,7 @@ from polterm.cli.detail import emit_id, emit_record
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.services import people
+from polterm.services.validate import parse_date
 
 
 @click.group("staff")
@@ -184,11 +185,15 @@ def emergency_contact() -> None:
 @click.option("--student", required=True)
 @click.option("--name", required=True)
 @click.option("--phone", required=True, metavar="P")
+@click.option("--on", metavar="DATE", help="The day the family gave it [default: today].")
 @format_option()
 @pass_state
-def emergency_contact_set(state: State, student: str, name: str, phone: str, fmt: str) -> None:
-    """Put a student's emergency contact on file."""
-    people.set_emergency_contact(state.session(), student, name, phone)
+def emergency_contact_set(
+    state: State, student: str, name: str, phone: str, on: str | None, fmt: str
+) -> None:
+    """Put a student's emergency contact on file, as of the day the family gave it."""
+    day = parse_date(on, "--on") if on is not None else None
+    people.set_emergency_contact(state.session(), student, name, phone, day)
     emit_id(student, fmt)
 
 

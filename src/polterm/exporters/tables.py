@@ -1,7 +1,9 @@
 """Rows of students, conferences and findings for the superintendent's spreadsheet.
 
 Every export narrows to what the acting person may see (`authz.within`); guardians'
-phone and email appear only with `with_contacts`, which needs `contact.read`.
+phone and email appear only with `with_contacts`, which needs `contact.read`. A cell that
+holds a list (guardians, staff) puts one item per line: ids and names hold no control
+characters, so a comma or semicolon inside an id cannot split it; JSON gives real lists.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ STUDENT_COLUMNS = ["id", "given", "family", "grade", "school_id", "teacher_id", 
 CONTACT_COLUMNS = ["guardian_contacts"]
 CONFERENCE_COLUMNS = ["id", "student_id", "school_id", "kind", "status", "at",
                       "duration_minutes", "modality", "initiated_by", "staff"]  # fmt: skip
+LIST_COLUMNS = {"guardians", "guardian_contacts", "staff"}
+SEPARATOR = "\n"  # SQL: char(10)
 FINDING_COLUMNS = ["policy", "rule", "status", "student_id", "conference_id", "school_id",
                    "due", "message", "citation"]  # fmt: skip
 
@@ -35,10 +39,10 @@ def students(
     where, params = authz.within(session, school_id=school_id).sql("student")
     for row in session.db.execute(
         "SELECT student.id, given, family, grade, school_id, teacher_id, active,"
-        " (SELECT group_concat(g.name, '; ') FROM guardianship gs JOIN guardian g"
+        " (SELECT group_concat(g.name, char(10)) FROM guardianship gs JOIN guardian g"
         "  ON g.id = gs.guardian_id WHERE gs.student_id = student.id),"
         " (SELECT group_concat(g.name || ' <' || coalesce(g.email, '') || '> '"
-        "  || coalesce(g.phone, ''), '; ') FROM guardianship gs JOIN guardian g"
+        "  || coalesce(g.phone, ''), char(10)) FROM guardianship gs JOIN guardian g"
         "  ON g.id = gs.guardian_id WHERE gs.student_id = student.id)"
         f" FROM student WHERE {where} ORDER BY student.id",
         params,
@@ -56,7 +60,8 @@ def conferences(session: Session, school_id: str | None) -> Iterator[dict[str, A
     for row in session.db.execute(
         "SELECT c.id, c.student_id, student.school_id, c.kind, c.status, c.at,"
         " c.duration_minutes, c.modality, c.initiated_by,"
-        " (SELECT group_concat(staff_id, ',') FROM conference_staff WHERE conference_id = c.id)"
+        " (SELECT group_concat(staff_id, char(10)) FROM conference_staff"
+        "  WHERE conference_id = c.id)"
         f" FROM conference c JOIN student ON student.id = c.student_id WHERE {where}"
         " ORDER BY c.at, c.id",
         params,
@@ -73,10 +78,14 @@ def findings(session: Session, school_id: str | None, as_of: date) -> Iterator[d
         yield finding.as_dict()
 
 
-def write(rows: Iterator[dict[str, Any]], columns: list[str], fmt: str, out: IO[str]) -> int:
-    """Stream rows as CSV (header first) or as one JSON array; returns how many."""
+def write(
+    rows: Iterator[dict[str, Any]], columns: list[str], fmt: str, out: IO[str], excel: bool = False
+) -> int:
+    """Stream rows as CSV (header first; a BOM for Excel) or as one JSON array; how many."""
     count = 0
     if fmt == "csv":
+        if excel:  # Excel reads a CSV file as the system's code page unless it starts so
+            out.write("\ufeff")
         w = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
         w.writeheader()
         for row in rows:
@@ -85,6 +94,8 @@ def write(rows: Iterator[dict[str, Any]], columns: list[str], fmt: str, out: IO[
         return count
     out.write("[")
     for row in rows:
+        for key in LIST_COLUMNS & row.keys():
+            row[key] = row[key].split(SEPARATOR) if row[key] else []
         out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
         count += 1
     out.write("\n]\n" if count else "]\n")

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
+from datetime import date
 from typing import Any
 
 from polterm.config import active_policies
-from polterm.errors import PoltermError
+from polterm.errors import FieldError, PoltermError
 from polterm.policy import Attendee, ConferenceDraft, ConferenceKind
-from polterm.services import authz
-from polterm.services.refs import int_id, may, optional_text, reached, require, require_text
+from polterm.services import authz, mail_queue
+from polterm.services.localtime import parse_local
+from polterm.services.refs import (
+    actor_staff_id,
+    int_id,
+    may,
+    optional_text,
+    reached,
+    require,
+    require_text,
+)
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date, parse_datetime
 
@@ -55,8 +65,34 @@ def parse_support(text: str) -> tuple[str, ...]:
     return tuple(s for s in SUPPORTERS if s in parts)
 
 
-def schedule_conference(session: Session, draft: ConferenceDraft, **details: Any) -> int:
-    """Record a new conference (any status and date may be given); returns its id."""
+class HeldAheadError(FieldError):
+    """A conference dated after today marked held: refused (a form may offer to move it)."""
+
+    def __init__(self, at: str, today: date) -> None:
+        self.day = at[:10]
+        why = f"held: the conference is dated {self.day}, after today ({today})"
+        super().__init__("--status", f"--status {why}; change --at to the day it took place", why)
+
+
+NO_STAFF = "No staff member is named: nobody from the school is down to meet the parent"
+
+
+def staffing_warnings(draft: ConferenceDraft) -> list[str]:
+    """What a conference lacks beyond the policies' word: anyone from the school to meet."""
+    return [] if draft.staff_ids else [NO_STAFF]
+
+
+def default_staff(session: Session) -> tuple[str, ...]:
+    """Who a new conference names before anyone is picked: a teacher scheduling, themselves."""
+    me = actor_staff_id(session)
+    return (me,) if me is not None and session.actor.role == "teacher" else ()
+
+
+def schedule_conference(
+    session: Session, draft: ConferenceDraft, *, today: date | None = None, **details: Any
+) -> int:
+    """Record a new conference (any status, and any date but a later one for a held one);
+    returns its id."""
     with session.transaction():
         student = require(session, "student", draft.student_id)
         session.authorize(
@@ -66,11 +102,14 @@ def schedule_conference(session: Session, draft: ConferenceDraft, **details: Any
         authz.check_note_writes(
             session, [n for n, v in given.items() if v], student_id=student["id"]
         )
-        draft = _checked(session, draft, check_kind=True)
-        row = {**_row(draft), **_checked_details(details)}
+        at, fold = parse_local(draft.at, "--at")
+        draft = _checked(session, replace(draft, at=at), check_kind=True)
+        _not_held_ahead(draft, None, today)
+        row = {**_row(draft), "fold": fold, **_checked_details(details)}
         conference_id = int(session.insert("conference", row, student_id=draft.student_id))
         _sync_staff(session, conference_id, draft.student_id, (), draft.staff_ids)
         _sync_attendees(session, conference_id, draft.student_id, (), draft.attendees)
+        mail_queue.after_schedule(session, conference_id)
     return conference_id
 
 
@@ -80,6 +119,7 @@ def update_conference(
     changes: Mapping[str, Any],
     *,
     expected_version: int | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Change a conference; `staff_ids` / `attendees` replace those lists when given.
 
@@ -99,8 +139,13 @@ def update_conference(
             session.authorize(
                 "conference.write", student_id=student["id"], school_id=student["school_id"]
             )
-        new = _checked(session, new, check_kind=new.kind != current.kind)
         details = _checked_details({k: v for k, v in changes.items() if k in DETAILS})
+        if "at" in changes:
+            at, details["fold"] = parse_local(new.at, "--at")
+            new = replace(new, at=at)
+        new = _checked(session, new, check_kind=new.kind != current.kind)
+        _not_held_ahead(new, current, today)
+        before = require(session, "conference", current.id)
         after = session.update(
             "conference",
             current.id,
@@ -110,6 +155,7 @@ def update_conference(
         )
         _sync_staff(session, current.id, new.student_id, current.staff_ids, new.staff_ids)
         _sync_attendees(session, current.id, new.student_id, current.attendees, new.attendees)
+        mail_queue.after_update(session, before, after)
     return after
 
 
@@ -258,9 +304,12 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
     if check_kind:
         kinds = conference_kinds(session)
         if draft.kind not in kinds:
-            raise PoltermError(
-                f"--kind {draft.kind!r} is not a conference kind of the district's active "
-                f"policies (kinds: {', '.join(sorted(kinds)) or 'none'})"
+            problem = (
+                f"is not a conference kind of the district's active policies "
+                f"(kinds: {', '.join(sorted(kinds)) or 'none'})"
+            )
+            raise FieldError(
+                "--kind", f"--kind {draft.kind!r} {problem}", f"{draft.kind} {problem}"
             )
     for staff_id in draft.staff_ids:
         require(session, "staff", staff_id)
@@ -272,9 +321,11 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
     if draft.request_id is not None:
         request = reached(session, "parent_request", draft.request_id, "student.read")
         if request["student_id"] != draft.student_id:  # whose request it is stays unsaid
-            raise PoltermError(
-                f"--request {draft.request_id!r} is not a request about student "
-                f"{draft.student_id!r}"
+            other = f"is not a request about student {draft.student_id!r}"
+            raise FieldError(
+                "--request",
+                f"--request {draft.request_id!r} {other}",
+                f"{draft.request_id} {other}",
             )
     return replace(
         draft,
@@ -295,6 +346,18 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
     )
 
 
+def _not_held_ahead(
+    draft: ConferenceDraft, before: ConferenceDraft | None, today: date | None
+) -> None:
+    """A conference is held on its day or after: one dated after today (default: the clock's)
+    cannot be marked held; one saved held with that date before this check stays editable."""
+    today = today or date.today()
+    if draft.status != "held" or draft.at[:10] <= today.isoformat():
+        return
+    if before is None or (before.status, before.at) != ("held", draft.at):
+        raise HeldAheadError(draft.at, today)
+
+
 def _checked_details(details: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(details) - set(DETAILS))
     if unknown:
@@ -303,7 +366,10 @@ def _checked_details(details: Mapping[str, Any]) -> dict[str, Any]:
     if "duration_minutes" in details:
         minutes = details["duration_minutes"]
         if not isinstance(minutes, int) or not 1 <= minutes <= 600:
-            raise PoltermError(f"--duration {minutes!r} is not a number of minutes (1-600)")
+            problem = "is not a number of minutes (1-600)"
+            raise FieldError(
+                "--duration", f"--duration {minutes!r} {problem}", f"{minutes} {problem}"
+            )
         out["duration_minutes"] = minutes
     return out
 

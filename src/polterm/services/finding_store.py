@@ -110,6 +110,12 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
     return True
 
 
+def fill(db: Database, registry: Registry) -> None:
+    """After a bulk load (demo, import): evaluate the district as of today once, so the first
+    UI session of the day reads the store rather than evaluating behind a loading screen."""
+    refresh(db, registry, date.today(), whole=True)
+
+
 def writable(db: Database) -> bool:
     """Whether this connection may write the store (a file opened read-only may not), asked
     once per connection with a write that changes nothing (and leaves no transaction that it

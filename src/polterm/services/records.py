@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polterm.errors import PoltermError
+from polterm.errors import FieldError, PoltermError
 from polterm.services import authz
 from polterm.services.refs import (
     actor_staff_id,
@@ -64,6 +64,57 @@ def add_welfare_check(session: Session, student_id: str, on: str, outcome: str) 
         "outcome": require_text(outcome, "--outcome"),
     }
     return _add_for_student(session, "escalation.write", "welfare_check", student_id, row)
+
+
+def escalation_history(
+    session: Session, student_id: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The student's escalations and welfare checks, oldest first, with who reported to whom
+    and who checked; each check lists the escalations it answers (`answers`), each escalation
+    the check that answered it (`answered_on`, None while none has)."""
+    escalations = list(
+        session.db.query(
+            "SELECT substr(e.made_on, 1, 10) AS made_on, e.to_staff_id, t.name AS to_name,"
+            " b.name AS by_name FROM escalation e LEFT JOIN staff t ON t.id = e.to_staff_id"
+            " LEFT JOIN staff b ON b.id = e.by_staff_id WHERE e.student_id = ?"
+            " ORDER BY e.made_on, e.id",
+            [student_id],
+        )
+    )
+    checks = list(
+        session.db.query(
+            "SELECT substr(w.made_on, 1, 10) AS made_on, w.outcome, b.name AS by_name"
+            " FROM welfare_check w LEFT JOIN staff b ON b.id = w.by_staff_id"
+            " WHERE w.student_id = ? ORDER BY w.made_on, w.id",
+            [student_id],
+        )
+    )
+    for e in escalations:
+        e["answered_on"] = None
+    for n, check in enumerate(checks):
+        check["answers"] = answered(escalations, [c["made_on"] for c in checks[:n]], check)
+        for e in check["answers"]:
+            e["answered_on"] = check["made_on"]
+    return escalations, [{**c, "answers": [e["made_on"] for e in c["answers"]]} for c in checks]
+
+
+def answered(
+    escalations: list[dict[str, Any]], earlier: list[str], check: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The escalations a welfare check answers: those dated on or before it that no earlier
+    check (dated `earlier`) answered, whatever remote-learning period either falls in."""
+    since = max((day for day in earlier if day <= check["made_on"]), default="")
+    return [e for e in escalations if since < e["made_on"] <= check["made_on"]]
+
+
+def escalations_answered(session: Session, student_id: str, on: str) -> list[dict[str, Any]]:
+    """The escalations a welfare check about the student dated `on` would answer, for the form
+    that records it."""
+    day = parse_date(on, "--on").isoformat()
+    student = require(session, "student", student_id)
+    session.authorize("student.read", student_id=student_id, school_id=student["school_id"])
+    escalations, checks = escalation_history(session, student_id)
+    return answered(escalations, [c["made_on"] for c in checks], {"made_on": day})
 
 
 def add_request(
@@ -152,8 +203,11 @@ def add_progress_report(
                 session, "conference", int_id(conference_id, "conference"), "conference.read"
             )
             if conference["student_id"] != student_id:
-                raise PoltermError(
-                    f"--conference {conference_id} is about another student, not {student_id!r}"
+                about = f"is about another student, not {student_id!r}"
+                raise FieldError(
+                    "--conference",
+                    f"--conference {conference_id} {about}",
+                    f"{conference_id} {about}",
                 )
             row["conference_id"] = conference["id"]
         return _add_for_student(session, "student.write", "progress_report", student_id, row)
@@ -180,10 +234,10 @@ def _require_period_for(session: Session, period_id: str, student_id: str) -> No
     period = require(session, "period", period_id)
     student = require(session, "student", student_id)
     if period["school_id"] not in (None, student["school_id"]):
-        raise PoltermError(
-            f"--period {period_id!r} is a period of school {period['school_id']!r}, "
-            f"not of student {student_id!r}'s school"
+        at = (
+            f"is a period of school {period['school_id']!r}, not of student {student_id!r}'s school"
         )
+        raise FieldError("--period", f"--period {period_id!r} {at}", f"{period_id} {at}")
 
 
 def _add_for_student(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polterm.errors import PermissionDenied, PoltermError
+from polterm.errors import FieldError, PermissionDenied, PoltermError
 from polterm.services import authz
 from polterm.services.session import Session
 
@@ -66,9 +66,12 @@ def _missing(table: str, record_id: Any) -> str:
 
 
 def require_free(session: Session, table: str, record_id: str) -> str:
-    """A new record's id: not blank and not taken."""
+    """A new record's id: not blank, no control characters (lists in exports split on a
+    line break), and not taken."""
     if not record_id or not record_id.strip():
         raise PoltermError(f"{NOUNS[table]} id must not be empty")
+    if not record_id.isprintable():
+        raise PoltermError(f"{NOUNS[table]} id {record_id!r} holds a control character")
     if session.db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", [record_id]).fetchone():
         raise PoltermError(f"a {NOUNS[table]} with id {record_id!r} already exists")
     return record_id
@@ -77,7 +80,7 @@ def require_free(session: Session, table: str, record_id: str) -> str:
 def require_text(value: str | None, what: str) -> str:
     """A required free-text value that is not blank."""
     if value is None or not value.strip():
-        raise PoltermError(f"{what} must not be empty")
+        raise FieldError(what, f"{what} must not be empty", "must not be empty")
     return value.strip()
 
 

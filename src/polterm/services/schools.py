@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from polterm.errors import PoltermError
+from polterm.errors import FieldError
 from polterm.services.refs import int_id, optional_text, require, require_free, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date
@@ -59,8 +60,7 @@ def add_period(
     """Record a grading period of one school (none: every school)."""
     session.authorize("district.admin", school_id=school_id)
     start_d, end_d = parse_date(start, "--start"), parse_date(end, "--end")
-    if end_d < start_d:
-        raise PoltermError(f"--end {end} is before --start {start}")
+    _end_not_before_start(start, end, start_d, end_d)
     with session.transaction():
         require_free(session, "period", id)
         if school_id is not None:
@@ -85,8 +85,8 @@ def add_remote_period(
     session.authorize("district.admin", school_id=school_id)
     start_d = parse_date(start, "--start")
     end_d = parse_date(end, "--end") if end is not None else None
-    if end_d is not None and end_d < start_d:
-        raise PoltermError(f"--end {end} is before --start {start}")
+    if end is not None and end_d is not None:
+        _end_not_before_start(start, end, start_d, end_d)
     with session.transaction():
         if school_id is not None:
             require(session, "school", school_id)
@@ -100,6 +100,14 @@ def add_remote_period(
         )
 
 
+def _end_not_before_start(start: str, end: str, start_d: date, end_d: date) -> None:
+    """A period's last day is not before its first."""
+    if end_d < start_d:
+        raise FieldError(
+            "--end", f"--end {end} is before --start {start}", f"{end} is before the start {start}"
+        )
+
+
 def end_remote_period(session: Session, id: int | str, on: str) -> dict[str, Any]:
     """Record the day a remote-learning period ends (announced ends may lie ahead)."""
     end_d = parse_date(on, "--on")
@@ -107,7 +115,11 @@ def end_remote_period(session: Session, id: int | str, on: str) -> dict[str, Any
         period = require(session, "remote_period", int_id(id, "remote_period"))
         session.authorize("district.admin", school_id=period["school_id"])
         if end_d.isoformat() < period["start"]:
-            raise PoltermError(f"--on {on} is before the period's start {period['start']}")
+            raise FieldError(
+                "--on",
+                f"--on {on} is before the period's start {period['start']}",
+                f"{on} is before the period's start {period['start']}",
+            )
         return session.update("remote_period", period["id"], {"end": end_d.isoformat()})
 
 
@@ -137,7 +149,11 @@ def add_involvement(
     held_on = parse_date(on, "--on").isoformat()
     kind = choice(kind, INVOLVEMENT_KINDS, "--kind")
     if attendance is not None and attendance < 0:
-        raise PoltermError(f"--attendance {attendance} must not be negative")
+        raise FieldError(
+            "--attendance",
+            f"--attendance {attendance} must not be negative",
+            f"{attendance} must not be negative",
+        )
     with session.transaction():
         require(session, "school", school_id)
         return session.insert(

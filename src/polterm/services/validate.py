@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from polterm.errors import PoltermError
+from polterm.errors import FieldError
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -18,7 +18,8 @@ def parse_date(value: str, what: str = "date") -> date:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise PoltermError(f"{what} {value!r} is not a date (YYYY-MM-DD)")
+    problem = "is not a date (YYYY-MM-DD)"
+    raise FieldError(what, f"{what} {value!r} {problem}", f"{value} {problem}")
 
 
 def parse_datetime(value: str, what: str = "date-time") -> str:
@@ -26,7 +27,8 @@ def parse_datetime(value: str, what: str = "date-time") -> str:
     try:
         parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M")
     except (ValueError, TypeError):
-        raise PoltermError(f"{what} {value!r} is not a date-time (YYYY-MM-DDTHH:MM)") from None
+        problem = "is not a date-time (YYYY-MM-DDTHH:MM)"
+        raise FieldError(what, f"{what} {value!r} {problem}", f"{value} {problem}") from None
     return parsed.strftime("%Y-%m-%dT%H:%M")
 
 
@@ -34,5 +36,6 @@ def choice(value: str, allowed: Iterable[str], what: str) -> str:
     """A value from a fixed list; the message lists what would be accepted."""
     allowed = list(allowed)
     if value not in allowed:
-        raise PoltermError(f"{what} {value!r} is not one of: {', '.join(allowed)}")
+        problem = f"is not one of: {', '.join(allowed)}"
+        raise FieldError(what, f"{what} {value!r} {problem}", f"{value} {problem}")
     return value

@@ -21,6 +21,7 @@ from polterm.policy import Checklist, ConferenceDraft, Finding, Scope
 from polterm.services import authz, finding_store
 from polterm.services.finding_store import Stored
 from polterm.services.people import show_student
+from polterm.services.records import escalation_history
 from polterm.services.session import Session
 
 PAGE_SIZE = 100
@@ -335,6 +336,7 @@ def student_detail(session: Session, student_id: str, as_of: date) -> dict[str, 
             [student_id],
         )
     )
+    detail["escalations"], detail["welfare_checks"] = escalation_history(session, student_id)
     detail["requests"] = list(
         db.query(
             "SELECT r.id, r.requested_on, r.with_whom, r.topic,"

@@ -430,6 +430,98 @@ CREATE INDEX enrollment_student ON enrollment(student_id, section_id);
 
 
 @migrations()
+def m160_roster_grade_code(db: Database) -> None:
+    """The grade code an import read (CEDS `KG`, `05,06`) beside the grade it files under."""
+    db.execute("ALTER TABLE student ADD COLUMN grade_code TEXT")
+
+
+@migrations()
+def m161_conference_fold(db: Database) -> None:
+    """Which reading of a local time the clocks repeat a conference means: 1 for the second.
+
+    `at` stays the wall-clock time every query compares; the fold only tells an hour apart.
+    """
+    db.execute("ALTER TABLE conference ADD COLUMN fold INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m162_roster_guardians(db: Database) -> None:
+    """Remember which guardians a roster import brought, so a re-import can drop the links an
+    export no longer has without touching guardians typed in by hand.
+
+    Existing guardians without an audited insert came from an import (or the demo) and count.
+    """
+    db.execute(
+        "CREATE TABLE roster_guardian"
+        " (id TEXT PRIMARY KEY REFERENCES guardian(id) ON DELETE CASCADE)"
+    )
+    db.execute(
+        "INSERT INTO roster_guardian (id) SELECT id FROM guardian WHERE id NOT IN"
+        " (SELECT record_id FROM audit_log WHERE table_name = 'guardian' AND action = 'insert')"
+    )
+
+
+@migrations()
+def m180_mail(db: Database) -> None:
+    """E-mail to families: the SMTP settings (never a password), the outbox, do-not-email.
+
+    The outbox keeps each message's facts as queued (`facts`, JSON) and renders at send time,
+    so a message says what was true when its cause was written. `status` 'call' marks a
+    guardian to phone instead (no e-mail, or do-not-email); 'sending' is set, and committed,
+    before the message is handed to the server, so a crash leaves it in doubt rather than
+    unsent (docs/mail.md).
+    """
+    for statement in statements(
+        """
+ALTER TABLE guardian ADD COLUMN do_not_email INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE mail_setting (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    security TEXT NOT NULL CHECK (security IN ('none', 'starttls', 'ssl')),
+    username TEXT,
+    password_file TEXT,                     -- a path; the password itself is never stored
+    from_address TEXT NOT NULL,
+    reminder_hours INTEGER NOT NULL DEFAULT 24 CHECK (reminder_hours BETWEEN 0 AND 720)
+);
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,        -- RFC 5322 Message-ID, fixed when queued
+    kind TEXT NOT NULL CHECK (kind IN
+        ('invitation', 'change', 'cancellation', 'reminder', 'confirmation')),
+    status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'claimed', 'sending',
+        'sent', 'failed', 'bounced', 'unknown', 'call', 'called')),
+    guardian_id TEXT NOT NULL REFERENCES guardian(id),
+    student_id TEXT NOT NULL REFERENCES student(id),
+    school_id TEXT NOT NULL REFERENCES school(id),
+    conference_id INTEGER NOT NULL REFERENCES conference(id),
+    conference_at TEXT NOT NULL,            -- the conference's time when queued
+    language TEXT NOT NULL,                 -- the language the message is written in
+    language_missing TEXT,                  -- the guardian's language when we had no templates
+    ical_uid TEXT NOT NULL,
+    ical_sequence INTEGER NOT NULL,
+    facts TEXT NOT NULL,                    -- JSON: what the message says
+    send_after TEXT NOT NULL,               -- district local time, YYYY-MM-DDTHH:MM
+    next_attempt_at TEXT NOT NULL,          -- district local time of the next try
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,                        -- the server's reply, never an address
+    claimed_by TEXT,                        -- the `mail send` run holding the row
+    lease_until REAL,                       -- Unix time the claim runs out
+    queued_at TEXT NOT NULL,                -- UTC
+    sent_at TEXT                            -- UTC, when the server accepted it
+);
+CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);
+CREATE INDEX mail_outbox_student ON mail_outbox(student_id, id);
+CREATE INDEX mail_outbox_school ON mail_outbox(school_id, status);
+CREATE INDEX mail_outbox_conference ON mail_outbox(conference_id);
+CREATE UNIQUE INDEX mail_outbox_one_reminder
+    ON mail_outbox(conference_id, guardian_id, conference_at) WHERE kind = 'reminder';
+"""
+    ):
+        db.execute(statement)
+
+
+@migrations()
 def m110_demo_district(db: Database) -> None:
     """Mark generated demo districts, the only databases `polterm demo --force` may replace."""
     db.execute(

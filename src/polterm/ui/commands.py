@@ -20,6 +20,9 @@ class JumpProvider(Provider):
             score = matcher.match(f"Open {name}")
             if score > 0:
                 yield Hit(score, matcher.highlight(f"Open {name}"), partial(app.action_open, name))  # type: ignore[attr-defined]
+        score = matcher.match("Open e-mail outbox")
+        if score > 0:
+            yield Hit(score, matcher.highlight("Open e-mail outbox"), self.open_outbox)
         text = query.strip()
         if text.isdigit():
             yield Hit(1.0, f"Conference {text}", partial(app.open_conference, int(text)))  # type: ignore[attr-defined]
@@ -30,3 +33,9 @@ class JumpProvider(Provider):
             for r in rows:
                 label = f"{r['given']} {r['family']} ({r['id']}, grade {r['grade']})"
                 yield Hit(0.9, label, partial(app.open_student, r["id"]), help="Open student")  # type: ignore[attr-defined]
+
+    def open_outbox(self) -> None:
+        """E-mail to the families the person reaches (their school's, for the office)."""
+        from polterm.ui.screens.outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen())

@@ -3,7 +3,6 @@ the principal's call to the emergency contact person."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -126,48 +125,32 @@ def evaluate_welfare_check(ctx: RuleContext) -> Iterator[Finding]:
     """Such principal or designee shall contact any emergency contact person designated by the
     student's parent to ascertain such student's and family's health and safety. (Policy 6310)
 
-    Per student and period: after the latest escalation belonging to it, until a welfare check
-    belonging to it is recorded on or after that escalation.
+    A welfare check answers every escalation of the student dated on or before it that no
+    earlier check answered, whatever remote-learning period either falls in: the action stays
+    while an escalation is dated after the student's latest check (both on or before as-of).
     """
     where, params = student_scope(ctx.scope, "s")
     sql = f"""
-        SELECT x.kind, x.student_id, s.school_id, substr(x.made_on, 1, 10),
+        SELECT x.student_id, s.school_id, min(substr(x.made_on, 1, 10)),
                EXISTS (SELECT 1 FROM emergency_contact e WHERE e.student_id = s.id AND {ON_FILE})
-        FROM (
-            SELECT 'escalation' AS kind, student_id, made_on FROM escalation
-            WHERE made_on < :after
-            UNION ALL
-            SELECT 'welfare' AS kind, student_id, made_on FROM welfare_check
-            WHERE made_on < :after
-              AND student_id IN (SELECT student_id FROM escalation WHERE made_on < :after)
-        ) x JOIN student s ON s.id = x.student_id
-        WHERE {where}"""
+        FROM escalation x JOIN student s ON s.id = x.student_id
+        WHERE x.made_on < :after AND {where}
+          AND substr(x.made_on, 1, 10) > coalesce(
+              (SELECT max(substr(w.made_on, 1, 10)) FROM welfare_check w
+               WHERE w.student_id = x.student_id AND w.made_on < :after), '')
+        GROUP BY x.student_id
+        ORDER BY x.student_id"""
     named = {**params, "after": day_after(ctx.as_of)}
     periods = remote_periods(ctx.db)
-    starts = {p.id: p.start for p in periods}
-    escalated: dict[tuple[str, int | None], date] = {}
-    checked: dict[tuple[str, int | None], date] = defaultdict(lambda: date.min)
-    about: dict[str, tuple[str, bool]] = {}
-    for kind, student_id, school_id, day, contact in ctx.db.execute(sql, named):
-        on = date.fromisoformat(day)
-        about[student_id] = (school_id, bool(contact))
-        keys = [p.id for p in periods_of(on, school_id, periods)] or [None]
-        for key in ((student_id, pid) for pid in keys):
-            if kind == "escalation":
-                escalated[key] = max(escalated.get(key, date.min), on)
-            else:
-                checked[key] = max(checked[key], on)
     citation = ctx.rule.citation if ctx.rule else WELFARE_CHECK
-    for (student_id, pid), reported in sorted(escalated.items(), key=lambda kv: str(kv[0])):
-        if checked[(student_id, pid)] >= reported:
-            continue
-        school_id, contact = about[student_id]
+    for student_id, school_id, first, contact in ctx.db.execute(sql, named):
         tail = "" if contact else "; no emergency contact is on file"
-        began = f" for the remote learning that began {starts[pid]}" if pid is not None else ""
+        during = periods_of(date.fromisoformat(first), school_id, periods)
+        began = f" for the remote learning that began {during[0].start}" if during else ""
         yield ctx.finding(
             "action",
             f"The parent could not be reached{began} (reported to the principal on "
-            f"{reported}): the principal or designee must contact the emergency contact about "
+            f"{first}): the principal or designee must contact the emergency contact about "
             f"the student's and family's health and safety{tail}",
             student_id=student_id,
             school_id=school_id,

@@ -4,6 +4,7 @@ a student at the escalation stage shows that stage's steps too."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -11,8 +12,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from polterm.errors import PoltermError
-from polterm.services.conferences import conference_draft, update_conference
+from polterm.services.conferences import HeldAheadError, conference_draft, update_conference
+from polterm.services.records import add_progress_report
 from polterm.services.views import checklists
+from polterm.ui.widgets.confirm import ask_held_today
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.steps import EscalationSteps
@@ -72,21 +75,31 @@ class ConductScreen(FormDialog):
             Horizontal(Button("Save (ctrl+s)", variant="primary", id="save"), classes="buttons"),
         ]
 
-    def save(self) -> None:
-        from polterm.services.records import add_progress_report
+    def labels(self) -> dict[str, str]:
+        return {"--support": "Support", "--period": "Progress report handed over"}
 
-        session = self.app.session  # type: ignore[attr-defined]
-        ticks = {str(c.name): True for c in self.query(".tick").results(Checkbox) if c.value}
-        changes = {n: self.query_one(f"#{n}", TextArea).text or None for n in NOTES}
+    def save(self) -> None:
+        changes: dict[str, Any] = {n: self.query_one(f"#{n}", TextArea).text or None for n in NOTES}
         support = self.query_one("#support", Input).value
         changes["support"] = tuple(p.strip() for p in support.split(",") if p.strip())
         changes["notes"] = self.query_one("#notes", Input).value or None
         if self.query_one("#held", Checkbox).value:
             changes["status"] = "held"
+        self.record(changes)
+
+    def record(self, changes: dict[str, Any]) -> None:
+        """Write the conference, its ticks and the progress report in one transaction; a
+        conference dated ahead, marked held, first asks to be moved to today."""
+        session = self.app.session  # type: ignore[attr-defined]
+        ticks = {str(c.name): True for c in self.query(".tick").results(Checkbox) if c.value}
         try:
             with session.transaction():
                 after = update_conference(
-                    session, self.conference_id, changes, expected_version=self.version
+                    session,
+                    self.conference_id,
+                    changes,
+                    expected_version=self.version,
+                    today=self.app.today,  # type: ignore[attr-defined]
                 )
                 session.update(
                     "conference",
@@ -103,8 +116,12 @@ class ConductScreen(FormDialog):
                         after["at"][:10],
                         conference_id=self.conference_id,
                     )
+        except HeldAheadError as error:
+            at = self.conference.at
+            ask_held_today(self, error, at, lambda moved: self.record({**changes, "at": moved}))
+            return
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.not_saved(error)
             return
         self.notify(f"Conference {self.conference_id} recorded")
         self.dismiss(True)

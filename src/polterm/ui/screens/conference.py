@@ -19,13 +19,17 @@ from polterm.services.conferences import (
     INITIATORS,
     MODALITIES,
     STATUSES,
+    HeldAheadError,
     conference_draft,
     conference_kinds,
+    default_staff,
     schedule_conference,
+    staffing_warnings,
     update_conference,
 )
 from polterm.services.views import conflicts, draft_warnings
-from polterm.ui.widgets.dialog import FormDialog
+from polterm.ui.widgets.confirm import ask_held_today
+from polterm.ui.widgets.dialog import FormDialog, in_form_words
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import (
     attendee_choice,
@@ -137,7 +141,7 @@ class ConferenceForm(FormDialog):
                 Picker(
                     staff_source(self.school_id),
                     placeholder="Staff attending: type a name",
-                    chosen=staff_choices(session, d.staff_ids) if d else (),
+                    chosen=staff_choices(session, d.staff_ids if d else default_staff(session)),
                     id="staff",
                 ),
                 Picker(
@@ -164,6 +168,17 @@ class ConferenceForm(FormDialog):
                 classes="buttons",
             ),
         ]
+
+    def labels(self) -> dict[str, str]:
+        fixed = {
+            "--kind": "Kind",
+            "--at": "Date and time",
+            "--modality": "Modality",
+            "--initiated-by": "Initiated by",
+            "--status": "Status",
+            "--request": "Linked parent request",
+        }
+        return fixed | {"--" + n.replace("_", "-"): f.title for n, f in self.extra.items()}
 
     def when_ready(self) -> None:
         self.refresh_warnings()
@@ -221,11 +236,12 @@ class ConferenceForm(FormDialog):
         app = self.app
         session = app.reader()  # type: ignore[attr-defined]
         try:
-            lines = draft_warnings(session, draft, app.today)  # type: ignore[attr-defined]
+            lines = staffing_warnings(draft)
+            lines += draft_warnings(session, draft, app.today)  # type: ignore[attr-defined]
             if len(draft.at) >= 16:
                 lines += conflicts(session, draft)
         except Exception as error:  # an unfinished date while typing
-            lines = [f"(incomplete: {error})"]
+            lines = [f"(incomplete: {in_form_words(error, self.labels())})"]
         answer(self, self.show_warnings, lines)
 
     def show_warnings(self, lines: list[str]) -> None:
@@ -236,7 +252,12 @@ class ConferenceForm(FormDialog):
         try:
             draft = self.draft()
             if self.conference_id is None:
-                new_id = schedule_conference(session, draft, **self.details())
+                new_id = schedule_conference(
+                    session,
+                    draft,
+                    today=self.app.today,
+                    **self.details(),  # type: ignore[attr-defined]
+                )
                 self.notify(f"Conference {new_id} scheduled")
             else:
                 changes = {
@@ -260,12 +281,21 @@ class ConferenceForm(FormDialog):
                     self.conference_id,
                     {**changes, **self.details()},
                     expected_version=self.version,
+                    today=self.app.today,  # type: ignore[attr-defined]
                 )
                 self.notify(f"Conference {self.conference_id} saved")
+        except HeldAheadError as error:
+            ask_held_today(self, error, draft.at, self.save_moved)
+            return
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.not_saved(error)
             return
         self.dismiss(True)
+
+    def save_moved(self, at: str) -> None:
+        """Held today after all: the date field says so, and the form saves again."""
+        self.query_one("#at", Input).value = at
+        self.save()
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:

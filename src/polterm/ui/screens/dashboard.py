@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
@@ -13,6 +15,7 @@ from polterm.services.views import Dashboard
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
+from polterm.ui.widgets.worker import answer
 
 
 class DashboardScreen(KeepsStyles, Screen[None]):
@@ -30,6 +33,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         yield LineTable(
             "When", "Student", "Kind", "Status", "Modality", zebra=False, id="conferences"
         )
+        yield from _call_list()
         yield Static("", id="counts", classes="title")
         with Horizontal(id="tallies"):
             yield LineTable("Findings", "Rule", zebra=False, id="by-rule")
@@ -38,6 +42,31 @@ class DashboardScreen(KeepsStyles, Screen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+
+    @work(exclusive=True, thread=True, group="calls")
+    def load_calls(self) -> None:
+        """The office's call list: guardians to phone about a conference (no e-mail)."""
+        from polterm.services.mail_queue import call_list
+
+        answer(self, self.show_calls, call_list(self.app.reader()))  # type: ignore[attr-defined]
+
+    def show_calls(self, rows: list[dict[str, Any]]) -> None:
+        for widget in self.query(".calls"):
+            widget.display = bool(rows)
+        self.query_one("#calls", LineTable).set_rows(
+            (
+                f"s:{r['student_id']}:{r['id']}",
+                (
+                    r["conference_at"].replace("T", " "),
+                    r["kind"],
+                    r["student"],
+                    r["guardian"],
+                    r["phone"] or "no phone on file",
+                    r["why"],
+                ),
+            )
+            for r in rows
+        )
 
     def on_screen_resume(self) -> None:
         """Back on the dashboard after a write elsewhere: evaluate again."""
@@ -51,6 +80,8 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         else:
             self.query_one("#loading").display = True
             self.load()
+        if self.app.session.actor.role == "office":  # type: ignore[attr-defined]
+            self.load_calls()
 
     @work(exclusive=True, thread=True)
     def load(self) -> None:
@@ -105,7 +136,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         self.query_one("#why", Static).update(escape(f"{f.message} — {f.citation}") if f else "")
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
-        if event.table.id not in ("findings", "conferences"):
+        if event.table.id not in ("findings", "conferences", "calls"):
             return  # a count: nothing to open
         kind, ident = event.key.split(":")[:2]
         if ident == "None":
@@ -114,3 +145,15 @@ class DashboardScreen(KeepsStyles, Screen[None]):
             self.app.open_student(ident)  # type: ignore[attr-defined]
         else:
             self.app.open_conference(int(ident))  # type: ignore[attr-defined]
+
+
+def _call_list() -> ComposeResult:
+    """Hidden until the office has someone to phone."""
+    title = Static("Families to phone (no e-mail)", id="calls-title", classes="title calls")
+    table = LineTable(
+        "When", "About", "Student", "Guardian", "Phone", "Why", zebra=False, id="calls"
+    )
+    table.add_class("calls")
+    for widget in (title, table):
+        widget.display = False
+        yield widget

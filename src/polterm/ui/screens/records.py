@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Select, Static
@@ -15,7 +16,8 @@ from polterm.errors import PoltermError
 from polterm.services import records, schools
 from polterm.services.session import Session
 from polterm.services.views import filter_choices
-from polterm.ui.widgets.dialog import FormDialog
+from polterm.ui.screens.student import answers
+from polterm.ui.widgets.dialog import FormDialog, in_form_words
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import staff_source
 from polterm.ui.widgets.picker import PickField
@@ -25,6 +27,8 @@ PRINCIPALS = ("principal", "designee")  # a choice of these roles: a staff picke
 SCHOOL = ("school",)  # a choice of the district's schools, by name
 SCHOOL_OR_DISTRICT = ("school", "district")  # the same, or the whole district (the first choice)
 Field = tuple[str, str, tuple[str, ...]]  # name, label, choices (empty: free text)
+FLAGS = {"to_staff_id": "--to", "with_whom": "--with", "school_id": "--school"}  # the others:
+# the name as a flag, as the command line (and the services' messages) call the field
 
 
 def _request_id(session: Session) -> str:
@@ -115,7 +119,7 @@ class RecordForm(FormDialog):
             for name, label, choices in fields:
                 if choices is PRINCIPALS:
                     source = staff_source(self.school_of_subject(), PRINCIPALS)
-                    yield PickField(label, source, blank="nobody named", id=name)
+                    yield PickField(label, source, blank="nobody named (Enter: pick one)", id=name)
                 elif choices is SCHOOL_OR_DISTRICT:
                     district = [("The whole district", ""), *self.schools()]
                     yield Select(district, value="", allow_blank=False, prompt=label, id=name)
@@ -126,11 +130,31 @@ class RecordForm(FormDialog):
                 else:
                     default = today if name in ("on", "start") else ""
                     yield Input(default, placeholder=label, id=name)
+            if self.kind == "welfare" and self.subject:
+                yield Static("", id="answers", markup=False)
             if self.kind in STEPS_SHOWN and self.subject:
                 yield EscalationSteps(self.subject, always=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
         yield Footer()
+
+    def when_ready(self) -> None:
+        self.show_answers()
+
+    @on(Input.Changed, "#on")
+    def show_answers(self) -> None:
+        """A welfare check's form says which escalations a check dated so answers."""
+        if self.kind != "welfare" or not self.ready:
+            return
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            on = self.query_one("#on", Input).value
+            found = records.escalations_answered(session, str(self.subject), on)
+        except PoltermError as error:
+            text = in_form_words(error, self.labels())
+        else:
+            text = f"This check answers {answers([e['made_on'] for e in found])}"
+        self.query_one("#answers", Static).update(text)
 
     def schools(self) -> list[tuple[str, str]]:
         """The district's schools as the students list offers them: "name (id)", by name."""
@@ -144,6 +168,12 @@ class RecordForm(FormDialog):
         ).fetchone()
         return str(school_id)
 
+    def labels(self) -> dict[str, str]:
+        return {
+            FLAGS.get(name, "--" + name.replace("_", "-")): label
+            for name, label, _ in FORMS[self.kind][1]
+        }
+
     def save(self) -> None:
         _, fields, save = FORMS[self.kind]
         values: dict[str, Any] = {}
@@ -156,7 +186,7 @@ class RecordForm(FormDialog):
         try:
             save(self.app.session, self.subject, **values)  # type: ignore[attr-defined]
         except PoltermError as error:
-            self.notify(str(error), severity="error", title="Not saved")
+            self.not_saved(error)
             return
         self.notify(f"{FORMS[self.kind][0]}: saved")
         self.dismiss(True)

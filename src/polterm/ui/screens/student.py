@@ -30,6 +30,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
         Binding("e", "escalation", "Escalate"),
         Binding("w", "welfare", "Welfare check"),
         Binding("c", "call", "Parent's call"),
+        Binding("o", "outbox", "E-mail"),
     ]
 
     def __init__(self, student_id: str) -> None:
@@ -122,6 +123,11 @@ class StudentScreen(KeepsStyles, Screen[None]):
     def action_call(self) -> None:
         self._record("request")
 
+    def action_outbox(self) -> None:
+        from polterm.ui.screens.outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen(self.student_id))
+
 
 def render_detail(d: dict[str, Any]) -> str:
     """The student's record as Rich markup, section by section."""
@@ -150,28 +156,83 @@ def render_detail(d: dict[str, Any]) -> str:
         )
     else:
         out.append("  none on file")
-    out.append("[b]Contact attempts[/b]")
-    out += [
-        f"  {a['made_on']} {a['method']} {a['outcome']} ({a['purpose']})" for a in d["attempts"]
-    ] or ["  none"]
-    out.append("[b]Requests[/b]")
-    out += [
-        f"  {r['id']} {r['requested_on']} with the {r['with_whom']}: {escape(r['topic'] or '')}"
-        f" · {'conference ' + str(r['conference_id']) if r['conference_id'] else 'not arranged'}"
-        for r in d["requests"]
-    ] or ["  none"]
-    out.append("[b]Progress reports[/b]")
-    out += [
-        f"  {p['period_id']} issued {p['issued_on']}"
-        + (f" at conference {p['conference_id']}" if p["conference_id"] else "")
-        for p in d["progress_reports"]
-    ] or ["  none"]
-    out.append("[b]Remote learning[/b]")
-    out += [
-        f"  {r['start']} – {r['end'] or 'ongoing'} ({r['school_id'] or 'district-wide'})"
-        for r in d["remote"]
-    ] or ["  none"]
+    records = [
+        (
+            "Contact attempts",
+            [
+                f"  {a['made_on']} {a['method']} {a['outcome']} ({a['purpose']})"
+                for a in d["attempts"]
+            ],
+        ),
+        (
+            "Escalations to the principal or designee",
+            [
+                f"  {e['made_on']}{by(e)} to {escape(named(e['to_name'], e['to_staff_id']))} · "
+                + (
+                    f"welfare check {e['answered_on']}"
+                    if e["answered_on"]
+                    else "no welfare check yet"
+                )
+                for e in d["escalations"]
+            ],
+        ),
+        (
+            "Welfare checks",
+            [
+                f"  {w['made_on']}{by(w)}: {escape(w['outcome'])} · answers {answers(w['answers'])}"
+                for w in d["welfare_checks"]
+            ],
+        ),
+        (
+            "Requests",
+            [
+                f"  {r['id']} {r['requested_on']} with the {r['with_whom']}: "
+                f"{escape(r['topic'] or '')} · "
+                + (f"conference {r['conference_id']}" if r["conference_id"] else "not arranged")
+                for r in d["requests"]
+            ],
+        ),
+        (
+            "Progress reports",
+            [
+                f"  {p['period_id']} issued {p['issued_on']}"
+                + (f" at conference {p['conference_id']}" if p["conference_id"] else "")
+                for p in d["progress_reports"]
+            ],
+        ),
+        (
+            "Remote learning",
+            [
+                f"  {r['start']} – {r['end'] or 'ongoing'} ({r['school_id'] or 'district-wide'})"
+                for r in d["remote"]
+            ],
+        ),
+    ]
+    for title, lines in records:
+        out += section(title, lines)
     return "\n".join(out)
+
+
+def section(title: str, lines: list[str]) -> list[str]:
+    """A heading of the record and its lines, or that there are none."""
+    return [f"[b]{title}[/b]", *(lines or ["  none"])]
+
+
+def by(record: dict[str, Any]) -> str:
+    """ " by NAME" for a record of who acted, when the person is known."""
+    return f" by {escape(record['by_name'])}" if record["by_name"] else ""
+
+
+def named(name: str | None, staff_id: str | None) -> str:
+    """A staff member as the page names them: name and id, or that nobody was named."""
+    return f"{name} ({staff_id})" if staff_id else "nobody named"
+
+
+def answers(days: list[str]) -> str:
+    """Which escalations a welfare check answers, by date."""
+    if not days:
+        return "no open escalation"
+    return f"the escalation{'s' if len(days) > 1 else ''} of {', '.join(days)}"
 
 
 def first_paragraph(text: str) -> str:

@@ -3,7 +3,7 @@ block (a modal screen hides the app's own bindings)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
 from textual import events, on
@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button
 
+from polterm.errors import FieldError, PoltermError
 from polterm.ui.widgets.labels import label_fields
 from polterm.ui.widgets.styled import KeepsStyles
 
@@ -21,6 +22,12 @@ HELP_BINDINGS: list[BindingType] = [
     Binding("question_mark", "app.help", "Help", key_display="?"),
     Binding("f1", "app.help", "Help", key_display="F1"),
 ]
+
+
+def in_form_words(error: Exception, labels: Mapping[str, str]) -> str:
+    """A service's error as a form says it: a bad field by the form's label (`labels`, by the
+    command-line flag the services name it with), not by the flag."""
+    return error.labelled(labels) if isinstance(error, FieldError) else str(error)
 
 
 class FormDialog(KeepsStyles, ModalScreen[bool]):
@@ -84,6 +91,14 @@ class FormDialog(KeepsStyles, ModalScreen[bool]):
     @on(Button.Pressed, "#save")
     def save_pressed(self) -> None:
         self.save()
+
+    def labels(self) -> dict[str, str]:
+        """The form's fields' labels by the command-line flag the services name them with."""
+        return {}
+
+    def not_saved(self, error: PoltermError) -> None:
+        """Say why the service refused, in the form's words."""
+        self.notify(in_form_words(error, self.labels()), severity="error", title="Not saved")
 
     def save(self) -> None:
         """Write the form through its service; dismiss True on success."""
