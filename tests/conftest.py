@@ -164,3 +164,13 @@ def district(fresh: Polterm, seeded_template: Path) -> Polterm:
     src.close()
     dst.close()
     return fresh
+
+
+@pytest.fixture
+def plugins_asked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI asks the installed plugins for their commands again: it does so once a process,
+    and a test that installs a plugin runs after others have asked."""
+    from polterm.cli import cli
+
+    monkeypatch.setattr(cli, "commands", dict(cli.commands))
+    monkeypatch.setattr(cli, "plugin_commands_added", False)

@@ -7,9 +7,8 @@ from datetime import date
 import pytest
 from sqlite_utils import Database
 
-from polterm.cli.state import plugin_migrations
 from polterm.demo.generate import generate
-from polterm.engine import evaluate
+from polterm.engine import evaluate, policy_migrations
 from polterm.plugins import Registry
 from polterm.storage import open_database
 
@@ -32,7 +31,7 @@ RULES = {
 
 
 def build(registry: Registry, seed: int = 1) -> Database:
-    db = open_database(None, plugin_migrations(registry))
+    db = open_database(None, policy_migrations(registry, registry.policies))
     generate(db, STUDENTS, seed, "demo-tester")
     return db
 

@@ -12,19 +12,32 @@ from sqlite_utils import Database, Migrations
 
 import polterm.cli
 from polterm import hookimpl, hookspecs
-from polterm.cli.state import plugin_migrations
-from polterm.engine import checklists, conference_kinds, conference_warnings, report_sections
+from polterm.engine import (
+    checklists,
+    conference_kinds,
+    conference_warnings,
+    policy_migrations,
+    report_sections,
+    student_panels,
+)
+from polterm.errors import PoltermError
 from polterm.plugins import build_registry
 from polterm.policy import (
     Checklist,
     ChecklistItem,
     ConferenceDraft,
     ConferenceKind,
+    FormField,
+    Panel,
     PolicyInfo,
+    RecordForm,
     ReportRequest,
     ReportSection,
     Rule,
 )
+from polterm.services import finding_store
+from polterm.services.plugin_records import record_forms, save_record
+from polterm.services.session import SYSTEM, Session
 from polterm.testing import District
 
 HOOKS = sorted(name for name, fn in vars(hookspecs).items() if hasattr(fn, "polterm_spec"))
@@ -34,7 +47,7 @@ migrations = Migrations("polterm_hooktest")
 
 @migrations()
 def m001_own_table(db: Database) -> None:
-    db["hooktest_note"].create({"id": int, "note": str}, pk="id")
+    db["hooktest_note"].create({"id": int, "student_id": str, "note": str}, pk="id")
 
 
 class EveryHook:
@@ -69,6 +82,21 @@ class EveryHook:
     @hookimpl
     def polterm_migrations(self) -> Migrations:
         return migrations
+
+    @hookimpl
+    def polterm_per_student_tables(self) -> list[str]:
+        return ["hooktest_note"]
+
+    @hookimpl
+    def polterm_student_panel(self, student_id, ctx):  # type: ignore[no-untyped-def]
+        (n,) = ctx.db.execute(
+            "SELECT count(*) FROM hooktest_note WHERE student_id = ?", [student_id]
+        ).fetchone()
+        return Panel("Notes", (f"{n} notes",))
+
+    @hookimpl
+    def polterm_register_record_forms(self, register) -> None:  # type: ignore[no-untyped-def]
+        register(RecordForm("note", "A note", "hooktest_note", (FormField("note", "Note"),)))
 
     @hookimpl
     def polterm_register_commands(self, cli: click.Group) -> None:
@@ -115,7 +143,40 @@ def test_hook_polterm_report_sections(d: District) -> None:
 
 def test_hook_polterm_migrations(d: District) -> None:
     assert d.db["hooktest_note"].exists()
-    assert plugin_migrations(d.registry()) == [migrations]
+    assert policy_migrations(d.registry(), ["hooktest"]) == [migrations]
+    assert policy_migrations(d.registry(), []) == []
+
+
+def test_hook_polterm_per_student_tables(d: District) -> None:
+    assert d.registry().per_student_tables() == {"hooktest_note"}
+    d.add("audit_log", at="t", actor="x", os_user="x", action="insert",
+          table_name="hooktest_note", record_id="1", student_id="s1")  # fmt: skip
+    tables = finding_store.PER_STUDENT | d.registry().per_student_tables()
+    assert finding_store.changed_students(d.db, 0, tables) == {"s1"}
+    assert finding_store.changed_students(d.db, 0) is None  # a core list alone: all again
+
+
+def test_hook_polterm_student_panel(d: District) -> None:
+    s = d.student()
+    d.add("hooktest_note", student_id=s, note="hello")
+    panels, errors = student_panels(d.db, d.registry(), s, date(2025, 10, 1))
+    assert (errors, panels) == ([], [Panel("Notes", ("1 notes",), "hooktest")])
+
+
+def test_hook_polterm_register_record_forms(d: District) -> None:
+    s = d.student()
+    it = Session(d.db, SYSTEM, d.registry())
+    assert [(p, f.id) for p, f in record_forms(it)] == [("hooktest", "note")]
+    save_record(it, "hooktest", "note", s, {"note": "called home"})
+    assert d.db.execute("SELECT student_id, note FROM hooktest_note").fetchall() == [
+        (s, "called home")
+    ]
+    (audited,) = d.db.execute(
+        "SELECT table_name, student_id FROM audit_log WHERE action = 'insert'"
+    ).fetchall()
+    assert audited == ("hooktest_note", s)
+    with pytest.raises(PoltermError, match="Note is required"):
+        save_record(it, "hooktest", "note", s, {"note": " "})
 
 
 def test_hook_polterm_register_commands(monkeypatch: pytest.MonkeyPatch) -> None:

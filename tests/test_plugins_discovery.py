@@ -93,3 +93,14 @@ def test_an_entry_point_that_fails_to_import_is_named_and_the_others_load(
     assert str(error) == (
         "policy plugin 'broken' failed: cannot be imported: ImportError: needs libfoo"
     )
+
+
+def test_a_policy_left_out_by_the_allowlist_is_said_to_be_installed_but_not_allowed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLTERM_LOAD_PLUGINS", install_fake(site, "other"))
+    why = build_registry().why_missing
+    assert why("p1471") == (
+        "policy 'p1471' is installed but not allowed: add it to POLTERM_LOAD_PLUGINS=other"
+    )
+    assert "not installed" in why("nowhere_1")

@@ -36,13 +36,14 @@ def test_the_scaffold_is_an_installable_package_with_a_rule_and_a_test(package: 
     assert '[project.entry-points.polterm]\nhome_call = "polterm_home_call"' in pyproject
     assert "RuleContext" in (package / "src/polterm_home_call/__init__.py").read_text()
     assert "district" in (package / "tests/test_home_call.py").read_text()
+    assert '[project.optional-dependencies]\ntest = ["pytest>=8"]' in pyproject
 
 
 def test_the_scaffold_passes_its_own_tests_with_the_district_fixture(package: Path) -> None:
     result = python("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=package,
                     PYTHONPATH=str(package / "src"))  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 passed" in result.stdout
+    assert "6 passed" in result.stdout
 
 
 def test_once_installed_the_policy_is_in_plugins_rules_and_check(
@@ -66,7 +67,8 @@ def test_once_installed_the_policy_is_in_plugins_rules_and_check(
         ("fall-conference", {"deadline": "11-30"})
     ]
     for args in (
-        ["init", "--district", "T", "--policy", "home_call"],
+        ["init", "--district", "T", "--policy", "home_call",
+         "--year", "2025-2026:2025-08-27:2026-06-12"],
         ["school", "add", "--id", "oak", "--name", "Oak", "--level", "elementary"],
         ["student", "add", "--id", "s1", "--given", "A", "--family", "B", "--grade", "3",
          "--school", "oak"],
@@ -81,6 +83,12 @@ def test_once_installed_the_policy_is_in_plugins_rules_and_check(
         "s1",
         "overdue",
     )
+    waiver = polterm("home_call-waiver", "--student", "s1", "--on", "2025-09-20")
+    assert (waiver.returncode, waiver.stdout) == (0, "s1: waiver signed 2025-09-20\n")
+    check = polterm("check", "--as-of", "2025-12-01", "--format", "json")
+    assert (check.returncode, json.loads(check.stdout)["findings"]) == (0, [])
+    bad = polterm("home_call-waiver", "--student", "s1", "--on", "yesterday")
+    assert bad.returncode == 2 and "'yesterday'" in bad.stderr
 
 
 def test_new_policy_refuses_a_bad_name_and_a_non_empty_directory(

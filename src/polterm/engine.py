@@ -8,7 +8,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,7 +18,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 from polterm import config
 from polterm.plugins import PluginError, Registry, one_line
@@ -31,6 +31,7 @@ from polterm.policy import (
     ConferenceKind,
     Finding,
     FindingQuery,
+    Panel,
     ReportRequest,
     ReportSection,
     RuleContext,
@@ -151,7 +152,7 @@ def evaluate(
     result = Evaluation(as_of, errors=list(registry.errors))
     allowed = allowed_values(db, scope)
     asked: list[Part | Future[FindingBlock] | PluginError] = []  # in rule order
-    names = policies if policies is not None else config.active_policies(db)
+    names = policies if policies is not None else config.active_policies(db, as_of)
     # the caller's file mapped too, as the query threads' are, while its thread runs Python
     # rules and queries (its page reads were a tenth of the system time; a walk in school
     # order reads pages at random)
@@ -167,16 +168,18 @@ def evaluate(
             for rule in loaded.rules.values():
                 if not rule.in_force(as_of):
                     continue
-                ctx = RuleContext(
-                    db=db,
-                    as_of=as_of,
-                    policy=loaded.info,
-                    scope=scope,
-                    rule=rule,
-                    settings=config.effective_settings(rule.settings, overrides.get(rule.id, {})),
-                )
-                who = (loaded.plugin, rule.id)
+                who = (loaded.plugin, name, rule.id)
                 try:
+                    ctx = RuleContext(
+                        db=db,
+                        as_of=as_of,
+                        policy=loaded.info,
+                        scope=scope,
+                        rule=rule,
+                        settings=config.effective_settings(
+                            rule.settings, overrides.get(rule.id, {})
+                        ),
+                    )
                     with read_only(db), time_limit(db, timeout):
                         found = rule.evaluate(ctx)
                         if isinstance(found, FindingQuery):
@@ -199,14 +202,16 @@ def evaluate(
     return result
 
 
-def _rule_error(who: tuple[str, str], error: Exception) -> PluginError:
-    """A rule's failure in one line, named by its plugin and rule id."""
-    plugin, rule_id = who
-    return PluginError(plugin, f"rule {rule_id}: {one_line(error)}")
+def _rule_error(who: Who, error: Exception) -> PluginError:
+    """A rule's failure in one line, named by its plugin and rule id, and kept by policy and
+    rule so the finding store can show it where the rule's findings were."""
+    plugin, policy, rule_id = who
+    return PluginError(plugin, f"rule {rule_id}: {one_line(error)}", policy, rule_id)
 
 
+Who = tuple[str, str, str]  # plugin, policy, rule id
 Asked = FindingBlock | Future[FindingBlock | PluginError]
-QueryRunner = Callable[[FindingQuery, str, dict[str, set[Any]], tuple[str, str]], Asked]
+QueryRunner = Callable[[FindingQuery, str, dict[str, set[Any]], Who], Asked]
 Stealer = Callable[[Any], Any]
 
 
@@ -228,7 +233,7 @@ def _queries(
     if not threaded or not main or QUERY_THREADS < 2:
 
         def inline(
-            query: FindingQuery, policy: str, allowed: dict[str, set[Any]], who: tuple[str, str]
+            query: FindingQuery, policy: str, allowed: dict[str, set[Any]], who: Who
         ) -> FindingBlock:
             return _block(db, query, policy, allowed)  # it fails the rule as if it raised it
 
@@ -249,7 +254,7 @@ def _queries(
         query: FindingQuery,
         policy: str,
         allowed: dict[str, set[Any]],
-        who: tuple[str, str],
+        who: Who,
     ) -> FindingBlock | PluginError:
         try:
             with read_only(mine), time_limit(mine, timeout):
@@ -398,7 +403,7 @@ def _guarded_hook(
     """Call a hook of every active policy read-only and time-limited, one failing alone."""
     out: list[Any] = []
     errors: list[PluginError] = []
-    for name, loaded in _active(db, registry):
+    for name, loaded in _active(db, registry, as_of):
         ctx = RuleContext(db=db, as_of=as_of, policy=loaded.info)
         try:
             with read_only(db), time_limit(db, rule_timeout()):
@@ -427,6 +432,28 @@ def report_sections(
     )
 
 
+def student_panels(
+    db: Database, registry: Registry, student_id: str, as_of: date
+) -> tuple[list[Panel], list[PluginError]]:
+    """Every active policy's panel for a student's page, read-only, each policy isolated."""
+    return _guarded_hook(
+        db,
+        registry,
+        as_of,
+        "polterm_student_panel",
+        "student panel",
+        _panels,
+        student_id=student_id,
+    )
+
+
+def _panels(items: Any, policy: str) -> Iterator[Panel]:
+    for item in [items] if isinstance(items, Panel) else items:
+        if not isinstance(item, Panel):
+            raise TypeError(f"returned {type(item).__name__}, not Panel")
+        yield replace(item, policy=policy)
+
+
 def conference_kinds(db: Database, registry: Registry) -> list[tuple[str, ConferenceKind]]:
     """The conference kinds of the district's active policies, as (policy, kind) pairs."""
     return [
@@ -452,11 +479,12 @@ def checklists(
     return out
 
 
-def _active(db: Database, registry: Registry) -> list[tuple[str, Any]]:
-    """The district's active policies that are installed and loaded, in the district's order."""
+def _active(db: Database, registry: Registry, as_of: date | None = None) -> list[tuple[str, Any]]:
+    """The district's policies in force on a day (default today) that are installed and
+    loaded, in the district's order."""
     return [
         (name, registry.policies[name])
-        for name in config.active_policies(db)
+        for name in config.active_policies(db, as_of or date.today())
         if name in registry.policies
     ]
 
@@ -484,18 +512,14 @@ def allowed_values(db: Database, scope: Scope) -> dict[str, set[Any]]:
     return allowed
 
 
-def missing_policies(db: Database, registry: Registry) -> list[str]:
-    """One message per configured policy that is not installed (or did not load)."""
-    out = []
-    for name in config.active_policies(db):
-        if name not in registry.policies:
-            failed = [e for e in registry.errors if e.plugin == name]
-            why = f" ({failed[0].message})" if failed else ""
-            out.append(
-                f"policy {name!r} is configured but not installed{why}: "
-                f"install its package, e.g. `pip install polterm-{name.replace('_', '-')}`"
-            )
-    return out
+def missing_policies(db: Database, registry: Registry, as_of: date | None = None) -> list[str]:
+    """One message per policy in force (on a day, default today) that is not installed (or
+    did not load)."""
+    return [
+        registry.why_missing(name)
+        for name in config.active_policies(db, as_of or date.today())
+        if name not in registry.policies
+    ]
 
 
 def call_policy_hook(
@@ -515,6 +539,17 @@ def call_policy_hook(
         if value is not None:
             results.append(value)
     return results, errors
+
+
+def policy_migrations(registry: Registry, policies: Iterable[str]) -> list[Migrations]:
+    """The named policies' own migration sets (those installed), so their tables exist before
+    they run; a policy a district never enables leaves its database alone."""
+    out: list[Migrations] = []
+    for name in dict.fromkeys(policies):
+        if name in registry.policies:
+            results, _ = call_policy_hook(registry, name, "polterm_migrations")
+            out.extend(results)
+    return out
 
 
 def _validated(items: Any, policy: str) -> Iterator[Finding]:

@@ -54,3 +54,25 @@ def polterm_migrations():  # type: ignore[no-untyped-def]
 @hookspec
 def polterm_register_commands(cli):  # type: ignore[no-untyped-def]
     """Add click commands to the `polterm` command group."""
+
+
+@hookspec
+def polterm_per_student_tables():  # type: ignore[no-untyped-def]
+    """Return the names of the plugin's tables whose rows belong to one student each.
+
+    A write there that names its student (`plugin_api.insert(..., student_id=...)`)
+    re-evaluates that student only; a change to any other table re-evaluates the district.
+    """
+
+
+@hookspec
+def polterm_student_panel(student_id, ctx):  # type: ignore[no-untyped-def]
+    """Return a `Panel` (or None) for the student page of `student_id`, read-only.
+
+    `ctx` is a `RuleContext` of the plugin's policy as of today; read its `db`, never write.
+    """
+
+
+@hookspec
+def polterm_register_record_forms(register):  # type: ignore[no-untyped-def]
+    """Call `register(RecordForm(...))` for each record the student page lets a person add."""

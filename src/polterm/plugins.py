@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from polterm import hookspecs
-from polterm.policy import Checklist, ConferenceKind, PolicyInfo, Rule
+from polterm.policy import Checklist, ConferenceKind, PolicyInfo, RecordForm, Rule
 
 ENTRY_POINT_GROUP = "polterm"
 ALLOWLIST_ENV = "POLTERM_LOAD_PLUGINS"
@@ -23,6 +26,8 @@ class PluginError:
 
     plugin: str
     message: str
+    policy: str | None = None  # whose rule failed, when one rule did
+    rule: str | None = None
 
     def __str__(self) -> str:
         return f"policy plugin {self.plugin!r} failed: {self.message}"
@@ -39,6 +44,10 @@ class LoadedPolicy:
     rules: dict[str, Rule] = field(default_factory=dict)
     kinds: dict[str, ConferenceKind] = field(default_factory=dict)
     checklists: list[Checklist] = field(default_factory=list)
+    digest: str = ""  # of the installed files: code edited in place is a new answer
+    per_student: frozenset[str] = frozenset()  # its tables whose rows belong to one student
+    forms: dict[str, RecordForm] = field(default_factory=dict)
+    module: str = ""  # the plugin's module, where the policy text it ships lives
 
 
 @dataclass
@@ -49,6 +58,25 @@ class Registry:
     policies: dict[str, LoadedPolicy]
     errors: list[PluginError]
     installed: dict[str, str]  # entry-point name -> distribution, loaded or not
+    allowed: set[str] | None = None  # POLTERM_LOAD_PLUGINS when it was set
+
+    def why_missing(self, policy: str) -> str:
+        """Why a policy the district uses is not loaded, and what to do, in one line."""
+        failed = [e.message for e in self.errors if e.plugin == policy]
+        why = f" ({failed[0]})" if failed else ""
+        if policy in self.installed and self.allowed is not None and policy not in self.allowed:
+            return (
+                f"policy {policy!r} is installed but not allowed: add it to "
+                f"{ALLOWLIST_ENV}={','.join(sorted(self.allowed))}"
+            )
+        return (
+            f"policy {policy!r} is configured but not installed{why}: "
+            f"install its package, e.g. `pip install polterm-{policy.replace('_', '-')}`"
+        )
+
+    def per_student_tables(self) -> frozenset[str]:
+        """The plugins' tables whose rows belong to one student each."""
+        return frozenset().union(*(p.per_student for p in self.policies.values()))
 
     def plugin_impls(self, hook: str, policy: str) -> list[Callable[..., Any]]:
         """The implementations of a hook belonging to one policy's plugin."""
@@ -61,7 +89,7 @@ def make_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginError], dict
     """Build the manager from the `polterm` entry points, honouring the env allowlist."""
     pm = pluggy.PluginManager("polterm")
     pm.add_hookspecs(hookspecs)
-    allow = _allowlist()
+    allow = allowlist()
     errors: list[PluginError] = []
     installed: dict[str, str] = {}
     for dist, ep in _entry_points():
@@ -96,7 +124,7 @@ def build_registry(pm: pluggy.PluginManager | None = None) -> Registry:
             errors.append(PluginError(name, f"policy name {loaded.info.name!r} is taken"))
             continue
         policies[loaded.info.name] = loaded
-    return Registry(pm, policies, errors, installed)
+    return Registry(pm, policies, errors, installed, allowlist() if installed else None)
 
 
 def _load_policy(
@@ -113,7 +141,14 @@ def _load_policy(
     info = impls["polterm_policy"][0]()
     if not isinstance(info, PolicyInfo):
         raise TypeError(f"polterm_policy returned {type(info).__name__}, not PolicyInfo")
-    loaded = LoadedPolicy(info, name, _version_of(plugin, dist), sorted(impls))
+    loaded = LoadedPolicy(
+        info,
+        name,
+        _version_of(plugin, dist),
+        sorted(impls),
+        digest=content_digest(plugin, dist),
+        module=getattr(plugin, "__name__", type(plugin).__module__),
+    )
 
     def collect(hook: str, kind: type, add: Callable[[Any], None]) -> None:
         def register(item: object) -> None:
@@ -131,6 +166,13 @@ def _load_policy(
         lambda k: loaded.kinds.__setitem__(k.id, k),
     )
     collect("polterm_register_checklists", Checklist, loaded.checklists.append)
+    collect(
+        "polterm_register_record_forms", RecordForm, lambda f: loaded.forms.__setitem__(f.id, f)
+    )
+    tables = [t for fn in impls.get("polterm_per_student_tables", []) for t in fn() or []]
+    if not all(isinstance(t, str) for t in tables):
+        raise TypeError("polterm_per_student_tables returned something other than table names")
+    loaded.per_student = frozenset(tables)
     return loaded
 
 
@@ -144,6 +186,35 @@ def _version_of(plugin: object, dist: str | None) -> str:
     return str(getattr(plugin, "__version__", "unknown"))
 
 
+def content_digest(plugin: object, dist: str | None) -> str:
+    """A hash of the plugin's installed files: its distribution's, and its package directory's
+    (an editable install's distribution lists none of its code). Compiled caches are left out:
+    importing writes them."""
+    paths: set[Path] = set()
+    if dist is not None:
+        for file in importlib.metadata.distribution(dist).files or []:
+            paths.add(Path(str(file.locate())))
+    module = plugin if hasattr(plugin, "__file__") else sys.modules.get(type(plugin).__module__)
+    source = getattr(module, "__file__", None)
+    if source:
+        path = Path(source)
+        if path.name == "__init__.py":
+            paths.update(p for p in path.parent.rglob("*") if p.is_file())
+        else:
+            paths.add(path)
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # a file the record lists but the install left out
+        digest.update(f"{path}\0".encode())
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16]
+
+
 def _entry_points() -> Iterator[tuple[importlib.metadata.Distribution, Any]]:
     seen: set[str] = set()
     for dist in importlib.metadata.distributions():
@@ -153,7 +224,8 @@ def _entry_points() -> Iterator[tuple[importlib.metadata.Distribution, Any]]:
                 yield dist, ep
 
 
-def _allowlist() -> set[str] | None:
+def allowlist() -> set[str] | None:
+    """The plugin names `POLTERM_LOAD_PLUGINS` allows, or None when it is not set."""
     value = os.environ.get(ALLOWLIST_ENV)
     if value is None:
         return None

@@ -11,6 +11,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from polterm import periods
+from polterm.periods import PERIOD_KINDS as PERIOD_KINDS
+from polterm.periods import Period as Period
+from polterm.settings import Setting as Setting  # a plugin imports every value from here
+
 STATUSES = ("due", "overdue", "action", "warning")
 LEVELS = ("elementary", "middle", "high")
 
@@ -96,6 +101,12 @@ class PolicyInfo:
     title: str
     citation: str
     source: str | None = None  # where the policy text lives, for readers
+
+
+def cite(section: str, policy: PolicyInfo) -> str:
+    """A citation as findings, `rules` and the Policies screen show it: the rule's own
+    reference, then the policy's base ("¶ 4; Board Policy 9999")."""
+    return "; ".join(part for part in (section, policy.citation) if part)
 
 
 @dataclass(frozen=True)
@@ -269,6 +280,37 @@ class ReportSection:
     policy: str = ""
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A plugin's section of the student page: a title and lines of plain text."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    policy: str = ""  # filled in by polterm
+
+
+@dataclass(frozen=True)
+class FormField:
+    """A field of a plugin's record form: `kind` is text, date, int or choice."""
+
+    name: str
+    title: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class RecordForm:
+    """A record a person adds on the student page, saved audited into the plugin's `table`
+    (which has a `student_id` column and is one of its per-student tables)."""
+
+    id: str
+    title: str
+    table: str
+    fields: tuple[FormField, ...]
+
+
 @dataclass
 class RuleContext:
     """What a rule sees: a read-only database, the as-of date, its settings and the scope."""
@@ -286,8 +328,7 @@ class RuleContext:
 
     def citation(self, section: str | None = None) -> str:
         """The policy's citation base, with the rule's own reference when it has one."""
-        parts = [section or (self.rule.citation if self.rule else ""), self.policy.citation]
-        return "; ".join(p for p in parts if p)
+        return cite(section or (self.rule.citation if self.rule else ""), self.policy)
 
     def finding(
         self,
@@ -329,6 +370,17 @@ class RuleContext:
         rule = self.rule.id if self.rule else ""
         own = {"policy": self.policy.name, "rule": rule, "citation": self._default_citation}
         return FindingQuery(self.db, sql, params, {**own, **fixed}, ordered)
+
+    def period(
+        self, kind: str, school_id: str | None = None, day: date | None = None
+    ) -> Period | None:
+        """The period of a kind (semester, quarter, ...) containing a day (default the as-of
+        date) for a school, or None."""
+        return periods.containing(self.db, kind, day or self.as_of, school_id)
+
+    def nth_period(self, kind: str, n: int, school_id: str | None = None) -> Period | None:
+        """The n-th period of a kind in the as-of date's school year (-1: the last), or None."""
+        return periods.nth_of_year(self.db, kind, n, self.as_of, school_id)
 
     @cached_property
     def _default_citation(self) -> str:

@@ -23,9 +23,9 @@ import pytest
 from sqlite_utils import Database
 
 from polterm import hookspecs
-from polterm.engine import Evaluation, evaluate
+from polterm.engine import Evaluation, evaluate, student_panels
 from polterm.plugins import Registry, build_registry
-from polterm.policy import Finding, Scope
+from polterm.policy import Finding, Panel, Scope
 from polterm.storage import open_database
 
 
@@ -199,9 +199,18 @@ class District:
         return build_registry(pm)
 
     def evaluate(self, as_of: str | date, scope: Scope | None = None) -> Evaluation:
+        """The district's own policies as of a date, as `polterm check` evaluates them: a
+        plugin given but not among `policies` is loaded and left out."""
         as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-        registry = self.registry()
-        return evaluate(self.db, registry, as_of, scope=scope, policies=list(registry.policies))
+        return evaluate(self.db, self.registry(), as_of, scope=scope)
+
+    def panels(self, student: str, as_of: str | date) -> list[Panel]:
+        """The policies' panels on a student's page; fails loudly on plugin errors."""
+        as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        found, errors = student_panels(self.db, self.registry(), student, as_of)
+        if errors:
+            raise AssertionError("; ".join(map(str, errors)))
+        return found
 
     def check(
         self, as_of: str | date, rule: str | None = None, scope: Scope | None = None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlite_utils import Database
 
-from polterm.cli.state import plugin_migrations
+from polterm.engine import policy_migrations
 from polterm.plugins import Registry, build_registry
 from polterm.services.identity import resolve_actor
 from polterm.services.session import Session
@@ -102,7 +102,7 @@ def session_for(db: Database, staff_id: str) -> Session:
 def world_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same district as a file, built once; tests copy it."""
     path = tmp_path_factory.mktemp("world") / "district.db"
-    db = open_database(path, plugin_migrations(registry()))
+    db = open_database(path, policy_migrations(registry(), registry().policies))
     build_world(db)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()

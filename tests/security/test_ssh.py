@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from polterm.cli.state import plugin_migrations
+from polterm.engine import policy_migrations
 from polterm.storage import open_database
 from tests.security.conftest import build_world, registry
 
@@ -142,7 +142,7 @@ def _server() -> Iterator[Server]:
     shutil.chown(srv, group=DATA_GROUP)
     srv.chmod(0o2770)
     db_path = srv / "polterm.db"
-    db = open_database(db_path, plugin_migrations(registry()))
+    db = open_database(db_path, policy_migrations(registry(), registry().policies))
     build_world(db)
     db.execute("UPDATE staff SET username = ? WHERE id = 't1'", [USER])
     db.close()

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from polterm.cli.state import plugin_migrations
 from polterm.demo.generate import generate
-from polterm.engine import evaluate
+from polterm.engine import evaluate, policy_migrations
 from polterm.plugins import Registry
 from polterm.services import authz
 from polterm.services.session import Actor, Session
@@ -75,7 +74,7 @@ def oracle(session: Session, wanted: StudentFilter, offset: int, limit: int) -> 
 @pytest.fixture(scope="module")
 def db(installed_registry: Registry) -> Database:
     """A generated district, plus names that tie, differ in case or hold LIKE's wildcards."""
-    db = open_database(None, plugin_migrations(installed_registry))
+    db = open_database(None, policy_migrations(installed_registry, installed_registry.policies))
     generate(db, STUDENTS, 1, "tester")
     school, teacher = db.execute("SELECT school_id, teacher_id FROM student LIMIT 1").fetchone()
     odd = [

@@ -33,7 +33,7 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
     """Build a generated demo district (no real people) and open it; you are its IT staff."""
     if students < 1:
         raise PoltermError(f"--students {students}: give at least 1")
-    from polterm.demo.generate import generate  # only this command needs the generator
+    from polterm.demo.generate import POLICIES, generate  # only this command needs it
 
     path = state.path
     config = system_config()
@@ -48,7 +48,9 @@ def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt:
     started = time.perf_counter()
     try:
         with _progress(students) as step:
-            summary = generate(state.database(create=True), students, seed, os_user(), step)
+            summary = generate(
+                state.database(create=True, policies=POLICIES), students, seed, os_user(), step
+            )
     except BaseException:
         if state._db is not None:
             state._db.close()

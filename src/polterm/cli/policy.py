@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from json.encoder import encode_basestring as _str  # type: ignore[attr-defined]
 from pathlib import Path
@@ -27,7 +27,14 @@ from polterm.engine import (
 )
 from polterm.errors import PoltermError
 from polterm.plugins import Registry
-from polterm.policy import FINDING_KEYS, STATUSES, Finding
+from polterm.policy import FINDING_KEYS, STATUSES, Finding, cite
+from polterm.services.policies import (
+    disable_policy,
+    enable_policy,
+    policy_states,
+    set_setting,
+)
+from polterm.services.session import Session
 from polterm.services.validate import parse_date
 
 EXIT_FOUND = 1
@@ -70,15 +77,16 @@ def check(
     day = parse_date(as_of, "--as-of") if as_of else date.today()
     session = state.session()
     db = session.db
-    active = config.active_policies(db)
+    active = config.active_policies(db, day)
     if policy is not None and policy not in active:
         raise PoltermError(
-            f"policy {policy!r} is not active in this district (active: {', '.join(active)})"
+            f"policy {policy!r} is not active in this district on {day.isoformat()}"
+            f" (active: {', '.join(active)})"
         )
     require_filters(session, "student.read", school_id=school_id, student_id=student_id)
     scope = authz.within(session, school_id=school_id, student_id=student_id)
     problems = [
-        m for m in missing_policies(db, state.registry) if policy is None or repr(policy) in m
+        m for m in missing_policies(db, state.registry, day) if policy is None or repr(policy) in m
     ]
     result = evaluate(db, state.registry, day, scope=scope, policies=[policy] if policy else None)
     failed = [str(e) for e in result.errors if policy is None or _belongs(e.plugin, policy, state)]
@@ -233,15 +241,23 @@ def rules(state: State, policy: str | None, fmt: str) -> None:
                     "effective_from": _iso(rule.effective_from),
                     "effective_to": _iso(rule.effective_to),
                     "settings": config.effective_settings(
-                        rule.settings, overrides.get(rule.id, {})
+                        rule.settings, overrides.get(rule.id, {}), strict=False
                     ),
                 }
             )
     if fmt == "json":
         emit(out, fmt)
         return
-    rows = [{**r, "settings": _settings_text(r["settings"])} for r in out]
-    emit_table(rows, ("policy", "rule", "effective_from", "effective_to", "settings", "title"))
+    rows = [
+        {
+            **r,
+            "settings": _settings_text(r["settings"]),
+            "citation": cite(r["citation"], registry.policies[r["policy"]].info),
+        }
+        for r in out
+    ]
+    columns = ("policy", "rule", "citation", "effective_from", "effective_to", "settings", "title")
+    emit_table(rows, columns)
 
 
 @click.command()
@@ -310,18 +326,50 @@ def config_group() -> None:
 @format_option()
 @pass_state
 def config_policies(state: State, fmt: str) -> None:
-    """The district's active policies, and whether each is installed."""
-    db = state.session().db
+    """The district's policies (after every dated change), whether each is installed, and
+    since or from when each is in force."""
+    session = state.session()
     installed = state.registry.policies
+    states = {p["policy"]: p["state"] for p in policy_states(session, date.today())}
     rows = [
         {
             "policy": name,
             "installed": name in installed,
             "version": installed[name].version if name in installed else None,
+            "state": states[name],
         }
-        for name in config.active_policies(db)
+        for name in config.active_policies(session.db)
     ]
-    emit(rows, fmt, ("policy", "installed", "version"))
+    emit(rows, fmt, ("policy", "installed", "version", "state"))
+
+
+@config_group.group("policy")
+def config_policy() -> None:
+    """Switch a policy on or off for this district from a date (IT only, audited)."""
+
+
+def _policy_change(verb: str, change: Callable[[Session, str, date], None]) -> click.Command:
+    """`config policy enable|disable NAME [--from DATE]`: the two differ only in the service."""
+
+    @common_options
+    @click.argument("name")
+    @click.option(
+        "--from", "from_", metavar="DATE", help="The day the change takes effect [default: today]."
+    )
+    @pass_state
+    def command(state: State, name: str, from_: str | None) -> None:
+        effective = parse_date(from_, "--from") if from_ else date.today()
+        change(state.session(), name, effective)
+        click.echo(f"{name}: {verb}d from {effective.isoformat()}")
+
+    command.__doc__ = (
+        f"{verb.capitalize()} policy NAME from a date; checks of earlier dates keep the old set."
+    )
+    return config_policy.command(verb)(command)
+
+
+_policy_change("enable", enable_policy)
+_policy_change("disable", disable_policy)
 
 
 @config_group.command("settings")
@@ -350,18 +398,12 @@ def config_settings(state: State, policy: str | None, fmt: str) -> None:
 @click.argument("value")
 @pass_state
 def config_set(state: State, policy: str, rule: str, key: str, value: str) -> None:
-    """Override a rule setting; VALUE is JSON (30, true, "text") or else plain text."""
-    session = state.session()
-    session.authorize("district.admin")
-    _known_setting(state.registry, policy, rule, key)
-    parsed = _parse_value(value)
-    row = {"policy": policy, "rule": rule, "key": key, "value": json.dumps(parsed)}
-    if session.db["policy_setting"].count_where(
-        "policy = ? AND rule = ? AND key = ?", [policy, rule, key]
-    ):
-        session.update("policy_setting", (policy, rule, key), {"value": row["value"]})
-    else:
-        session.insert("policy_setting", row)
+    """Override a rule setting; VALUE must fit the setting's type (`rules` shows the defaults).
+
+    Types: a whole number, a number, true/false, a date YYYY-MM-DD, a month-day MM-DD or text,
+    as the rule declares or its default shows; exit 2 when VALUE does not fit.
+    """
+    parsed = set_setting(state.session(), policy, rule, key, value)
     click.echo(f"{policy} {rule} {key} = {json.dumps(parsed)}")
 
 
@@ -379,17 +421,6 @@ def config_unset(state: State, policy: str, rule: str, key: str) -> None:
     click.echo(f"{policy} {rule} {key}: back to the default")
 
 
-def _known_setting(registry: Registry, policy: str, rule: str, key: str) -> None:
-    """A setting must name an installed policy's rule and one of its settings."""
-    _check_installed(registry, policy)
-    rules_of = registry.policies[policy].rules
-    if rule not in rules_of:
-        raise PoltermError(f"policy {policy!r} has no rule {rule!r}")
-    if key not in rules_of[rule].settings:
-        known = ", ".join(rules_of[rule].settings) or "none"
-        raise PoltermError(f"rule {rule!r} has no setting {key!r} (settings: {known})")
-
-
 def _check_installed(registry: Registry, policy: str | None) -> None:
     if policy is not None and policy not in registry.policies:
         raise PoltermError(
@@ -397,16 +428,9 @@ def _check_installed(registry: Registry, policy: str | None) -> None:
         )
 
 
-def _parse_value(value: str) -> Any:
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _settings_text(settings: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={json.dumps(v)}" for k, v in settings.items())
+def _settings_text(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={json.dumps(v)}" for k, v in values.items())

@@ -41,7 +41,7 @@ def school_list(state: State, fmt: str) -> None:
 @click.group("period")
 @common_options
 def period() -> None:
-    """Grading periods."""
+    """Calendar periods: grading, semester, quarter, trimester, term."""
 
 
 @period.command("add")
@@ -66,7 +66,7 @@ def period_add(
     name: str | None,
     fmt: str,
 ) -> None:
-    """Add a grading period."""
+    """Add a calendar period of one school (no --school: every school)."""
     emit_id(schools.add_period(state.session(), id_, school, start, end, kind, name), fmt)
 
 

@@ -41,7 +41,7 @@ def init(
     created = not state.path.exists()
     db = None
     try:
-        db = state.database(create=True)
+        db = state.database(create=True, policies=policies)
         session = init_district(db, name, list(policies), list(years), set(state.registry.policies))
     except BaseException:
         if created:

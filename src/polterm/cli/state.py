@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import click
 import platformdirs
 from sqlite_utils import Database
 
-from polterm.engine import call_policy_hook
+from polterm import config
+from polterm.engine import policy_migrations
 from polterm.plugins import Registry, build_registry
 from polterm.services.deployment import check_database, system_config
 from polterm.services.identity import resolve_actor
 from polterm.services.session import Session
 from polterm.storage import open_database
+from polterm.storage.db import migrate
 
 
 def default_db_path() -> Path:
@@ -57,10 +59,14 @@ class State:
             self._registry = build_registry()
         return self._registry
 
-    def database(self, *, create: bool = False) -> Database:
-        """Open and migrate the database, with the migrations of every installed policy."""
+    def database(self, *, create: bool = False, policies: Iterable[str] = ()) -> Database:
+        """Open and migrate the database, with the migrations of the policies the district uses
+        or used (and of `policies`, which a new district is about to use): an installed
+        plugin's tables stay out of districts that never enable it."""
         if self._db is None:
-            self._db = open_database(self.path, plugin_migrations(self.registry), create=create)
+            db = open_database(self.path, create=create)
+            migrate(db, policy_migrations(self.registry, [*config.ever_active(db), *policies]))
+            self._db = db
         return self._db
 
     def session(self, *, create: bool = False) -> Session:
@@ -69,15 +75,6 @@ class State:
             db = self.database(create=create)
             self._session = Session(db, resolve_actor(db, self.as_user), self.registry)
         return self._session
-
-
-def plugin_migrations(registry: Registry) -> list[Any]:
-    """Each installed policy's own migration set, so its tables exist before it runs."""
-    out = []
-    for name in registry.policies:
-        results, _ = call_policy_hook(registry, name, "polterm_migrations")
-        out.extend(results)
-    return out
 
 
 def _set_db(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

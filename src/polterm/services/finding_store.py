@@ -48,6 +48,27 @@ INCREMENTAL_LIMIT = 500  # more changed students than this: one whole evaluation
 _COLUMNS = ", ".join(FINDING_KEYS)
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A rule that failed (rule "": a whole policy that did not load), shown where its
+    findings would be: with its error, since when, and its last good findings kept stale."""
+
+    policy: str
+    rule: str
+    plugin: str
+    message: str
+    since: str | None  # when the store first saw it fail; None: this evaluation, nothing kept
+
+    def __str__(self) -> str:
+        when = f"since {self.since.replace('T', ' ')}" if self.since else "now"
+        kept = (
+            "its last good findings are kept, marked stale"
+            if self.since
+            else "its findings are missing here"
+        )
+        return f"{self.policy}/{self.rule or '*'} fails {when}: {self.message} ({kept})"
+
+
 @dataclass
 class Stored:
     """What a reader sees of the store: the first rows most urgent first, and the counts."""
@@ -58,6 +79,8 @@ class Stored:
     errors: list[str]
     per_school: Counter[str] = field(default_factory=Counter)
     per_rule: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    stale: frozenset[int] = frozenset()  # positions in `findings` of a failing rule's last good
 
 
 def urgency(finding: Finding) -> tuple:
@@ -66,12 +89,12 @@ def urgency(finding: Finding) -> tuple:
     return (STATUS_ORDER.get(finding.status, 9), finding.due or "", finding.sort_key())
 
 
-def stamp(db: Database, registry: Registry) -> str:
-    """The policies an evaluation ran: a new version or a failing plugin means a new answer."""
-    names = config.active_policies(db)
-    versions = [
-        (n, registry.policies[n].version if n in registry.policies else None) for n in names
-    ]
+def stamp(db: Database, registry: Registry, as_of: date) -> str:
+    """The policies an evaluation ran: a new version, code edited in place (the hash of the
+    plugin's installed files) or a failing plugin means a new answer."""
+    names = config.active_policies(db, as_of)
+    loaded = registry.policies
+    versions = [(n, [loaded[n].version, loaded[n].digest] if n in loaded else None) for n in names]
     return json.dumps([versions, sorted(str(e) for e in registry.errors)])
 
 
@@ -85,27 +108,33 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
     state = db.execute(
         "SELECT as_of, stamp, audit_id, errors FROM finding_store_state WHERE id = 1"
     ).fetchone()
-    current = (as_of.isoformat(), stamp(db, registry))
+    current = (as_of.isoformat(), stamp(db, registry, as_of))
     if state is not None and state[:2] == current and state[2] == latest:
         return True
     if not writable(db):  # an evaluation whose answer could not be kept: the caller's own
         return False
     if state is not None and state[:2] == current:
-        students = changed_students(db, state[2])
+        students = changed_students(db, state[2], PER_STUDENT | registry.per_student_tables())
         if students is not None:
             found = {s: evaluate(db, registry, as_of, scope=Scope(student_id=s)) for s in students}
+            errors = set(json.loads(state[3]))
             with transaction(db):
                 for student_id, evaluation in found.items():
-                    db.execute("DELETE FROM finding_store WHERE student_id = ?", [student_id])
+                    failed = failures_of(db, registry, evaluation)
+                    _replace(db, failed, student_id)
                     _insert(db, evaluation)
-                _set_state(db, current, latest, state[3])
+                    _record_failures(db, failed, whole=False)
+                    errors.update(str(e) for e in evaluation.errors)
+                _set_state(db, current, latest, json.dumps(sorted(errors)))
             return True
     if not whole:
         return False
     evaluation = evaluate(db, registry, as_of)
+    failed = failures_of(db, registry, evaluation)
     with transaction(db):
-        db.execute("DELETE FROM finding_store")
+        _replace(db, failed)
         _insert(db, evaluation)
+        _record_failures(db, failed, whole=True)
         _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
     return True
 
@@ -114,6 +143,67 @@ def fill(db: Database, registry: Registry) -> None:
     """After a bulk load (demo, import): evaluate the district as of today once, so the first
     UI session of the day reads the store rather than evaluating behind a loading screen."""
     refresh(db, registry, date.today(), whole=True)
+
+
+Failed = dict[tuple[str, str], tuple[str, str]]  # (policy, rule or "") -> (plugin, message)
+
+
+def failures_of(db: Database, registry: Registry, evaluation: Evaluation) -> Failed:
+    """The rules an evaluation could not run, and the policies in force that did not load."""
+    failed: Failed = {}
+    for error in evaluation.errors:
+        if error.policy is not None and error.rule is not None:
+            failed[(error.policy, error.rule)] = (error.plugin, error.message)
+    for name in config.active_policies(db, evaluation.as_of):
+        if name not in registry.policies:
+            failed[(name, "")] = (name, registry.why_missing(name))
+    return failed
+
+
+def _failed_sql(failed: Failed) -> tuple[str, list[Any]]:
+    """The condition on a stored finding of belonging to a failed rule or policy."""
+    if not failed:
+        return "0", []
+    clauses, params = [], []
+    for policy, rule in failed:
+        clauses.append("(policy = ? AND rule = ?)" if rule else "policy = ?")
+        params.extend([policy, rule] if rule else [policy])
+    return " OR ".join(clauses), params
+
+
+def _replace(db: Database, failed: Failed, student_id: str | None = None) -> None:
+    """Clear the findings a new evaluation replaces (one student's, or all); a failed rule's
+    stay, marked stale, so they never simply disappear."""
+    cond, params = _failed_sql(failed)
+    mine, who = ("student_id = ? AND ", [student_id]) if student_id is not None else ("", [])
+    db.execute(f"DELETE FROM finding_store WHERE {mine}NOT ({cond})", [*who, *params])
+    db.execute(f"UPDATE finding_store SET stale = 1 WHERE {mine}({cond})", [*who, *params])
+
+
+def _record_failures(db: Database, failed: Failed, *, whole: bool) -> None:
+    """Keep each failure with the time it was first seen; a whole evaluation forgets the rules
+    that ran again (one student's cannot tell whether a rule recovered for everyone)."""
+    if whole:
+        cond, params = _failed_sql(failed)
+        db.execute(f"DELETE FROM finding_store_error WHERE NOT ({cond})", params)
+    for (policy, rule), (plugin, message) in failed.items():
+        db.execute(
+            "INSERT INTO finding_store_error (policy, rule, plugin, message, since)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (policy, rule) DO UPDATE"
+            " SET plugin = excluded.plugin, message = excluded.message",
+            [policy, rule, plugin, message, now_iso()],
+        )
+
+
+def stored_failures(db: Database) -> list[Failure]:
+    """The failing rules the store knows of, oldest failure first."""
+    return [
+        Failure(*row)
+        for row in db.execute(
+            "SELECT policy, rule, plugin, message, since FROM finding_store_error"
+            " ORDER BY since, policy, rule"
+        )
+    ]
 
 
 def writable(db: Database) -> bool:
@@ -143,13 +233,16 @@ def writable(db: Database) -> bool:
 _writable: WeakKeyDictionary[Database, bool] = WeakKeyDictionary()
 
 
-def changed_students(db: Database, since: int) -> set[str] | None:
-    """The students whose own records changed after an audit id; None if anything else did."""
+def changed_students(
+    db: Database, since: int, per_student: frozenset[str] = PER_STUDENT
+) -> set[str] | None:
+    """The students whose own records changed after an audit id; None if anything else did
+    (`per_student`: the tables whose rows belong to one student, the plugins' included)."""
     students: set[str] = set()
     for table, student_id in db.execute(
         "SELECT DISTINCT table_name, student_id FROM audit_log WHERE id > ?", [since]
     ):
-        if table not in PER_STUDENT or student_id is None:
+        if table not in per_student or student_id is None:
             return None
         students.add(student_id)
     return students if len(students) <= INCREMENTAL_LIMIT else None
@@ -200,7 +293,7 @@ def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
     """The first `limit` findings the scope may see, most urgent first, and all their counts."""
     where, params = _scope_sql(db, scope)
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM finding_store f WHERE {where}"
+        f"SELECT {_COLUMNS}, stale FROM finding_store f WHERE {where}"
         " ORDER BY rank, due, policy, rule, school_id, student_id, conference_id LIMIT ?",
         [*params, limit],
     ).fetchall()
@@ -223,12 +316,27 @@ def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
     (errors,) = db.execute("SELECT errors FROM finding_store_state WHERE id = 1").fetchone()
     return Stored(
         as_of=as_of,
-        findings=[Finding(*row) for row in rows],
+        findings=[Finding(*row[:-1]) for row in rows],
         total=sum(per_rule.values()),
         errors=json.loads(errors),
         per_school=per_school,
         per_rule=per_rule,
+        failures=stored_failures(db),
+        stale=frozenset(i for i, row in enumerate(rows) if row[-1]),
     )
+
+
+def stale_for(db: Database, student_id: str, failing: set[tuple[str, str]]) -> list[Finding]:
+    """A student's stored findings of rules that fail now: the last good answer, kept."""
+    if not failing:
+        return []
+    cond, params = _failed_sql(dict.fromkeys(failing, ("", "")))
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM finding_store WHERE student_id = ? AND ({cond})"
+        " ORDER BY rank, due, policy, rule, conference_id",
+        [student_id, *params],
+    ).fetchall()
+    return [Finding(*row) for row in rows]
 
 
 def has_findings_sql(db: Database, scope: Scope, student: str) -> tuple[str, list[Any]]:

@@ -6,12 +6,12 @@ from datetime import date
 from typing import Any
 
 from polterm.errors import FieldError
+from polterm.periods import PERIOD_KINDS
 from polterm.services.refs import int_id, optional_text, require, require_free, require_text
 from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date
 
 LEVELS = ("elementary", "middle", "high")
-PERIOD_KINDS = ("grading",)
 INVOLVEMENT_KINDS = (
     "newsletter",
     "open-house",
@@ -57,7 +57,7 @@ def add_period(
     kind: str = "grading",
     name: str | None = None,
 ) -> str:
-    """Record a grading period of one school (none: every school)."""
+    """Record a calendar period (grading, semester, ...) of one school (none: every school)."""
     session.authorize("district.admin", school_id=school_id)
     start_d, end_d = parse_date(start, "--start"), parse_date(end, "--end")
     _end_not_before_start(start, end, start_d, end_d)

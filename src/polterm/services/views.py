@@ -17,12 +17,13 @@ from sqlite_utils import Database
 
 from polterm import config, engine
 from polterm.engine import Evaluation, evaluate
-from polterm.policy import Checklist, ConferenceDraft, Finding, Scope
+from polterm.policy import Checklist, ConferenceDraft, Finding, Scope, cite
 from polterm.services import authz, finding_store
 from polterm.services.finding_store import Stored
 from polterm.services.people import show_student
 from polterm.services.records import escalation_history
 from polterm.services.session import Session
+from polterm.settings import declared
 
 PAGE_SIZE = 100
 PICK_PAGE = 50  # a picker's page: a few screens of its short list
@@ -288,7 +289,18 @@ def stored_findings(session: Session, as_of: date, limit: int) -> Stored:
         errors=[str(e) for e in result.errors],
         per_school=Counter(f.school_id or "—" for f in ordered),
         per_rule=Counter(f"{f.policy}/{f.rule}" for f in ordered),
+        failures=_failures(session, result),
     )
+
+
+def _failures(session: Session, result: Evaluation) -> list[finding_store.Failure]:
+    """The rules an evaluation could not run, with since when the store has seen them fail."""
+    known = {(f.policy, f.rule): f for f in finding_store.stored_failures(session.db)}
+    failed = finding_store.failures_of(session.db, session.registry, result)
+    return [
+        known.get(key) or finding_store.Failure(*key, plugin, message, None)
+        for key, (plugin, message) in sorted(failed.items())
+    ]
 
 
 def _with_findings(session: Session, as_of: date) -> tuple[str, list[Any], bool]:
@@ -360,10 +372,19 @@ def student_detail(session: Session, student_id: str, as_of: date) -> dict[str, 
         )
     )
     result = findings(session, as_of, student_id)
+    failures = _failures(session, result)
+    kept = finding_store.stale_for(db, student_id, {(f.policy, f.rule) for f in failures})
     detail["findings"] = [
-        {**f.as_dict(), "sentence": rule_sentence(session, f.policy, f.rule)}
-        for f in result.findings
+        {**f.as_dict(), "sentence": rule_sentence(session, f.policy, f.rule), "stale": stale}
+        for found, stale in ((result.findings, False), (kept, True))
+        for f in found
     ]
+    detail["failures"] = [str(f) for f in failures]
+    panels, failed = engine.student_panels(db, session.registry, student_id, as_of)
+    detail["panels"] = [
+        {"title": p.title, "lines": list(p.lines), "policy": p.policy} for p in panels
+    ]
+    detail["panel_errors"] = [str(e) for e in failed]
     return detail
 
 
@@ -392,13 +413,14 @@ def policy_rows(session: Session) -> list[dict[str, Any]]:
                     "policy_title": loaded.info.title,
                     "rule": rule.id,
                     "title": rule.title,
-                    "citation": rule.citation,
+                    "citation": cite(rule.citation, loaded.info),
                     "from": rule.effective_from.isoformat() if rule.effective_from else "",
                     "to": rule.effective_to.isoformat() if rule.effective_to else "",
                     "settings": config.effective_settings(
-                        rule.settings, overrides.get(rule.id, {})
+                        rule.settings, overrides.get(rule.id, {}), strict=False
                     ),
                     "sentence": rule.sentence,
+                    "kinds": {k: declared(v).describe() for k, v in rule.settings.items()},
                 }
             )
     return out

@@ -52,13 +52,18 @@ def open_database(
             raise PoltermError(f"{path} is not a polterm database: {error}") from error
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
-    all_sets = [core_migrations, *extra_migrations]
-    for migration_set in all_sets:
+    migrate(db, [core_migrations, *extra_migrations], path)
+    return db
+
+
+def migrate(db: Database, migration_sets: Iterable[Migrations], path: object = None) -> None:
+    """Apply what is pending of each set, after refusing a database a newer polterm wrote."""
+    sets = list(migration_sets)
+    for migration_set in sets:
         refuse_newer(db, migration_set, path)
-    for migration_set in all_sets:
+    for migration_set in sets:
         if migration_set.pending(db):
             retry_locked(lambda m=migration_set: m.apply(db))
-    return db
 
 
 def refuse_newer(db: Database, migration_set: Migrations, path: object) -> None:

@@ -522,6 +522,44 @@ CREATE UNIQUE INDEX mail_outbox_one_reminder
 
 
 @migrations()
+def m150_policy_history(db: Database) -> None:
+    """Dated policy changes, so a check as of an earlier day uses the policies in force then.
+
+    `district_policy` holds the set after every change; a change dated after a day is undone
+    to get that day's set (the policies named at `init` have no change: in force throughout).
+    """
+    db.execute(
+        """
+CREATE TABLE policy_change (
+    id INTEGER PRIMARY KEY,
+    policy TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('enable', 'disable')),
+    effective TEXT NOT NULL,
+    position INTEGER NOT NULL
+)"""
+    )
+    db.execute("CREATE INDEX policy_change_effective ON policy_change(effective, id)")
+
+
+@migrations()
+def m151_finding_store_failures(db: Database) -> None:
+    """A failing rule is shown where its findings would be: its error, since when, and its last
+    good findings kept and marked stale (rule '' stands for a whole policy that did not load)."""
+    db.execute("ALTER TABLE finding_store ADD COLUMN stale INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """
+CREATE TABLE finding_store_error (
+    policy TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    plugin TEXT NOT NULL,
+    message TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (policy, rule)
+)"""
+    )
+
+
+@migrations()
 def m110_demo_district(db: Database) -> None:
     """Mark generated demo districts, the only databases `polterm demo --force` may replace."""
     db.execute(

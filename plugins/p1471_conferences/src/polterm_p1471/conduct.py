@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from polterm.policy import ConferenceDraft, Finding, Rule, RuleContext
-from polterm_p1471.attendance import SAVED, Source, draft_source, other_patrons, oversized
+from polterm.policy import ConferenceDraft, Finding, Rule, RuleContext, Setting
+from polterm_p1471.attendance import (
+    SAVED,
+    SCOPES,
+    Source,
+    draft_source,
+    other_patrons,
+    oversized,
+)
 from polterm_p1471.query import after, rows, scoped
 from polterm_p1471.settings import DEFAULT_SCOPE, conference_scope, configured
 
+SCOPE = Setting(DEFAULT_SCOPE, choices=SCOPES)  # which conferences item 3a's guidance covers
 ITEM_3A = (
     "Permitting the parent to be accompanied by others whom the parent has asked to attend; "
     "however, the total number in the conference should be kept at a reasonable level and the "
@@ -126,7 +134,7 @@ CONFERENCE_SIZE = Rule(
     title="A reasonable number of people in the conference",
     citation="Board Policy P1471, item 3a",
     evaluate=evaluate_size,
-    settings={"max_attendees": 6, "scope": DEFAULT_SCOPE},
+    settings={"max_attendees": Setting(6, min=1), "scope": SCOPE},
     text="The total number in the conference should be kept at a reasonable level. "
     f"(P1471 item 3a: {ITEM_3A})",
 )
@@ -135,7 +143,7 @@ PATRON_PRIVACY = Rule(
     title="No other patron of the school takes part without the principal's approval",
     citation="Board Policy P1471, item 3a",
     evaluate=evaluate_privacy,
-    settings={"scope": DEFAULT_SCOPE},
+    settings={"scope": SCOPE},
     text="The rights of privacy and confidentiality may make it necessary to exclude another "
     f"patron of that school as a participant. (P1471 item 3a: {ITEM_3A})",
 )

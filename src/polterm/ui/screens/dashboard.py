@@ -26,6 +26,9 @@ class DashboardScreen(KeepsStyles, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("What needs you now", classes="title")
+        failures = Static("", id="failures", classes="error")
+        failures.display = False  # shown only while a rule fails
+        yield failures
         yield LoadingIndicator(id="loading")
         yield LineTable("Status", "Due", "Student", "School", "Rule", "What is owed", id="findings")
         yield Static("", id="why", classes="muted")
@@ -98,10 +101,20 @@ class DashboardScreen(KeepsStyles, Screen[None]):
                 f"c:{f.conference_id}:{i}"
                 if f.conference_id is not None
                 else f"s:{f.student_id}:{i}",
-                (f.status, f.due or "", f.student_id or "", f.school_id or "", f.rule, f.message),
+                (
+                    f"{f.status} (stale)" if i in data.stale else f.status,
+                    f.due or "",
+                    f.student_id or "",
+                    f.school_id or "",
+                    f.rule,
+                    f.message,
+                ),
             )
             for i, f in enumerate(data.findings)
         )
+        failures = self.query_one("#failures", Static)
+        failures.display = bool(data.failures)
+        failures.update(escape("\n".join(f"Rule failed: {f}" for f in data.failures)))
         self.explain(findings.cursor_row)
         self.query_one("#conferences", LineTable).set_rows(
             (
@@ -116,7 +129,9 @@ class DashboardScreen(KeepsStyles, Screen[None]):
             )
             for row in data.today + data.week
         )
-        errors = f" · plugin errors: {'; '.join(data.errors)}" if data.errors else ""
+        shown = [f.message for f in data.failures]  # a failing rule is above, not again here
+        other = [e for e in data.errors if not any(e.endswith(m) for m in shown)]
+        errors = f" · plugin errors: {'; '.join(other)}" if other else ""
         self.query_one("#counts", Static).update(
             escape(f"{data.total} findings as of {data.as_of}, by rule and by school{errors}")
         )

@@ -12,7 +12,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Static
 
+from polterm.policy import RecordForm as PolicyRecordForm
+from polterm.services.plugin_records import record_forms, save_record
 from polterm.services.views import student_detail
+from polterm.ui.screens.fields_form import FieldsForm
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
@@ -27,6 +30,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
         Binding("n", "schedule", "New conference"),
         Binding("h", "conduct", "Conduct"),
         Binding("a", "attempt", "Contact attempt"),
+        Binding("f", "policy_record", "Policy record"),  # offered when a policy has a form
         Binding("e", "escalation", "Escalate"),
         Binding("w", "welfare", "Welfare check"),
         Binding("c", "call", "Parent's call"),
@@ -49,7 +53,44 @@ class StudentScreen(KeepsStyles, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.forms = record_forms(self.app.session)  # type: ignore[attr-defined]
+        self.refresh_bindings()
         self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The policies' record key only when a policy in force defines a record form."""
+        if action == "policy_record":
+            return bool(getattr(self, "forms", None))
+        return True
+
+    def action_policy_record(self) -> None:
+        """A policy's own record for this student; with several forms, which one first."""
+        if len(self.forms) == 1:
+            self._policy_form(*self.forms[0])
+            return
+        titles = {form.title: (policy, form) for policy, form in self.forms}
+        chosen: list[str] = []
+        which = FieldsForm(
+            "Which policy record?",
+            [("form", "Record", tuple(titles), next(iter(titles)))],
+            lambda values: chosen.append(values["form"]),
+        )
+        self.app.push_screen(which, lambda ok: ok and self._policy_form(*titles[chosen[-1]]))
+
+    def _policy_form(self, policy: str, form: PolicyRecordForm) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        today = self.app.today.isoformat()  # type: ignore[attr-defined]
+        fields = [
+            (f.name, f.title, f.choices, today if f.kind == "date" else "") for f in form.fields
+        ]
+
+        def save(values: Any) -> None:
+            save_record(session, policy, form.id, self.student_id, values)
+
+        self.app.push_screen(
+            FieldsForm(f"{form.title} for {self.student_id}", fields, save),
+            self.app.after_write,  # type: ignore[attr-defined]
+        )
 
     def reload(self) -> None:
         self.load()
@@ -132,14 +173,20 @@ class StudentScreen(KeepsStyles, Screen[None]):
 def render_detail(d: dict[str, Any]) -> str:
     """The student's record as Rich markup, section by section."""
     out: list[str] = ["[b]Findings — why is this owed?[/b]"]
+    out += [f"  [b]Rule failed:[/b] {escape(failure)}" for failure in d.get("failures", [])]
     for f in d["findings"]:
+        stale = " [i](stale: its rule fails now)[/i]" if f.get("stale") else ""
         out.append(
-            f"  [b]{f['status']}[/b] {escape(f['message'])} (due {f['due'] or '—'})\n"
+            f"  [b]{f['status']}[/b]{stale} {escape(f['message'])} (due {f['due'] or '—'})\n"
             f"    [i]{escape(first_paragraph(f['sentence']))}[/i]\n"
             f"    {escape(f['citation'])}"
         )
     if not d["findings"]:
         out.append("  nothing owed as of today")
+    for panel in d.get("panels", []):
+        out.append(f"[b]{escape(panel['title'])}[/b] ({escape(panel['policy'])})")
+        out += [f"  {escape(line)}" for line in panel["lines"]] or ["  none"]
+    out += [f"[b]Panel failed:[/b] {escape(error)}" for error in d.get("panel_errors", [])]
     out.append("[b]Guardians[/b]")
     for g in d["guardians"]:
         contact = " ".join(x for x in (g.get("phone"), g.get("email")) if x)
