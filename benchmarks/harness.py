@@ -46,9 +46,10 @@ def run_child(
     stdout: int | None = subprocess.DEVNULL,
     env: dict[str, str] | None = None,
     timeout: float = 900,
+    memory: list[PeakMemory] | None = None,
 ) -> float:
     """Wall time of a child process in seconds; fails loudly if it fails."""
-    return run_measured(args, stdout=stdout, env=env, timeout=timeout)[0]
+    return run_measured(args, stdout=stdout, env=env, timeout=timeout, memory=memory)[0]
 
 
 def run_measured(
@@ -57,18 +58,24 @@ def run_measured(
     stdout: int | None = subprocess.DEVNULL,
     env: dict[str, str] | None = None,
     timeout: float = 900,
+    memory: list[PeakMemory] | None = None,
 ) -> tuple[float, float]:
-    """Wall time (s) and peak RSS (MB) of one child process, from its own rusage (wait4)."""
+    """Wall time (s) and peak RSS (MB) of one child process, from its own rusage (wait4); its
+    anonymous and file-backed peaks appended to `memory`, when given."""
     with tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(args, stdout=stdout, stderr=stderr, env=env)
+        peak = PeakMemory(proc.pid)
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             killer.cancel()
+            peak.stop()
         elapsed = time.perf_counter() - start
+        if memory is not None:
+            memory.append(peak)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0, 1):  # check --fail-on style 1 is a result, not a failure
             stderr.seek(0)
@@ -79,11 +86,63 @@ def run_measured(
     return elapsed, usage.ru_maxrss / 1024
 
 
+class PeakMemory:
+    """The highest anonymous and file-backed resident memory (MB) a child reached, read from
+    /proc/PID/status every few ms: its peak RSS (VmHWM, ru_maxrss) is their sum, and the
+    file-backed part is mostly the database file SQLite maps, which the kernel drops at will."""
+
+    def __init__(self, pid: int, every: float = 0.005) -> None:
+        self.anon = self.file = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(pid, every), daemon=True)
+        self._thread.start()
+
+    def _watch(self, pid: int, every: float) -> None:
+        while not self._stop.is_set():
+            try:
+                with open(f"/proc/{pid}/status") as status:
+                    fields = dict(line.split(":", 1) for line in status)
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                return
+            if "RssAnon" not in fields:  # a zombie: the child has exited
+                return
+            self.anon = max(self.anon, int(fields["RssAnon"].split()[0]) / 1024)
+            self.file = max(self.file, int(fields["RssFile"].split()[0]) / 1024)
+            time.sleep(every)
+
+    def stop(self) -> PeakMemory:
+        self._stop.set()
+        self._thread.join()
+        return self
+
+
+def memory_figures(name: str, size: int, memory: list[PeakMemory], limit_mb: float) -> list[Figure]:
+    """The highest anonymous peak of some runs against its limit, and the file-backed one."""
+    anon = max(m.anon for m in memory)
+    return [
+        Figure(
+            f"{name}: anonymous", size, anon, "MB", None, "", f"≤ {limit_mb:g} MB", anon <= limit_mb
+        ),
+        Figure(
+            f"{name}: file-backed (the mapped database)", size, max(m.file for m in memory), "MB"
+        ),
+    ]
+
+
 def run_json_child(
-    args: Sequence[str], env: dict[str, str] | None = None, timeout: float = 900
+    args: Sequence[str],
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+    memory: list[PeakMemory] | None = None,
 ) -> dict:
-    """Run a measuring script that prints one JSON object as its last stdout line."""
-    proc = subprocess.run(args, capture_output=True, env=env, timeout=timeout, check=False)
+    """Run a measuring script that prints one JSON object as its last stdout line (its peak
+    memory appended to `memory`, when given)."""
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as child:
+        peak = PeakMemory(child.pid)
+        out, err = child.communicate(timeout=timeout)
+        if memory is not None:
+            memory.append(peak.stop())
+    proc = subprocess.CompletedProcess(args, child.returncode, out, err)
     if proc.returncode != 0:
         raise RuntimeError(
             f"{' '.join(map(str, args))} exited {proc.returncode}: "

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,6 +207,17 @@ def quick_query(ctx: RuleContext) -> FindingQuery:
     return ctx.query("SELECT id AS school_id, 'quick' AS message FROM school", {}, status="due")
 
 
+def on_file(policies: list[str], plugins: list[object], tmp_path: Path) -> tuple[District, Any]:
+    """A district of one school with these policies, copied to a file (a pool's threads open
+    the file; an in-memory district runs every query in the caller's thread)."""
+    d = District(policies=policies, plugins=plugins)
+    d.school(id="oak")
+    target = sqlite3.connect(tmp_path / "d.db")
+    d.db.conn.backup(target)
+    target.close()
+    return d, open_database(tmp_path / "d.db")
+
+
 def test_the_callers_thread_runs_the_queries_no_thread_has_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -219,12 +231,8 @@ def test_the_callers_thread_runs_the_queries_no_thread_has_started(
 
     monkeypatch.setattr("polterm.engine._block", watched)
     plugins = [Policy("a", busy_query), Policy("b", busy_query), Policy("c", quick_query)]
-    d = District(policies=["a", "b", "c"], plugins=plugins)
-    d.school(id="oak")
-    target = sqlite3.connect(tmp_path / "d.db")
-    d.db.conn.backup(target)
-    target.close()
-    result = evaluate(open_database(tmp_path / "d.db"), d.registry(), date(2025, 10, 1))
+    d, db = on_file(["a", "b", "c"], plugins, tmp_path)
+    result = evaluate(db, d.registry(), date(2025, 10, 1))
     assert [(f.policy, f.message) for f in result.findings] == [
         ("a", "counted"),
         ("b", "counted"),

@@ -147,11 +147,31 @@ def evaluate(
     timeout: float | None = None,
 ) -> Evaluation:
     """Run every in-force rule of the given (default: active) policies; nothing is written."""
+    result = Evaluation(as_of, errors=list(registry.errors))
+    parts = evaluate_in_order(
+        db, registry, as_of, result.errors, scope=scope, policies=policies, timeout=timeout
+    )
+    result.parts = list(parts)
+    return result
+
+
+def evaluate_in_order(
+    db: Database,
+    registry: Registry,
+    as_of: date,
+    errors: list[PluginError],
+    *,
+    scope: Scope | None = None,
+    policies: list[str] | None = None,
+    timeout: float | None = None,
+) -> Iterator[Part]:
+    """`evaluate`'s parts, each given as soon as it and every part before it in CONTRACT.md's
+    order are done, while later rules' queries still run (a writer streams them and lets each
+    go); the rules' failures are added to `errors` once the last part is given."""
     scope = scope or Scope()
     timeout = rule_timeout() if timeout is None else timeout
-    result = Evaluation(as_of, errors=list(registry.errors))
     allowed = allowed_values(db, scope)
-    asked: list[Part | Future[FindingBlock] | PluginError] = []  # in rule order
+    asked: list[tuple[tuple[str, str] | None, Asked | list[Finding] | PluginError]] = []
     names = policies if policies is not None else config.active_policies(db, as_of)
     # the caller's file mapped too, as the query threads' are, while its thread runs Python
     # rules and queries (its page reads were a tenth of the system time; a walk in school
@@ -183,23 +203,67 @@ def evaluate(
                     with read_only(db), time_limit(db, timeout):
                         found = rule.evaluate(ctx)
                         if isinstance(found, FindingQuery):
-                            asked.append(run_query(found, name, allowed, who))
+                            key = (name, str(found.fixed.get("rule")))
+                            asked.append((key, run_query(found, name, allowed, who)))
                         else:
-                            asked.append(
-                                [f for f in _validated(found, name) if _in_scope(f, allowed)]
-                            )
+                            listed = [f for f in _validated(found, name) if _in_scope(f, allowed)]
+                            asked.append((None, listed))
                 except Exception as error:
-                    asked.append(_rule_error(who, error))
-        parts: list[Part] = []
-        for item in [steal(item) for item in asked]:
-            if isinstance(item, Future):
-                item = item.result()
-            if isinstance(item, PluginError):
-                result.errors.append(item)
+                    asked.append((None, _rule_error(who, error)))
+        yield from _in_order(asked, steal, errors)
+
+
+def _in_order(
+    asked: list[tuple[tuple[str, str] | None, Any]], steal: Stealer, errors: list[PluginError]
+) -> Iterator[Part]:
+    """CONTRACT.md's order: by policy and rule, then by `Finding.sort_key` (a stable sort, as
+    blocks come sorted); a rule's findings stay one part unless it gave findings and a block.
+
+    A query's part (keyed by its policy and rule) is waited for, or run here if no thread has
+    started it, only when every part before it is given; failures keep the order rules were
+    asked in."""
+    by_rule: dict[tuple[str, str], list[tuple[int, Any]]] = {}
+    failed: list[tuple[int, PluginError]] = []
+    for at, (key, item) in enumerate(asked):
+        if isinstance(item, PluginError):
+            failed.append((at, item))
+        elif key is None:  # a Python rule's findings: each by its own policy and rule
+            for finding in item if isinstance(item, list) else [item]:
+                by_rule.setdefault((finding.policy, finding.rule), []).append((at, finding))
+        else:
+            by_rule.setdefault(key, []).append((at, item))
+    asked.clear()  # the parts leave with their rule's turn, not at the end
+    queued = [
+        item for key in sorted(by_rule) for _, item in by_rule[key] if isinstance(item, Future)
+    ]
+    stolen: dict[Future[Any], Any] = {}
+
+    def ready(item: Any) -> Any:
+        """The item done: run here if no thread has started it; while a thread runs it, run
+        here the next one no thread has started, rather than wait idle."""
+        item = stolen.pop(item) if isinstance(item, Future) and item in stolen else steal(item)
+        while isinstance(item, Future) and not item.done():
+            for other in queued:  # one a thread has started, or this one, steal leaves as it is
+                if other is not item and not other.done() and (got := steal(other)) is not other:
+                    stolen[other] = got  # cancelled for the pool, run here
+                    break
             else:
-                parts.append(item)
-    result.parts = _in_order(parts)
-    return result
+                break
+        return item.result() if isinstance(item, Future) else item
+
+    for key in sorted(by_rule):
+        items: list[Finding | FindingBlock] = []
+        for at, item in by_rule.pop(key):
+            item = ready(item)
+            if isinstance(item, PluginError):
+                failed.append((at, item))
+            else:
+                items.append(item)
+        if len(items) == 1 and isinstance(items[0], FindingBlock):
+            yield items[0]
+        elif items:
+            yield sorted(chain.from_iterable(map(_as_findings, items)), key=Finding.sort_key)
+    errors.extend(error for _, error in sorted(failed, key=lambda pair: pair[0]))
 
 
 def _rule_error(who: Who, error: Exception) -> PluginError:
@@ -336,25 +400,12 @@ def _block(
     return FindingBlock(fixed, columns, text or b"", count, found)
 
 
+def _as_findings(item: Finding | FindingBlock) -> list[Finding]:
+    return item.findings() if isinstance(item, FindingBlock) else [item]
+
+
 def _findings(part: Part) -> list[Finding]:
     return part.findings() if isinstance(part, FindingBlock) else part
-
-
-def _in_order(parts: list[Part]) -> list[Part]:
-    """CONTRACT.md's order: by policy and rule, then by `Finding.sort_key` (a stable sort, as
-    blocks come sorted); a rule's findings stay one part unless it gave findings and a block."""
-    by_rule: dict[tuple[str, str], list[Finding | FindingBlock]] = {}
-    for item in chain.from_iterable([p] if isinstance(p, FindingBlock) else p for p in parts):
-        by_rule.setdefault((item.policy, item.rule), []).append(item)
-    out: list[Part] = []
-    for key in sorted(by_rule):
-        items = by_rule[key]
-        if len(items) == 1 and isinstance(items[0], FindingBlock):
-            out.append(items[0])
-            continue
-        found = [f for i in items for f in (i.findings() if isinstance(i, FindingBlock) else [i])]
-        out.append(sorted(found, key=Finding.sort_key))
-    return out
 
 
 def rule_timeout() -> float:

@@ -164,6 +164,9 @@ class Rule:
     effective_to: date | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
     text: str | None = None
+    # the roles whose job the rule's `action` findings are (the first names them on screen);
+    # empty: whoever sees the finding
+    acted_by: tuple[str, ...] = ()
 
     def in_force(self, as_of: date) -> bool:
         """True where the rule's effective dates cover the as-of date (both ends included)."""

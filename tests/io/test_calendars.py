@@ -156,13 +156,13 @@ def test_the_offset_picks_the_reading_of_a_repeated_time(district: Polterm) -> N
 
 
 def test_demo_calendars_read_alike_in_all_three_readers(installed_registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from polterm.cli.state import plugin_migrations
     from polterm.demo.generate import generate
+    from polterm.engine import policy_migrations
     from polterm.services.session import os_user
     from polterm.storage import open_database
 
     path = tmp_path / "demo.db"
-    db = open_database(path, plugin_migrations(installed_registry))
+    db = open_database(path, policy_migrations(installed_registry, installed_registry.policies))
     generate(db, 30, 1, os_user())
     db.conn.close()
     demo = Polterm(path)

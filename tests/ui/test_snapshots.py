@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Select, TextArea
 
+from polterm.services.session import Actor
 from polterm.ui.app import PoltermApp
+from tests.ui.test_today import remote_app_as
 
 SIZES = [(120, 40), (80, 24)]
 
 
 async def settle(pilot: Pilot) -> None:
+    for _ in range(100):  # a form mounts its lower part a piece per refresh (FormDialog)
+        if getattr(pilot.app.screen, "ready", True):
+            break
+        await pilot.pause(0.05)
     for _ in range(2):
         await pilot.app.workers.wait_for_complete()
         await pilot.wait_for_scheduled_animations()
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False  # a blinking cursor would make the picture random
+        for area in pilot.app.screen.query(TextArea):
+            area.cursor_blink = False
+            area.notify_style_update()  # its lines are cached without the blink's state
+            area.refresh()
         await pilot.pause()
 
 
@@ -86,6 +98,50 @@ async def on_welfare_check(pilot: Pilot) -> None:
     await at_student(pilot, "S2", "w")
 
 
+async def on_reports(pilot: Pilot) -> None:
+    """The report of a school and year, rendered."""
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+    pilot.app.screen.query_one("#year", Select).value = "2025-2026"
+    pilot.app.screen.query_one("#school", Select).value = "north"
+    await settle(pilot)
+
+
+async def on_save_report(pilot: Pilot) -> None:
+    """ctrl+s on a report: where to save it (a fixed path: the default is the cwd's)."""
+    await on_reports(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    pilot.app.screen.query_one("#path", Input).value = "/srv/reports/involvement-north.md"
+    await settle(pilot)
+
+
+def at(student_id: str, key: str) -> Callable[[Pilot], Awaitable[None]]:
+    """The steps to a student's page and one of its keys (a form, help)."""
+    return lambda pilot: at_student(pilot, student_id, key)
+
+
+def keys(*pressed: str) -> Callable[[Pilot], Awaitable[None]]:
+    """The steps from Today: each key pressed once the screen before it has settled."""
+
+    async def steps(pilot: Pilot) -> None:
+        await settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return steps
+
+
+async def on_palette(pilot: Pilot) -> None:
+    """A student's entries: open, a new conference, the calendar."""
+    await settle(pilot)
+    await pilot.press("ctrl+p", *"hopp")
+    await pilot.pause(0.5)
+    await settle(pilot)
+
+
 SCREENS = {
     "dashboard": on_dashboard,
     "students": on_students,
@@ -94,8 +150,18 @@ SCREENS = {
     "policies": on_policies,
     "conference_pickers": on_new_conference_with_pickers,
     "teacher_picker": on_teacher_picker,
+    "reports": on_reports,
+    "save_report": on_save_report,
+    "records": keys("m"),
+    "remote_period_form": keys("m", "n"),
+    "activity_form": keys("m", "i"),
+    "help": at("S1", "question_mark"),
+    "conduct": at("S2", "h"),
+    "attempt_form": at("S1", "a"),
+    "call_form": at("S1", "c"),
+    "palette": on_palette,
 }
-REMOTE_SCREENS = {"welfare_check": on_welfare_check}
+REMOTE_SCREENS = {"welfare_check": on_welfare_check, "escalation": at("S1", "e")}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -110,3 +176,11 @@ def test_escalation_screen_looks_as_recorded(  # type: ignore[no-untyped-def]
     snap_compare, remote_app: PoltermApp, screen: str, size
 ) -> None:
     assert snap_compare(remote_app, run_before=REMOTE_SCREENS[screen], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_teachers_today_looks_as_recorded(snap_compare, tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    """Their report first, the principal's welfare check marked as the principal's."""
+    teacher = Actor("t1", "Terry Teach", "teacher", "north", "terry")
+    app = remote_app_as(tmp_path, teacher)
+    assert snap_compare(app, run_before=on_dashboard, terminal_size=size)

@@ -34,6 +34,7 @@ COMMANDS = {
     "progress-report": "records:progress_report",
     "approval-1806": "records:approval_1806",
     "backup": "maintenance:backup",
+    "refresh": "maintenance:refresh",
     "audit": "audit:audit",
     "check": "policy:check",
     "rules": "policy:rules",

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -16,10 +12,10 @@ from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
 from polterm.errors import PoltermError
 from polterm.exporters import tables
+from polterm.exporters.files import atomic_output
 from polterm.importers.oneroster import import_oneroster, total_bytes
 from polterm.reports import involvement
 from polterm.services import finding_store
-from polterm.services.deployment import check_output
 from polterm.services.refs import require_filters
 from polterm.services.validate import parse_date
 
@@ -61,24 +57,6 @@ def import_oneroster_cmd(state: State, directory: Path, fmt: str) -> None:
         click.echo(f"warning: and {counts.more_warnings} more (all in the audit log)")
 
 
-@contextmanager
-def atomic_output(path: Path, binary: bool = False) -> Iterator[object]:
-    """Write to a temp file beside `path` and rename it over; a failure leaves nothing."""
-    check_output(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    except OSError as error:
-        raise PoltermError(f"cannot write {path}: {error.strerror} ({path.parent})") from None
-    try:
-        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8",
-                       newline=None if binary else "") as f:  # fmt: skip
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @click.group("export")
 def export_group() -> None:
     """Write calendars and tables for other programs."""
@@ -93,14 +71,13 @@ def export_group() -> None:
 @pass_state
 def export_ics(state: State, staff_id: str | None, student_id: str | None, output: Path) -> None:
     """An RFC 5545 calendar of conferences; re-exports update events (stable UIDs)."""
-    from polterm.exporters.ics import conference_calendar  # icalendar: slow to import
+    from polterm.exporters.ics import conference_calendar, write_calendar  # slow to import
 
-    cal = conference_calendar(state.session(), staff_id=staff_id, student_id=student_id)
     if str(output) == "-":
+        cal = conference_calendar(state.session(), staff_id=staff_id, student_id=student_id)
         sys.stdout.buffer.write(cal.to_ical())
         return
-    with atomic_output(output, binary=True) as f:
-        f.write(cal.to_ical())  # type: ignore[attr-defined]
+    write_calendar(state.session(), output, staff_id=staff_id, student_id=student_id)
 
 
 def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-untyped-def]

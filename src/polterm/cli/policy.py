@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from json.encoder import encode_basestring as _str  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -19,15 +21,15 @@ from polterm.cli.state import State, common_options, pass_state
 from polterm.engine import (
     MARKS,
     ROW_SEP,
-    Evaluation,
     FindingBlock,
     Part,
-    evaluate,
+    evaluate_in_order,
     missing_policies,
 )
 from polterm.errors import PoltermError
-from polterm.plugins import Registry
+from polterm.plugins import PluginError, Registry
 from polterm.policy import FINDING_KEYS, STATUSES, Finding, cite
+from polterm.services import stored_check
 from polterm.services.policies import (
     disable_policy,
     enable_policy,
@@ -56,6 +58,11 @@ TEXT_CHUNK = 1 << 20  # characters of a block's text per write, a size the CPU c
     type=click.Choice(STATUSES),
     help="Exit 1 when any finding has exactly this status (overdue does not count as due).",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Evaluate the policies even when the finding store already holds their answer.",
+)
 @pass_state
 def check(
     state: State,
@@ -65,8 +72,12 @@ def check(
     student_id: str | None,
     fmt: str,
     fail_on: str | None,
+    fresh: bool,
 ) -> None:
     """Evaluate the district's active policies as of a date; you see only whom you may see.
+
+    The findings come from the finding store when it holds that day's answer for the
+    policies and settings in force now (`polterm refresh` fills it); the output is the same.
 
     Exit status: 0 done; 1 `--fail-on` matched a finding; 2 bad input; 3 a policy plugin is
     missing or failed (one line each on stderr; the other policies' findings still print).
@@ -88,16 +99,70 @@ def check(
     problems = [
         m for m in missing_policies(db, state.registry, day) if policy is None or repr(policy) in m
     ]
-    result = evaluate(db, state.registry, day, scope=scope, policies=[policy] if policy else None)
-    failed = [str(e) for e in result.errors if policy is None or _belongs(e.plugin, policy, state)]
-    _print_findings(result, fmt)
+    errors: list[PluginError] = []  # an evaluation's failures, known once it is printed
+    if not fresh and stored_check.answers(db, state.registry, day):
+        answer = _stored(stored_check.StoredFindings(db, scope, policy), day)
+    else:
+        errors.extend(state.registry.errors)
+        parts = evaluate_in_order(
+            db, state.registry, day, errors, scope=scope, policies=[policy] if policy else None
+        )
+        answer = _evaluated(parts, day)
+    _print_findings(answer, fmt)
+    failed = [str(e) for e in errors if policy is None or _belongs(e.plugin, policy, state)]
     for line in problems + failed:
         click.echo(line, err=True)
     ctx = click.get_current_context()
     if problems or failed:
         ctx.exit(EXIT_PLUGIN_FAILED)
-    if fail_on and result.has_status(fail_on):
+    if fail_on and answer.has_status(fail_on):
         ctx.exit(EXIT_FOUND)
+
+
+@dataclass
+class Answer:
+    """What `check` prints, from an evaluation or from the store, as each format reads it
+    (once: an evaluation's parts are written as they come and let go)."""
+
+    as_of: date
+    json_pieces: Callable[[], Iterator[tuple[bytes, ...]]]  # lines joined by ",\n", in parts
+    rows: Callable[[], Iterable[Sequence[Any]]]  # values in FINDING_KEYS order
+    findings: Callable[[], list[Finding]]
+    has_status: Callable[[str], bool]
+
+
+def _evaluated(parts: Iterator[Part], as_of: date) -> Answer:
+    """An evaluation's parts as they finish, noting their statuses for `--fail-on`."""
+    statuses: set[str] = set()
+
+    def noted() -> Iterator[Part]:
+        for part in parts:
+            statuses.update(
+                part.statuses if isinstance(part, FindingBlock) else (f.status for f in part)
+            )
+            yield part
+
+    def findings() -> Iterator[Finding]:
+        for part in noted():
+            yield from part.findings() if isinstance(part, FindingBlock) else part
+
+    return Answer(
+        as_of,
+        lambda: (pieces for part in noted() for pieces in _part_json(part)),
+        lambda: ([getattr(f, k) for k in FINDING_KEYS] for f in findings()),
+        lambda: list(findings()),
+        statuses.__contains__,
+    )
+
+
+def _stored(stored: stored_check.StoredFindings, as_of: date) -> Answer:
+    return Answer(
+        as_of,
+        lambda: ((lines,) for lines in stored.json_lines()),
+        stored.rows,
+        stored.findings,
+        stored.has_status,
+    )
 
 
 def _belongs(plugin: str, policy: str, state: State) -> bool:
@@ -180,36 +245,33 @@ def _part_json(part: Part) -> Iterator[tuple[bytes, ...]]:
         yield (",\n".join(map(finding_json, part[start : start + CHUNK])).encode(),)
 
 
-def _print_findings(result: Evaluation, fmt: str) -> None:
+def _print_findings(answer: Answer, fmt: str) -> None:
     """Write the findings a piece at a time, without a per-line echo; JSON as UTF-8 bytes, as
     the rules' blocks hold it (encoding hundreds of megabytes again costs a quarter second)."""
     out = sys.stdout
-    as_of = result.as_of.isoformat()
+    as_of = answer.as_of.isoformat()
     if fmt == "json":
         out.flush()
         raw = out.buffer
         raw.write(f'{{"as_of": "{as_of}", "findings": ['.encode())
         sep = b"\n"
-        for part in result.parts:
-            for fragments in _part_json(part):
-                raw.write(sep)
-                for fragment in fragments:
-                    raw.write(fragment)
-                sep = b",\n"
+        for fragments in answer.json_pieces():
+            raw.write(sep)
+            for fragment in fragments:
+                raw.write(fragment)
+            sep = b",\n"
         raw.write(b"\n]}\n")
         raw.flush()
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FINDING_KEYS)
-        findings = result.findings
-        for start in range(0, len(findings), CHUNK):
-            writer.writerows(
-                [getattr(f, k) for k in FINDING_KEYS] for f in findings[start : start + CHUNK]
-            )
-    elif not result.findings:
+        rows = iter(answer.rows())
+        while chunk := list(islice(rows, CHUNK)):
+            writer.writerows(chunk)
+    elif not (findings := answer.findings()):
         click.echo(f"No findings as of {as_of}.")
     else:
-        emit_table([f.as_dict() for f in result.findings], (*TABLE_COLUMNS, "message"))
+        emit_table([f.as_dict() for f in findings], (*TABLE_COLUMNS, "message"))
     out.flush()
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress
 
 from polterm.errors import PoltermError
+from polterm.exporters.files import atomic_output
 from polterm.exporters.vtimezone import vtimezone
 from polterm.services import authz
 from polterm.services.localtime import district_timezone, instant
@@ -129,3 +131,12 @@ def conference_calendar(
         cal.add_component(vtimezone(tz, min(years), max(years)))
         cal.subcomponents.insert(0, cal.subcomponents.pop())  # before the events that use it
     return cal
+
+
+def write_calendar(
+    session: Session, path: Path, *, staff_id: str | None = None, student_id: str | None = None
+) -> None:
+    """One staff member's or student's calendar written to `path`, whole or not at all."""
+    cal = conference_calendar(session, staff_id=staff_id, student_id=student_id)
+    with atomic_output(path, binary=True) as f:
+        f.write(cal.to_ical())  # type: ignore[attr-defined]

@@ -46,6 +46,15 @@ PER_STUDENT = frozenset(
 )
 INCREMENTAL_LIMIT = 500  # more changed students than this: one whole evaluation is cheaper
 _COLUMNS = ", ".join(FINDING_KEYS)
+# A finding's JSON line as `check` prints it (json.dumps of `Finding.as_dict`, not ASCII-only),
+# made by SQLite once as the finding is stored, so a check from the store only reads it.
+_PAIRS = (f"'\"{key}\": ' || json_quote({key})" for key in FINDING_KEYS)
+LINE_SQL = "'{' || " + " || ', ' || ".join(_PAIRS) + " || '}'"
+
+
+def _insert_sql(rows: str) -> str:
+    """Store `rows` (a SELECT of FINDING_KEYS by name) with their lines."""
+    return f"INSERT INTO finding_store ({_COLUMNS}, line) SELECT *, {LINE_SQL} FROM ({rows})"
 
 
 @dataclass(frozen=True)
@@ -91,11 +100,12 @@ def urgency(finding: Finding) -> tuple:
 
 def stamp(db: Database, registry: Registry, as_of: date) -> str:
     """The policies an evaluation ran: a new version, code edited in place (the hash of the
-    plugin's installed files) or a failing plugin means a new answer."""
+    plugin's installed files), a rule setting changed or a failing plugin means a new answer."""
     names = config.active_policies(db, as_of)
     loaded = registry.policies
     versions = [(n, [loaded[n].version, loaded[n].digest] if n in loaded else None) for n in names]
-    return json.dumps([versions, sorted(str(e) for e in registry.errors)])
+    settings = db.execute("SELECT policy, rule, key, value FROM policy_setting ORDER BY 1, 2, 3")
+    return json.dumps([versions, sorted(str(e) for e in registry.errors), settings.fetchall()])
 
 
 def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bool:
@@ -121,8 +131,10 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
             with transaction(db):
                 for student_id, evaluation in found.items():
                     failed = failures_of(db, registry, evaluation)
+                    _count(db, -1, student_id)
                     _replace(db, failed, student_id)
                     _insert(db, evaluation)
+                    _count(db, 1, student_id)
                     _record_failures(db, failed, whole=False)
                     errors.update(str(e) for e in evaluation.errors)
                 _set_state(db, current, latest, json.dumps(sorted(errors)))
@@ -134,6 +146,8 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
     with transaction(db):
         _replace(db, failed)
         _insert(db, evaluation)
+        db.execute("DELETE FROM finding_store_count")
+        _count(db, 1)
         _record_failures(db, failed, whole=True)
         _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
     return True
@@ -143,6 +157,21 @@ def fill(db: Database, registry: Registry) -> None:
     """After a bulk load (demo, import): evaluate the district as of today once, so the first
     UI session of the day reads the store rather than evaluating behind a loading screen."""
     refresh(db, registry, date.today(), whole=True)
+
+
+def _count(db: Database, sign: int, student_id: str | None = None) -> None:
+    """Add (sign 1) or take away (-1) the stored findings, or one student's, from the counts
+    per rule and per school (each grouped in an index's order, so counted as it is walked)."""
+    mine, who = ("WHERE student_id = ?", [student_id]) if student_id is not None else ("", [])
+    db.execute(
+        "INSERT INTO finding_store_count (kind, key, n) SELECT * FROM ("
+        f" SELECT 'rule', policy || '/' || rule, ? * count(*) FROM finding_store {mine}"
+        " GROUP BY policy, rule UNION ALL"
+        f" SELECT 'school', coalesce(school_id, '—'), ? * count(*) FROM finding_store {mine}"
+        " GROUP BY school_id) WHERE true ON CONFLICT (kind, key) DO UPDATE SET n = n + excluded.n",
+        [sign, *who, sign, *who],
+    )
+    db.execute("DELETE FROM finding_store_count WHERE n = 0")
 
 
 Failed = dict[tuple[str, str], tuple[str, str]]  # (policy, rule or "") -> (plugin, message)
@@ -265,7 +294,7 @@ def _insert(db: Database, found: Evaluation) -> None:
             _insert_block(db, part)
             continue
         conn.executemany(
-            f"INSERT INTO finding_store ({_COLUMNS}) VALUES ({', '.join('?' * len(FINDING_KEYS))})",
+            _insert_sql("SELECT " + ", ".join(f"? AS {k}" for k in FINDING_KEYS)),
             [[getattr(f, k) for k in FINDING_KEYS] for f in part],
         )
 
@@ -278,25 +307,47 @@ def _insert_block(db: Database, block: FindingBlock) -> None:
     fixed: list[Any] = []
     for key in FINDING_KEYS:
         if key in block.columns:
-            values.append(f"value ->> '$[{block.value_index(key)}]'")
+            values.append(f"value ->> '$[{block.value_index(key)}]' AS {key}")
         else:
-            values.append("?")
+            values.append(f"? AS {key}")
             fixed.append(block.fixed[key])
-    db.execute(
-        f"INSERT INTO finding_store ({_COLUMNS}) SELECT {', '.join(values)}"
-        " FROM json_each(CAST(? AS TEXT))",
-        [*fixed, block.json_rows()],
-    )
+    rows = f"SELECT {', '.join(values)} FROM json_each(CAST(? AS TEXT))"
+    db.execute(_insert_sql(rows), [*fixed, block.json_rows()])
 
 
 def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
     """The first `limit` findings the scope may see, most urgent first, and all their counts."""
-    where, params = _scope_sql(db, scope)
+    where, params = scope_sql(db, scope)
     rows = db.execute(
         f"SELECT {_COLUMNS}, stale FROM finding_store f WHERE {where}"
         " ORDER BY rank, due, policy, rule, school_id, student_id, conference_id LIMIT ?",
         [*params, limit],
     ).fetchall()
+    whole = where == "1"  # the district's: its counts are kept, not counted again
+    per_school, per_rule = _kept_counts(db) if whole else _counts(db, where, params)
+    (errors,) = db.execute("SELECT errors FROM finding_store_state WHERE id = 1").fetchone()
+    return Stored(
+        as_of=as_of,
+        findings=[Finding(*row[:-1]) for row in rows],
+        total=sum(per_rule.values()),
+        errors=json.loads(errors),
+        per_school=per_school,
+        per_rule=per_rule,
+        failures=stored_failures(db),
+        stale=frozenset(i for i, row in enumerate(rows) if row[-1]),
+    )
+
+
+def _kept_counts(db: Database) -> tuple[Counter[str], Counter[str]]:
+    """The whole district's counts per school and per rule, as kept beside the findings."""
+    kept: dict[str, Counter[str]] = {"school": Counter(), "rule": Counter()}
+    for kind, key, n in db.execute("SELECT kind, key, n FROM finding_store_count"):
+        kept[kind][key] = n
+    return kept["school"], kept["rule"]
+
+
+def _counts(db: Database, where: str, params: list[Any]) -> tuple[Counter[str], Counter[str]]:
+    """A scope's counts per school and per rule, counted from its stored findings."""
     # Each count groups in the order of an index, so SQLite counts as it walks it; one GROUP BY
     # of both sorted every finding first (100k: ~110 -> ~30 ms; 1M: 2.0 -> 0.4 s).
     per_school: Counter[str] = Counter()
@@ -313,17 +364,7 @@ def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:
         params,
     ):
         per_rule[rule] += n
-    (errors,) = db.execute("SELECT errors FROM finding_store_state WHERE id = 1").fetchone()
-    return Stored(
-        as_of=as_of,
-        findings=[Finding(*row[:-1]) for row in rows],
-        total=sum(per_rule.values()),
-        errors=json.loads(errors),
-        per_school=per_school,
-        per_rule=per_rule,
-        failures=stored_failures(db),
-        stale=frozenset(i for i, row in enumerate(rows) if row[-1]),
-    )
+    return per_school, per_rule
 
 
 def stale_for(db: Database, student_id: str, failing: set[tuple[str, str]]) -> list[Finding]:
@@ -341,12 +382,12 @@ def stale_for(db: Database, student_id: str, failing: set[tuple[str, str]]) -> l
 
 def has_findings_sql(db: Database, scope: Scope, student: str) -> tuple[str, list[Any]]:
     """The SQL condition on a student id column of having a stored finding the scope sees."""
-    where, params = _scope_sql(db, scope)
+    where, params = scope_sql(db, scope)
     sql = f"EXISTS (SELECT 1 FROM finding_store f WHERE f.student_id = {student} AND {where})"
     return sql, params
 
 
-def _scope_sql(db: Database, scope: Scope) -> tuple[str, list[Any]]:
+def scope_sql(db: Database, scope: Scope) -> tuple[str, list[Any]]:
     """The engine's own scope filter (`allowed_values`) over the stored findings."""
     clauses, params = ["1"], []
     for key, values in allowed_values(db, scope).items():

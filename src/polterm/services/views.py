@@ -261,6 +261,30 @@ class Dashboard(Stored):
 
     today: list[dict[str, Any]] = field(default_factory=list)
     week: list[dict[str, Any]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # the listed findings' students
+    # "policy/rule" of an action another role takes: the first of those roles
+    others: dict[str, str] = field(default_factory=dict)
+
+
+def others_actions(session: Session) -> dict[str, str]:
+    """The rules whose actions are another role's job than the actor's, and whose they are."""
+    return {
+        f"{name}/{rule.id}": rule.acted_by[0]
+        for name, loaded in session.registry.policies.items()
+        for rule in loaded.rules.values()
+        if rule.acted_by and session.actor.role not in rule.acted_by
+    }
+
+
+def student_names(session: Session, ids: Collection[str]) -> dict[str, str]:
+    """Each student's given and family name by id, for a page of rows that name students."""
+    return dict(
+        session.db.execute(
+            "SELECT id, given || ' ' || family FROM student"
+            " WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(ids))],
+        ).fetchall()
+    )
 
 
 def findings(session: Session, as_of: date, student_id: str | None = None) -> Evaluation:
@@ -331,7 +355,18 @@ def dashboard(session: Session, as_of: date) -> Dashboard:
     )
     tomorrow = (as_of + timedelta(days=1)).isoformat()
     split = next((i for i, row in enumerate(rows) if row["at"] >= tomorrow), len(rows))
-    return Dashboard(**vars(stored), today=rows[:split], week=rows[split:])
+    others = others_actions(session)
+    # the actor's own actions first, then the others' (each still most urgent first)
+    stored.findings.sort(
+        key=lambda f: (
+            f.status != "action",
+            f.status == "action" and f"{f.policy}/{f.rule}" in others,
+        )
+    )
+    names = student_names(session, {f.student_id for f in stored.findings if f.student_id})
+    return Dashboard(
+        **vars(stored), today=rows[:split], week=rows[split:], names=names, others=others
+    )
 
 
 def student_detail(session: Session, student_id: str, as_of: date) -> dict[str, Any]:

@@ -560,6 +560,46 @@ CREATE TABLE finding_store_error (
 
 
 @migrations()
+def m190_finding_store_contract_order(db: Database) -> None:
+    """`check` reads the stored findings in CONTRACT.md's order (policy, rule, school, student,
+    conference, due; nulls first), walking this index rather than sorting a million rows;
+    its rowid, last in every index entry, keeps the evaluation's own order among ties."""
+    db.execute(
+        "CREATE INDEX finding_store_contract ON finding_store"
+        "(policy, rule, school_id, student_id, conference_id, due)"
+    )
+
+
+@migrations()
+def m190_finding_store_counts(db: Database) -> None:
+    """The stored findings counted per rule and per school (kind 'rule' or 'school'), kept with
+    them, so the district-wide dashboard opens without counting a million rows."""
+    db.execute(
+        """
+CREATE TABLE finding_store_count (
+    kind TEXT NOT NULL CHECK (kind IN ('rule', 'school')),
+    key TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID"""
+    )
+    db.execute(
+        "INSERT INTO finding_store_count (kind, key, n)"
+        " SELECT 'rule', policy || '/' || rule, count(*) FROM finding_store GROUP BY 1, 2"
+        " UNION ALL"
+        " SELECT 'school', coalesce(school_id, '—'), count(*) FROM finding_store GROUP BY 1, 2"
+    )
+
+
+@migrations()
+def m190_finding_store_lines(db: Database) -> None:
+    """Each stored finding's JSON line as `check` prints it, made as the finding is stored
+    (services.finding_store.LINE_SQL), so a check from the store reads rather than formats;
+    a row stored before has none until the next refresh writes it (its line is made then)."""
+    db.execute("ALTER TABLE finding_store ADD COLUMN line TEXT")
+
+
+@migrations()
 def m110_demo_district(db: Database) -> None:
     """Mark generated demo districts, the only databases `polterm demo --force` may replace."""
     db.execute(

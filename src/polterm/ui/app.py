@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from polterm.engine import missing_policies
 from polterm.services.session import Session
@@ -27,6 +30,8 @@ class PoltermApp(App[None]):
 
     # the dashboard's last answer; None when a write made it stale
     dashboard_cache: Dashboard | None = None
+    # the school and year last chosen on the reports screen, kept for the session
+    report_choice: tuple[str | None, str | None] = (None, None)
 
     CSS_PATH = "app.tcss"
     TITLE = "polterm"
@@ -51,7 +56,9 @@ class PoltermApp(App[None]):
 
         super().__init__()
         for name in TOP_LEVEL:
-            self.add_mode(name, partial(top_level, name))
+            self.add_mode(name, partial(self.new_top_level, name, top_level))
+        self.writes = 0  # saved writes so far: a top-level screen read before one is stale
+        self.read_at: dict[str, int] = {}  # each top-level screen's data: as of that many writes
         self.session = session
         self.today = today or date.today()
         self.first_dashboard = first_dashboard
@@ -126,13 +133,24 @@ class PoltermApp(App[None]):
             return first.result()
         return dashboard(self.reader(), self.today)
 
+    def new_top_level(self, name: str, build: Callable[[str], Screen]) -> Screen:
+        """A top-level screen as its mode first shows it, reading the data as of now."""
+        self.read_at[name] = self.writes
+        return build(name)
+
     def action_open(self, name: str) -> None:
-        """Show a top-level screen: each is a Textual mode, kept with its own stack and state."""
+        """Show a top-level screen, current: each is a Textual mode, with its own stack and
+        state, but a key never brings back a student page or form left open on that stack
+        (acting on an old page could book twice), nor data read before a write since."""
         if self.current_mode != name:
             self.switch_mode(name)
-            return
-        while len(self.screen_stack) > 1:  # the same key again: back to its first screen
+        while len(self.screen_stack) > 1:
             self.pop_screen()
+        if self.read_at.get(name, self.writes) != self.writes:
+            self.read_at[name] = self.writes
+            reload = getattr(self.screen, "reload", None)
+            if reload is not None and name != "dashboard":  # it follows `dashboard_cache`
+                reload()
 
     def action_help(self) -> None:
         """The keys of the screen in front, a modal form's included."""
@@ -150,9 +168,38 @@ class PoltermApp(App[None]):
 
         self.push_screen(ConferenceForm(conference_id=conference_id), self.after_write)
 
+    def new_conference(self, student_id: str) -> None:
+        from polterm.ui.screens.conference import ConferenceForm
+
+        self.push_screen(ConferenceForm(student_id=student_id), self.after_write)
+
+    def export_calendar(
+        self, *, staff_id: str | None = None, student_id: str | None = None
+    ) -> None:
+        """Ask where, then write the conferences of a student or a staff member as ICS."""
+        from polterm.ui.widgets.savefile import SaveFileDialog, safe_name
+
+        whose = student_id or staff_id or ""
+
+        def write(path: Path) -> None:
+            from polterm.exporters.ics import write_calendar  # icalendar: slow to import
+
+            write_calendar(self.session, path, staff_id=staff_id, student_id=student_id)
+
+        self.push_screen(
+            SaveFileDialog(
+                f"Export the conferences of {whose} as a calendar (ICS) to",
+                safe_name(f"conferences-{whose}.ics"),
+                write,
+            )
+        )
+
     def after_write(self, saved: object = None) -> None:
         """Something was written: the cached findings are stale, screens reload."""
         if saved:
+            self.writes += 1
+            if len(self.screen_stack) == 1:  # the top-level screen itself reloads, now
+                self.read_at[self.current_mode] = self.writes
             self.dashboard_cache = None
             refresh = getattr(self.screen, "reload", None)
             if refresh is not None:

@@ -164,6 +164,7 @@ UNREACHABLE_PARENT_ESCALATION = Rule(
     citation=THREE_ATTEMPTS,
     evaluate=evaluate_escalation,
     settings={"max_attempts": 3},
+    acted_by=("teacher",),
 )
 
 EMERGENCY_CONTACT_WELFARE_CHECK = Rule(
@@ -171,4 +172,5 @@ EMERGENCY_CONTACT_WELFARE_CHECK = Rule(
     title="The principal contacts the emergency contact about health and safety",
     citation=WELFARE_CHECK,
     evaluate=evaluate_welfare_check,
+    acted_by=("principal", "designee"),
 )

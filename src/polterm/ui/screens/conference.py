@@ -9,7 +9,7 @@ from typing import Any
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
@@ -112,9 +112,6 @@ class ConferenceForm(FormDialog):
                     allow_blank=False,
                     id="status",
                 )
-                yield Checkbox(
-                    "Remote attendance offered", d.remote_offered if d else False, id="remote"
-                )
         yield Footer()
 
     def later(self) -> list[Widget]:
@@ -154,18 +151,27 @@ class ConferenceForm(FormDialog):
                 ),
                 classes="row",
             ),
-            Input(
-                d.request_id or "" if d else "",
-                placeholder="Linked parent request id",
-                id="request",
+            Horizontal(  # the checkbox here leaves the selects above their words' width
+                Input(
+                    d.request_id or "" if d else "",
+                    placeholder="Linked parent request id",
+                    id="request",
+                ),
+                Checkbox(
+                    "Remote attendance offered", d.remote_offered if d else False, id="remote"
+                ),
+                classes="row",
             ),
             *extras,
-            Label("Warnings", classes="section"),
-            self.warnings,
-            Horizontal(
-                Button("Save (ctrl+s)", variant="primary", id="save"),
-                Button("Cancel", id="cancel"),
-                classes="buttons",
+            Vertical(  # docked: in sight however far the fields scroll, at 80x24 too
+                Label("Warnings", classes="section"),
+                self.warnings,
+                Horizontal(
+                    Button("Save (ctrl+s)", variant="primary", id="save"),
+                    Button("Cancel", id="cancel"),
+                    classes="buttons",
+                ),
+                id="outcome",
             ),
         ]
 

@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Static
 
+from polterm.policy import Finding
 from polterm.services.views import Dashboard
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
@@ -102,9 +103,9 @@ class DashboardScreen(KeepsStyles, Screen[None]):
                 if f.conference_id is not None
                 else f"s:{f.student_id}:{i}",
                 (
-                    f"{f.status} (stale)" if i in data.stale else f.status,
+                    f"{whose(data, f)} (stale)" if i in data.stale else whose(data, f),
                     f.due or "",
-                    f.student_id or "",
+                    data.names.get(f.student_id or "", f.student_id or ""),
                     f.school_id or "",
                     f.rule,
                     f.message,
@@ -148,7 +149,12 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         """The whole message and its citation, which the table cuts short."""
         findings = self.shown.findings if self.shown is not None else []
         f = findings[row] if row < len(findings) else None
-        self.query_one("#why", Static).update(escape(f"{f.message} — {f.citation}") if f else "")
+        text = ""
+        if f is not None and self.shown is not None:
+            role = other_role(self.shown, f)
+            to_act = f"For the {role} to act on: " if role else ""
+            text = f"{to_act}{f.message} — {f.citation}"
+        self.query_one("#why", Static).update(escape(text))
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
         if event.table.id not in ("findings", "conferences", "calls"):
@@ -160,6 +166,17 @@ class DashboardScreen(KeepsStyles, Screen[None]):
             self.app.open_student(ident)  # type: ignore[attr-defined]
         else:
             self.app.open_conference(int(ident))  # type: ignore[attr-defined]
+
+
+def other_role(data: Dashboard, f: Finding) -> str | None:
+    """The role whose action this is, when it is an action and not the actor's."""
+    return data.others.get(f"{f.policy}/{f.rule}") if f.status == "action" else None
+
+
+def whose(data: Dashboard, f: Finding) -> str:
+    """The status column: an action another role takes is marked as theirs ("principal's")."""
+    role = other_role(data, f)
+    return f"{role}'s" if role else f.status
 
 
 def _call_list() -> ComposeResult:

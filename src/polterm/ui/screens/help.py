@@ -29,6 +29,7 @@ class HelpScreen(KeepsStyles, ModalScreen[None]):
             b = active.binding
             if not b.show and (n == 0 or ordered[n - 1].binding.show):
                 lines.append("[b]More keys[/b] (of the field in focus, and the screen's own)")
-            lines.append(f"  {escape(b.key_display or b.key):<16} {escape(b.description)}")
+            what = b.tooltip or b.description  # a footer's short word has its sentence here
+            lines.append(f"  {escape(b.key_display or b.key):<16} {escape(what)}")
         with VerticalScroll(classes="dialog"):
             yield Static("\n".join(lines), id="keys")

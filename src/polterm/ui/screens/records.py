@@ -37,6 +37,15 @@ def _request_id(session: Session) -> str:
     return f"R{n}"
 
 
+def _count(text: str | None, label: str) -> int | None:
+    """A number of people typed in a field; empty: none recorded."""
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit():
+        raise PoltermError(f"{label}: {text!r} is not a whole number")
+    return int(text)
+
+
 FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
     "attempt": (
         "Log a contact attempt",
@@ -91,9 +100,12 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
             ("school_id", "School", SCHOOL),
             ("on", "Date", ()),
             ("kind", "Kind", schools.INVOLVEMENT_KINDS),
+            ("attendance", "Attendance (people, empty: not counted)", ()),
             ("note", "Note", ()),
         ],
-        lambda session, subject, **kw: schools.add_involvement(session, **kw),
+        lambda session, subject, attendance=None, **kw: schools.add_involvement(
+            session, attendance=_count(attendance, "Attendance"), **kw
+        ),
     ),
 }
 

@@ -26,15 +26,17 @@ class StudentScreen(KeepsStyles, Screen[None]):
     """Read in a worker; the keys open the forms that write through the services."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("n", "schedule", "New conference"),
-        Binding("h", "conduct", "Conduct"),
-        Binding("a", "attempt", "Contact attempt"),
-        Binding("f", "policy_record", "Policy record"),  # offered when a policy has a form
-        Binding("e", "escalation", "Escalate"),
-        Binding("w", "welfare", "Welfare check"),
-        Binding("c", "call", "Parent's call"),
-        Binding("o", "outbox", "E-mail"),
+        Binding("escape", "app.pop_screen", "Back", show=False),  # room for x at 80 columns
+        # short words, so that every key fits the footer at 80 columns; `?` lists the tooltips
+        Binding("n", "schedule", "Schedule", tooltip="New conference"),
+        Binding("h", "conduct", "Conduct", tooltip="Conduct the conference under the cursor"),
+        Binding("a", "attempt", "Attempt", tooltip="Log a contact attempt"),
+        Binding("f", "policy_record", "Record", tooltip="A policy's own record form"),
+        Binding("e", "escalation", "Escalate", tooltip="Report to the principal or designee"),
+        Binding("w", "welfare", "Welfare", tooltip="Welfare check"),
+        Binding("c", "call", "Call", tooltip="Take a parent's call (a request)"),
+        Binding("x", "calendar", "ICS", tooltip="Export the conferences as a calendar (ICS)"),
+        Binding("o", "outbox", "E-mail", tooltip="The e-mail outbox of the family"),
     ]
 
     def __init__(self, student_id: str) -> None:
@@ -134,9 +136,10 @@ class StudentScreen(KeepsStyles, Screen[None]):
         return int(table.row_keys[table.cursor_row])
 
     def action_schedule(self) -> None:
-        from polterm.ui.screens.conference import ConferenceForm
+        self.app.new_conference(self.student_id)  # type: ignore[attr-defined]
 
-        self.app.push_screen(ConferenceForm(student_id=self.student_id), self.app.after_write)  # type: ignore[attr-defined]
+    def action_calendar(self) -> None:
+        self.app.export_calendar(student_id=self.student_id)  # type: ignore[attr-defined]
 
     def action_conduct(self) -> None:
         from polterm.ui.screens.conduct import ConductScreen

@@ -50,12 +50,13 @@ class StudentsScreen(KeepsStyles, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Search name, id or guardian (prefix)…", id="search")
+        with Horizontal(id="search-row"):  # the checkbox here leaves the school its name's width
+            yield Input(placeholder="Search name, id or guardian (prefix)…", id="search")
+            yield Checkbox("Has open findings", id="open")
         with Horizontal(id="filters"):
             yield Select([], prompt="School", id="school")
             yield Select([], prompt="Grade", id="grade")
             yield PickField("Teacher", self.teachers, blank="any", id="teacher")
-            yield Checkbox("Has open findings", id="open")
         yield LineTable("Family", "Given", "Id", "Grade", "School", "Teacher", id="students")
         yield Static("", id="status", classes="muted")
         yield Footer()
