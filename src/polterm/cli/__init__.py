@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 
 import click
@@ -10,6 +11,7 @@ import click
 from polterm import __version__
 from polterm.cli.state import State, common_options, pass_state
 from polterm.cli.stdout import held_until_success, release
+from polterm.display import visible
 from polterm.errors import PoltermError
 
 # Each command's module and attribute, in the order a district needs them. A module is imported
@@ -112,8 +114,11 @@ def main(argv: list[str] | None = None) -> None:
         with held_until_success():
             code = cli.main(args=argv, prog_name="polterm", standalone_mode=False)
     except PoltermError as error:
-        click.echo(f"Error: {error.message}", err=True)
+        click.echo(f"Error: {visible(error.message)}", err=True)
         sys.exit(error.exit_code)
+    except sqlite3.IntegrityError as error:  # a schema check a write path did not test first
+        click.echo(f"Error: the database refused the change: {visible(str(error))}", err=True)
+        sys.exit(PoltermError.exit_code)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

@@ -17,7 +17,10 @@ from polterm.services import finding_store
 from polterm.services.deployment import system_config
 from polterm.services.district import check_replaceable
 from polterm.services.session import os_user
+from polterm.services.validate import bounded_int
 from polterm.storage.db import remove_database
+
+MAX_DEMO_STUDENTS = 5_000_000  # beyond any district; more would fill the disk for hours
 
 
 @click.command()
@@ -31,8 +34,7 @@ from polterm.storage.db import remove_database
 @pass_state
 def demo(state: State, students: int, seed: int, no_tui: bool, force: bool, fmt: str) -> None:
     """Build a generated demo district (no real people) and open it; you are its IT staff."""
-    if students < 1:
-        raise PoltermError(f"--students {students}: give at least 1")
+    bounded_int(students, "--students", 1, MAX_DEMO_STUDENTS)
     from polterm.demo.generate import POLICIES, generate  # only this command needs it
 
     path = state.path

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from polterm.cli.output import emit, format_option
+from polterm.cli.output import emit, format_option, raw_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.display import visible
 from polterm.errors import PoltermError
 from polterm.exporters import tables
 from polterm.exporters.files import atomic_output
@@ -83,11 +84,12 @@ def export_ics(state: State, staff_id: str | None, student_id: str | None, outpu
 def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-untyped-def]
     """`export students|conferences|findings`: the same options, different rows."""
 
-    @export_group.command(name, help=doc)
+    @export_group.command(name, help=doc + _SPREADSHEET_NOTE)
     @common_options
     @click.option("--school", "school_id", metavar="ID", help="One school [default: district].")
     @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
                   show_default=True, help="CSV for spreadsheets, JSON for scripts.")  # fmt: skip
+    @raw_option()
     @click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path),
                   help="File to write [default: standard output].")  # fmt: skip
     @click.option("--with-contacts", is_flag=True, hidden=name != "students",
@@ -98,7 +100,7 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
                   help="CSV with a UTF-8 BOM, so Excel shows accented names right.")  # fmt: skip
     @pass_state
     def command(
-        state: State, school_id: str | None, fmt: str, output: Path | None,
+        state: State, school_id: str | None, fmt: str, raw: bool, output: Path | None,
         with_contacts: bool, as_of: str | None, excel: bool,
     ) -> None:  # fmt: skip
         if excel and fmt != "csv":
@@ -114,14 +116,20 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
             day = parse_date(as_of, "--as-of") if as_of else date.today()
             rows, cols = tables.findings(session, school_id, day), columns
         if output is None:
-            tables.write(rows, cols, fmt, sys.stdout, excel)
+            tables.write(rows, cols, fmt, sys.stdout, excel, raw=raw, terminal=sys.stdout.isatty())
             sys.stdout.flush()
             return
         with atomic_output(output) as f:
-            tables.write(rows, cols, fmt, f, excel)  # type: ignore[arg-type]
+            tables.write(rows, cols, fmt, f, excel, raw=raw)  # type: ignore[arg-type]
 
     return command
 
+
+# said in each export's --help: what a spreadsheet reads from the CSV
+_SPREADSHEET_NOTE = (
+    " CSV cells starting with = + - @ tab or CR get a leading ' so that a spreadsheet shows"
+    " them as text instead of running them as formulas (--raw: as stored)."
+)
 
 _table_command("students", tables.STUDENT_COLUMNS,
                "Students (guardians' names; contacts only with --with-contacts).")  # fmt: skip
@@ -161,4 +169,5 @@ def report_involvement(
     report = involvement.build_report(session, school_id, year, day)
     render = {"md": involvement.render_markdown, "json": involvement.render_json,
               "toml": involvement.render_toml}[fmt]  # fmt: skip
-    click.echo(render(report), nl=False)
+    text = render(report)
+    click.echo(visible(text, lines=True) if sys.stdout.isatty() else text, nl=False)

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from polterm.display import json_escaped, visible
+
 FORMATS = ("table", "json")
 
 
@@ -23,8 +25,18 @@ def format_option(*choices: str, default: str = "table"):  # type: ignore[no-unt
     )
 
 
+def raw_option():  # type: ignore[no-untyped-def]
+    """`--raw` of the commands writing CSV: the cells exactly as stored, for scripts."""
+    return click.option(
+        "--raw",
+        is_flag=True,
+        help="CSV cells exactly as stored, for scripts: no leading ' on cells starting with"
+        " = + - @ tab or CR (which a spreadsheet would run as a formula).",
+    )
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json_escaped(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
 
 
 def emit_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
@@ -49,10 +61,11 @@ def emit(data: Any, fmt: str, columns: Sequence[str] | None = None) -> None:
 
 
 def _cell(value: Any) -> str:
+    """A value as a table shows it; stored control characters written out, never sent raw."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
-    return str(value)
+        return visible(", ".join(map(str, value)))
+    return visible(str(value))

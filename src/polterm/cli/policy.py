@@ -16,8 +16,9 @@ from typing import Any
 import click
 
 from polterm import config
-from polterm.cli.output import emit, emit_table, format_option
+from polterm.cli.output import emit, emit_table, format_option, raw_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.display import csv_cell
 from polterm.engine import (
     MARKS,
     ROW_SEP,
@@ -53,6 +54,7 @@ TEXT_CHUNK = 1 << 20  # characters of a block's text per write, a size the CPU c
 @click.option("--school", "school_id", metavar="ID", help="Only this school.")
 @click.option("--student", "student_id", metavar="ID", help="Only this student.")
 @format_option("table", "json", "csv")
+@raw_option()
 @click.option(
     "--fail-on",
     type=click.Choice(STATUSES),
@@ -71,6 +73,7 @@ def check(
     school_id: str | None,
     student_id: str | None,
     fmt: str,
+    raw: bool,
     fail_on: str | None,
     fresh: bool,
 ) -> None:
@@ -108,7 +111,7 @@ def check(
             db, state.registry, day, errors, scope=scope, policies=[policy] if policy else None
         )
         answer = _evaluated(parts, day)
-    _print_findings(answer, fmt)
+    _print_findings(answer, fmt, raw=raw)
     failed = [str(e) for e in errors if policy is None or _belongs(e.plugin, policy, state)]
     for line in problems + failed:
         click.echo(line, err=True)
@@ -245,29 +248,29 @@ def _part_json(part: Part) -> Iterator[tuple[bytes, ...]]:
         yield (",\n".join(map(finding_json, part[start : start + CHUNK])).encode(),)
 
 
-def _print_findings(answer: Answer, fmt: str) -> None:
+def _print_findings(answer: Answer, fmt: str, *, raw: bool = False) -> None:
     """Write the findings a piece at a time, without a per-line echo; JSON as UTF-8 bytes, as
     the rules' blocks hold it (encoding hundreds of megabytes again costs a quarter second)."""
     out = sys.stdout
     as_of = answer.as_of.isoformat()
     if fmt == "json":
         out.flush()
-        raw = out.buffer
-        raw.write(f'{{"as_of": "{as_of}", "findings": ['.encode())
+        buffer = out.buffer
+        buffer.write(f'{{"as_of": "{as_of}", "findings": ['.encode())
         sep = b"\n"
         for fragments in answer.json_pieces():
-            raw.write(sep)
+            buffer.write(sep)
             for fragment in fragments:
-                raw.write(fragment)
+                buffer.write(fragment)
             sep = b",\n"
-        raw.write(b"\n]}\n")
-        raw.flush()
+        buffer.write(b"\n]}\n")
+        buffer.flush()
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FINDING_KEYS)
-        rows = iter(answer.rows())
+        rows, tty = iter(answer.rows()), out.isatty()
         while chunk := list(islice(rows, CHUNK)):
-            writer.writerows(chunk)
+            writer.writerows([csv_cell(v, raw=raw, terminal=tty) for v in row] for row in chunk)
     elif not (findings := answer.findings()):
         click.echo(f"No findings as of {as_of}.")
     else:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
 
+from polterm.display import csv_cell, json_escaped
 from polterm.engine import evaluate
 from polterm.services import authz
 from polterm.services.session import Session
@@ -79,9 +80,19 @@ def findings(session: Session, school_id: str | None, as_of: date) -> Iterator[d
 
 
 def write(
-    rows: Iterator[dict[str, Any]], columns: list[str], fmt: str, out: IO[str], excel: bool = False
+    rows: Iterator[dict[str, Any]],
+    columns: list[str],
+    fmt: str,
+    out: IO[str],
+    excel: bool = False,
+    *,
+    raw: bool = False,
+    terminal: bool = False,
 ) -> int:
-    """Stream rows as CSV (header first; a BOM for Excel) or as one JSON array; how many."""
+    """Stream rows as CSV (header first; a BOM for Excel) or as one JSON array; how many.
+
+    CSV cells that a spreadsheet would run as a formula get a leading `'` unless `raw`; text
+    for a `terminal` has its control characters written out."""
     count = 0
     if fmt == "csv":
         if excel:  # Excel reads a CSV file as the system's code page unless it starts so
@@ -89,14 +100,15 @@ def write(
         w = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
         w.writeheader()
         for row in rows:
-            w.writerow(row)
+            w.writerow({k: csv_cell(v, raw=raw, terminal=terminal) for k, v in row.items()})
             count += 1
         return count
     out.write("[")
     for row in rows:
         for key in LIST_COLUMNS & row.keys():
             row[key] = row[key].split(SEPARATOR) if row[key] else []
-        out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+        text = json_escaped(json.dumps(row, ensure_ascii=False))
+        out.write(("," if count else "") + "\n  " + text)
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

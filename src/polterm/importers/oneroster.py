@@ -56,6 +56,7 @@ from polterm.importers.oneroster_format import (
     user_kind,
 )
 from polterm.services.session import Session
+from polterm.services.validate import printable_row, within_years
 
 BATCH = 5000
 PROGRESS_LINES = 4096  # rows between progress-bar updates
@@ -218,7 +219,9 @@ class _Import:
                     continue
                 if len(row) < width:  # a short row, or a column the file does not have
                     row += [""] * (width - len(row))
-                yield reader.line_num, tuple(map(str.strip, get(row)))
+                values = tuple(map(str.strip, get(row)))
+                printable_row(values, columns, f"{name}:{reader.line_num}")
+                yield reader.line_num, values
                 if reader.line_num >= report_at:
                     done = self.advance(f, done)
                     report_at = reader.line_num + PROGRESS_LINES
@@ -848,6 +851,7 @@ def _link(links: list[tuple[str, str]], uid: str, kind: str, other: str, other_k
 
 def _date(name: str, line: int, column: str, value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise RowError(f"{name}:{line}: bad {column} {value!r} (YYYY-MM-DD)") from None
+    return within_years(day, value, f"{name}:{line}: {column}")

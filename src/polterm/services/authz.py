@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from polterm.display import visible
 from polterm.errors import PermissionDenied
 from polterm.policy import Scope
 
@@ -116,7 +117,7 @@ def check(
 def unseen(noun: str, record_id: object) -> str:
     """The one refusal for a record that is missing or out of reach: which ids exist stays
     hidden from those who may not see them."""
-    return f"{noun} {str(record_id)!r} does not exist or you may not see it"
+    return f"{noun} {visible(str(record_id))!r} does not exist or you may not see it"
 
 
 def check_note_writes(

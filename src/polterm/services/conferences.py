@@ -160,7 +160,9 @@ def update_conference(
 
 
 def conference_draft(session: Session, id: int | str) -> ConferenceDraft:
-    """A saved conference as a draft, for editing it and for the policies' live warnings."""
+    """A saved conference as a draft, for editing it and for the policies' live warnings.
+
+    Its notes are in it: a face showing them asks `may_read_notes` first."""
     row = reached(session, "conference", int_id(id, "conference"), "conference.read")
     school = session.db.execute(
         "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id WHERE t.id = ?",

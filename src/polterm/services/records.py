@@ -117,6 +117,14 @@ def escalations_answered(session: Session, student_id: str, on: str) -> list[dic
     return answered(escalations, [c["made_on"] for c in checks], {"made_on": day})
 
 
+def next_request_id(session: Session) -> str:
+    """The next free request id, `R` and a number, as the office does not invent one."""
+    (n,) = session.db.execute("SELECT count(*) + 1 FROM parent_request").fetchone()
+    while session.db.execute("SELECT 1 FROM parent_request WHERE id = ?", [f"R{n}"]).fetchone():
+        n += 1
+    return f"R{n}"
+
+
 def add_request(
     session: Session,
     id: str,

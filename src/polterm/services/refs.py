@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from polterm.display import visible
 from polterm.errors import FieldError, PermissionDenied, PoltermError
 from polterm.services import authz
 from polterm.services.session import Session
+from polterm.services.validate import MAX_INT
 
 # table -> how a person calls one of its records
 NOUNS = {
@@ -62,7 +64,7 @@ def require_filters(
 def _missing(table: str, record_id: Any) -> str:
     if table in ABOUT_STUDENTS:
         return authz.unseen(NOUNS[table], record_id)
-    return f"no {NOUNS[table]} with id {str(record_id)!r}"
+    return f"no {NOUNS[table]} with id {visible(str(record_id))!r}"
 
 
 def require_free(session: Session, table: str, record_id: str) -> str:
@@ -101,9 +103,12 @@ def actor_staff_id(session: Session) -> str | None:
 def int_id(value: int | str, table: str) -> int:
     """Ids polterm numbers itself are integers; anything else names no record."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        raise PoltermError(_missing(table, value)) from None
+        number = None
+    if number is None or not -MAX_INT <= number <= MAX_INT:  # beyond what SQLite holds
+        raise PoltermError(_missing(table, value))
+    return number
 
 
 def may(

@@ -9,9 +9,10 @@ from polterm.errors import FieldError
 from polterm.periods import PERIOD_KINDS
 from polterm.services.refs import int_id, optional_text, require, require_free, require_text
 from polterm.services.session import Session
-from polterm.services.validate import choice, parse_date
+from polterm.services.validate import bounded_int, choice, parse_date
 
 LEVELS = ("elementary", "middle", "high")
+MAX_ATTENDANCE = 1_000_000  # more people than any school event holds: a typing slip
 INVOLVEMENT_KINDS = (
     "newsletter",
     "open-house",
@@ -148,12 +149,8 @@ def add_involvement(
     session.authorize("report.write", school_id=school_id)
     held_on = parse_date(on, "--on").isoformat()
     kind = choice(kind, INVOLVEMENT_KINDS, "--kind")
-    if attendance is not None and attendance < 0:
-        raise FieldError(
-            "--attendance",
-            f"--attendance {attendance} must not be negative",
-            f"{attendance} must not be negative",
-        )
+    if attendance is not None:
+        bounded_int(attendance, "--attendance", 0, MAX_ATTENDANCE)
     with session.transaction():
         require(session, "school", school_id)
         return session.insert(

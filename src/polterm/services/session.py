@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from polterm.errors import ConflictError, PoltermError
 from polterm.plugins import Registry, build_registry
+from polterm.services.validate import printable_record
 from polterm.storage import transaction
 
 
@@ -77,6 +78,7 @@ class Session:
 
     def insert(self, table: str, row: Mapping[str, Any], *, student_id: str | None = None) -> Any:
         """Insert one row and record it; returns the new primary key."""
+        printable_record(table, row)
         with self.transaction():
             try:
                 tbl = self.db.table(table)
@@ -97,6 +99,7 @@ class Session:
         expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Change one row; with `expected_version`, refuse if someone saved it in between."""
+        printable_record(table, changes)
         with self.transaction():
             before = self._row(table, pk)
             if before is None:

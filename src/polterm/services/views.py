@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from polterm import config, engine
 from polterm.engine import Evaluation, evaluate
+from polterm.errors import PoltermError
 from polterm.policy import Checklist, ConferenceDraft, Finding, Scope, cite
 from polterm.services import authz, finding_store
 from polterm.services.finding_store import Stored
@@ -519,3 +520,64 @@ def conflicts(session: Session, draft: ConferenceDraft, minutes: int = 30) -> li
 def search_students(session: Session, text: str, limit: int = 20) -> list[dict[str, Any]]:
     """Students for the command palette: the first page of a name search."""
     return student_page(session, StudentFilter(search=text), limit=limit)
+
+
+def school_years(session: Session) -> list[str]:
+    """The district's school years by name, latest first, for the reports' year choice."""
+    return [n for (n,) in session.db.execute("SELECT name FROM school_year ORDER BY start DESC")]
+
+
+def involvement_activities(session: Session, limit: int = 500) -> list[dict[str, Any]]:
+    """The latest involvement activities of the schools in the actor's reach."""
+    schools = _schools_in_reach(session)
+    where, params = "1", []
+    if schools is not None:
+        where = f"school_id IN ({','.join('?' * len(schools))})"
+        params = list(schools)
+    return list(
+        session.db.query(
+            "SELECT school_id, held_on, kind, attendance, note FROM involvement_activity"
+            f" WHERE {where} ORDER BY held_on DESC, id DESC LIMIT ?",
+            [*params, limit],
+        )
+    )
+
+
+def conference_context(session: Session, student_id: str) -> tuple[str, str, set[str]]:
+    """A conference form's student: their school, its level and their guardians' ids."""
+    session.authorize("conference.read", student_id=student_id)
+    school_id, level = session.db.execute(
+        "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id WHERE t.id = ?",
+        [student_id],
+    ).fetchone()
+    own = {
+        g
+        for (g,) in session.db.execute(
+            "SELECT guardian_id FROM guardianship WHERE student_id = ?", [student_id]
+        )
+    }
+    return school_id, level, own
+
+
+def staff_rows(session: Session, ids: Collection[str]) -> dict[str, dict[str, Any]]:
+    """Staff named on a conference the actor has read (its draft checked that), by id."""
+    return {
+        r["id"]: r
+        for r in session.db.query(
+            "SELECT id, name, role, school_id FROM staff WHERE id IN"
+            " (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))],
+        )
+    }
+
+
+def conference_hit(session: Session, conference_id: int) -> str | None:
+    """The palette's line for a conference number: None unless the actor may read it."""
+    from polterm.services.conferences import get_conference
+
+    try:
+        row = get_conference(session, conference_id)
+    except PoltermError:
+        return None
+    when = row["at"].replace("T", " ")
+    return f"Conference {conference_id} · {row['student']} · {when}"

@@ -599,6 +599,58 @@ def m190_finding_store_lines(db: Database) -> None:
     db.execute("ALTER TABLE finding_store ADD COLUMN line TEXT")
 
 
+# (table, column) of every calendar date a person enters, and of the conference date-time
+DATE_COLUMNS = (
+    ("school_year", "start"), ("school_year", "end"), ("period", "start"), ("period", "end"),
+    ("emergency_contact", "set_on"), ("emergency_contact", "requested_on"),
+    ("parent_request", "requested_on"), ("resource_document", "provided_on"),
+    ("remote_period", "start"), ("remote_period", "end"), ("contact_attempt", "made_on"),
+    ("escalation", "made_on"), ("welfare_check", "made_on"), ("progress_report", "issued_on"),
+    ("approval_1806", "approved_on"), ("involvement_activity", "held_on"),
+    ("involvement_report", "submitted_on"),
+)  # fmt: skip
+DATETIME_COLUMNS = (("conference", "at"),)
+_DIGITS = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+
+
+def _shape_check(table: str, column: str, datetime: bool) -> list[str]:
+    """Triggers refusing, on every insert and update, a value not of the column's shape and
+    years 1900-2100: SQLite cannot add a CHECK to an existing table, a trigger covers every
+    write path all the same (the importer's bulk statements included)."""
+    value = f"NEW.[{column}]"
+    if datetime:
+        shape = (
+            f"{value} GLOB '{_DIGITS}T[0-9][0-9]:[0-9][0-9]'"
+            f" AND strftime('%Y-%m-%dT%H:%M', {value}, '+0 days') = {value}"
+        )
+        what, last = "a date-time YYYY-MM-DDTHH:MM", "2100-12-31T23:59"
+    else:
+        shape = f"{value} GLOB '{_DIGITS}' AND date({value}, '+0 days') = {value}"
+        what, last = "a date YYYY-MM-DD", "2100-12-31"
+    # '+0 days' rolls a 30 February over to March; a month 13 gives NULL, which coalesce makes false
+    good = f"coalesce({shape} AND {value} BETWEEN '1900-01-01' AND '{last}', 0)"
+    bad = f"{value} IS NOT NULL AND NOT {good}"
+    message = f"CHECK constraint failed: {table}.{column} must be {what} in the years 1900-2100"
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS [{table}_{column}_shape_{event.split()[0].lower()}]"
+        f" BEFORE {event} ON [{table}] WHEN {bad}"
+        f" BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        for event in ("INSERT", f"UPDATE OF [{column}]")
+    ]
+
+
+@migrations()
+def m120_date_shapes(db: Database) -> None:
+    """Dates and the conference date-time keep one shape within 1900-2100 (a year 999 got past
+    the double-booking trigger, whose strftime gives NULL for it, and broke the exports)."""
+    for table, column in DATE_COLUMNS:
+        for statement in _shape_check(table, column, datetime=False):
+            db.execute(statement)
+    for table, column in DATETIME_COLUMNS:
+        for statement in _shape_check(table, column, datetime=True):
+            db.execute(statement)
+
+
 @migrations()
 def m110_demo_district(db: Database) -> None:
     """Mark generated demo districts, the only databases `polterm demo --force` may replace."""

@@ -80,4 +80,6 @@ def reader_session(session: Session) -> Session:
     path = database_file(session.db)
     if not path:  # an in-memory database has one connection only
         return session
-    return Session(open_database(path), session.actor, session.registry)
+    from polterm.ui.text import neutralise
+
+    return Session(neutralise(open_database(path)), session.actor, session.registry)

@@ -16,12 +16,14 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from polterm.display import visible
 from polterm.engine import missing_policies
 from polterm.services.session import Session
 from polterm.services.views import Dashboard, dashboard
 from polterm.ui import reader_session
 from polterm.ui.collector import LOOK_S, IdleCollector
 from polterm.ui.commands import JumpProvider
+from polterm.ui.text import neutralise
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 
 
@@ -60,6 +62,7 @@ class PoltermApp(App[None]):
         self.writes = 0  # saved writes so far: a top-level screen read before one is stale
         self.read_at: dict[str, int] = {}  # each top-level screen's data: as of that many writes
         self.session = session
+        neutralise(session.db)
         self.today = today or date.today()
         self.first_dashboard = first_dashboard
         self._early_read = first_dashboard  # kept to be cancelled on quitting, once taken too
@@ -78,7 +81,8 @@ class PoltermApp(App[None]):
             return
         self.collector.start()
         self.set_interval(LOOK_S, self.collector.look)
-        self.sub_title = f"{self.session.actor.name} ({self.session.actor.role}) · {self.today}"
+        actor = self.session.actor  # read before the connection showed controls
+        self.sub_title = f"{visible(actor.name)} ({actor.role}) · {self.today}"
         first = self.first_dashboard
         if first is not None and first.done() and first.exception() is None:
             # read while Textual loaded: the dashboard shows it as it mounts, in its first layout,
@@ -164,8 +168,13 @@ class PoltermApp(App[None]):
         self.push_screen(StudentScreen(student_id))
 
     def open_conference(self, conference_id: int) -> None:
+        """The conference's form, if the user may read it; otherwise one line saying so."""
+        from polterm.services.views import conference_hit
         from polterm.ui.screens.conference import ConferenceForm
 
+        if conference_hit(self.session, conference_id) is None:
+            self.notify(f"No conference {conference_id} that you may see", severity="error")
+            return
         self.push_screen(ConferenceForm(conference_id=conference_id), self.after_write)
 
     def new_conference(self, student_id: str) -> None:

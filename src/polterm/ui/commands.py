@@ -9,16 +9,10 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from polterm.errors import PoltermError
 from polterm.ui.screens import TOP_LEVEL
+from polterm.ui.text import plain
 
 MY_CALENDAR = "Export my calendar"
-
-
-def conference_label(conference: dict[str, Any]) -> str:
-    """The conference's number, student and date: its number alone says nothing."""
-    when = conference["at"].replace("T", " ")
-    return f"Conference {conference['id']} · {conference['student']} · {when}"
 
 
 class JumpProvider(Provider):
@@ -42,31 +36,22 @@ class JumpProvider(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(text), command)
         text = query.strip()
+        from polterm.services.views import conference_hit, search_students
+
         if text.isdigit():
-            from polterm.services.conferences import get_conference
-
-            try:
-                found = await asyncio.to_thread(lambda: get_conference(app.reader(), text))  # type: ignore[attr-defined]
-            except PoltermError:  # no such conference, or not the actor's to see
-                found = None
-            if found is not None:
-                open_it = partial(app.open_conference, int(text))  # type: ignore[attr-defined]
-                yield Hit(1.0, conference_label(found), open_it, help="Open conference")
+            label = await asyncio.to_thread(lambda: conference_hit(app.reader(), int(text)))  # type: ignore[attr-defined]
+            if label is not None:  # only a conference the user may read, else nothing at all
+                yield Hit(1.0, plain(label), partial(app.open_conference, int(text)))  # type: ignore[attr-defined]
         if len(text) >= 2:
-            from polterm.services.views import search_students
-
             rows = await asyncio.to_thread(lambda: search_students(app.reader(), text))  # type: ignore[attr-defined]
             for r in rows:
                 who = f"{r['given']} {r['family']} ({r['id']}"
-                yield Hit(
-                    0.9,
-                    f"{who}, grade {r['grade']})",
-                    partial(app.open_student, r["id"]),  # type: ignore[attr-defined]
-                    help="Open student",
-                )
-                yield Hit(0.8, f"New conference for {who})", partial(app.new_conference, r["id"]))  # type: ignore[attr-defined]
+                go = partial(app.open_student, r["id"])  # type: ignore[attr-defined]
+                yield Hit(0.9, plain(f"{who}, grade {r['grade']})"), go, help="Open student")
+                new = partial(app.new_conference, r["id"])  # type: ignore[attr-defined]
+                yield Hit(0.8, plain(f"New conference for {who})"), new)
                 export = partial(app.export_calendar, student_id=r["id"])  # type: ignore[attr-defined]
-                yield Hit(0.7, f"Export calendar for {who})", export)
+                yield Hit(0.7, plain(f"Export calendar for {who})"), export)
 
     def open_outbox(self) -> None:
         """E-mail to the families the person reaches (their school's, for the office)."""

@@ -12,7 +12,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from polterm.errors import PoltermError
-from polterm.services.conferences import HeldAheadError, conference_draft, update_conference
+from polterm.services.conferences import (
+    HeldAheadError,
+    conference_draft,
+    get_conference,
+    update_conference,
+)
 from polterm.services.records import add_progress_report
 from polterm.services.views import checklists
 from polterm.ui.widgets.confirm import ask_held_today
@@ -24,7 +29,10 @@ NOTES = ("problem", "solutions", "plan")
 
 
 class ConductScreen(FormDialog):
-    """Ticks go to conference.checklist as {"policy:item": true}; saving can mark it held."""
+    """Ticks go to conference.checklist as {"policy:item": true}; saving can mark it held.
+
+    The notes on the problem are shown and written only for a role that may read them (office
+    staff record ticks and mark the conference held)."""
 
     def __init__(self, conference_id: int) -> None:
         super().__init__("#problem")
@@ -33,10 +41,12 @@ class ConductScreen(FormDialog):
     def compose(self) -> ComposeResult:
         session = self.app.session  # type: ignore[attr-defined]
         self.conference = draft = conference_draft(session, self.conference_id)
-        row = session.db["conference"].get(self.conference_id)
-        self.version = row["version"]
-        self.notes_text = row["notes"] or ""
-        ticked = json.loads(row["checklist"] or "{}")
+        self.stored = get_conference(session, self.conference_id)  # notes only if readable
+        self.with_notes = "notes" in self.stored
+        if not self.with_notes:
+            self.first = ".dialog"
+        self.version = self.stored["version"]
+        ticked = json.loads(self.stored["checklist"] or "{}")
         with VerticalScroll(classes="dialog"):
             yield Static(
                 f"Conduct conference {self.conference_id} · {draft.kind} · {draft.at}",
@@ -48,12 +58,15 @@ class ConductScreen(FormDialog):
                     key = f"{policy}:{item.id}"
                     yield Checkbox(item.text, bool(ticked.get(key)), name=key, classes="tick")
             yield EscalationSteps(draft.student_id, always=False)
-            yield from self.note(NOTES[0])
+            if self.with_notes:
+                yield from self.note(NOTES[0])
+            else:
+                yield Static("The notes on the problem are not shown to you.", classes="muted")
         yield Footer()
 
     def note(self, name: str) -> list[Widget]:
         """One of the notes on the problem: its heading and its text box."""
-        text = getattr(self.conference, name) or ""
+        text = self.stored.get(name) or ""
         return [
             Label(name.capitalize(), classes="section"),
             TextArea(text, id=name, tab_behavior="focus"),
@@ -62,12 +75,19 @@ class ConductScreen(FormDialog):
     def later(self) -> list[Widget]:
         """The other notes, support, the progress report, held, and the button."""
         draft = self.conference
+        notes: list[Widget] = []
+        if self.with_notes:
+            notes = [
+                *(part for name in NOTES[1:] for part in self.note(name)),
+                Input(
+                    ",".join(draft.support),
+                    placeholder="Support: parent,school,student",
+                    id="support",
+                ),
+                Input(self.stored.get("notes") or "", placeholder="Notes", id="notes"),
+            ]
         return [
-            *(part for name in NOTES[1:] for part in self.note(name)),
-            Input(
-                ",".join(draft.support), placeholder="Support: parent,school,student", id="support"
-            ),
-            Input(self.notes_text, placeholder="Notes", id="notes"),
+            *notes,
             Input(
                 "", placeholder="Progress report handed over: period id (optional)", id="progress"
             ),
@@ -79,10 +99,12 @@ class ConductScreen(FormDialog):
         return {"--support": "Support", "--period": "Progress report handed over"}
 
     def save(self) -> None:
-        changes: dict[str, Any] = {n: self.query_one(f"#{n}", TextArea).text or None for n in NOTES}
-        support = self.query_one("#support", Input).value
-        changes["support"] = tuple(p.strip() for p in support.split(",") if p.strip())
-        changes["notes"] = self.query_one("#notes", Input).value or None
+        changes: dict[str, Any] = {}
+        if self.with_notes:
+            changes = {n: self.query_one(f"#{n}", TextArea).text or None for n in NOTES}
+            support = self.query_one("#support", Input).value
+            changes["support"] = tuple(p.strip() for p in support.split(",") if p.strip())
+            changes["notes"] = self.query_one("#notes", Input).value or None
         if self.query_one("#held", Checkbox).value:
             changes["status"] = "held"
         self.record(changes)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,11 +22,13 @@ from polterm.services.conferences import (
     conference_draft,
     conference_kinds,
     default_staff,
+    get_conference,
     schedule_conference,
     staffing_warnings,
     update_conference,
 )
-from polterm.services.views import conflicts, draft_warnings
+from polterm.services.views import conference_context, conflicts, draft_warnings
+from polterm.ui.text import literal, plain
 from polterm.ui.widgets.confirm import ask_held_today
 from polterm.ui.widgets.dialog import FormDialog, in_form_words
 from polterm.ui.widgets.footer import Footer
@@ -57,21 +58,11 @@ class ConferenceForm(FormDialog):
         if self.conference_id is not None:
             self.original = conference_draft(session, self.conference_id)
             self.student_id = self.original.student_id
-            self.version = session.db["conference"].get(self.conference_id)["version"]
+            self.version = get_conference(session, self.conference_id)["version"]
         d = self.original
         kinds = conference_kinds(session)
-        self.school_id, level = session.db.execute(
-            "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id"
-            " WHERE t.id = ?",
-            [self.student_id],
-        ).fetchone()
+        self.school_id, level, self.own = conference_context(session, str(self.student_id))
         self.school_level = level
-        self.own = {
-            g
-            for (g,) in session.db.execute(
-                "SELECT guardian_id FROM guardianship WHERE student_id = ?", [self.student_id]
-            )
-        }
         self.extra = {
             f.name: f
             for kind in kinds.values()
@@ -80,7 +71,7 @@ class ConferenceForm(FormDialog):
         }
         title = f"Conference {self.conference_id}" if d else "New conference"
         with VerticalScroll(classes="dialog"):
-            yield Static(f"{title} for {self.student_id}", classes="title")
+            yield Static(plain(f"{title} for {self.student_id}"), classes="title")
             with Horizontal(classes="row"):
                 yield Select(
                     [(k.title, k.id) for k in kinds.values()],
@@ -251,7 +242,7 @@ class ConferenceForm(FormDialog):
         answer(self, self.show_warnings, lines)
 
     def show_warnings(self, lines: list[str]) -> None:
-        self.warnings.update(escape("\n".join(f"• {w}" for w in lines)) or "none")
+        self.warnings.update(literal("\n".join(f"• {w}" for w in lines)) or "none")
 
     def save(self) -> None:
         session = self.app.session  # type: ignore[attr-defined]

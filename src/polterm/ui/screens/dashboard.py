@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -13,6 +12,7 @@ from textual.widgets import Header, LoadingIndicator, Static
 
 from polterm.policy import Finding
 from polterm.services.views import Dashboard
+from polterm.ui.text import literal
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
@@ -115,7 +115,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         )
         failures = self.query_one("#failures", Static)
         failures.display = bool(data.failures)
-        failures.update(escape("\n".join(f"Rule failed: {f}" for f in data.failures)))
+        failures.update(literal("\n".join(f"Rule failed: {f}" for f in data.failures)))
         self.explain(findings.cursor_row)
         self.query_one("#conferences", LineTable).set_rows(
             (
@@ -134,7 +134,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
         other = [e for e in data.errors if not any(e.endswith(m) for m in shown)]
         errors = f" · plugin errors: {'; '.join(other)}" if other else ""
         self.query_one("#counts", Static).update(
-            escape(f"{data.total} findings as of {data.as_of}, by rule and by school{errors}")
+            literal(f"{data.total} findings as of {data.as_of}, by rule and by school{errors}")
         )
         for table, counts in (("#by-rule", data.per_rule), ("#by-school", data.per_school)):
             self.query_one(table, LineTable).set_rows(
@@ -154,7 +154,7 @@ class DashboardScreen(KeepsStyles, Screen[None]):
             role = other_role(self.shown, f)
             to_act = f"For the {role} to act on: " if role else ""
             text = f"{to_act}{f.message} — {f.citation}"
-        self.query_one("#why", Static).update(escape(text))
+        self.query_one("#why", Static).update(literal(text))
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
         if event.table.id not in ("findings", "conferences", "calls"):

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from polterm.services.schools import list_remote_periods
+from polterm.services.views import involvement_activities
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
@@ -40,12 +41,7 @@ class DistrictScreen(KeepsStyles, Screen[None]):
     def reload(self) -> None:
         session = self.app.reader()  # type: ignore[attr-defined]
         remote = list_remote_periods(session)
-        activities = list(
-            session.db.query(
-                "SELECT school_id, held_on, kind, attendance, note FROM involvement_activity"
-                " ORDER BY held_on DESC, id DESC LIMIT 500"
-            )
-        )
+        activities = involvement_activities(session)
         self.app.call_from_thread(self.show, remote, activities)
 
     def show(self, remote: list[dict], activities: list[dict]) -> None:

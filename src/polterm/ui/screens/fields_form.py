@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -14,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from polterm.errors import PoltermError
+from polterm.ui.text import literal
 from polterm.ui.widgets.dialog import FormDialog
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.styled import KeepsStyles
@@ -35,7 +35,7 @@ class FieldsForm(FormDialog):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(escape(self.title_text), classes="title")
+            yield Static(literal(self.title_text), classes="title")
             for name, label, choices, default in self.fields:
                 if choices:
                     options = [(c, c) for c in choices]
@@ -73,6 +73,6 @@ class TextScreen(KeepsStyles, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="text"):
-            yield Static(escape(self.title_text), classes="title")
-            yield Static(escape(self.text), id="body")
+            yield Static(literal(self.title_text), classes="title")
+            yield Static(literal(self.text), id="body")
         yield Footer()

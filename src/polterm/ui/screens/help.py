@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from polterm.ui.text import literal
 from polterm.ui.widgets.styled import KeepsStyles
 
 
@@ -30,6 +30,6 @@ class HelpScreen(KeepsStyles, ModalScreen[None]):
             if not b.show and (n == 0 or ordered[n - 1].binding.show):
                 lines.append("[b]More keys[/b] (of the field in focus, and the screen's own)")
             what = b.tooltip or b.description  # a footer's short word has its sentence here
-            lines.append(f"  {escape(b.key_display or b.key):<16} {escape(what)}")
+            lines.append(f"  {literal(b.key_display or b.key):<16} {literal(what)}")
         with VerticalScroll(classes="dialog"):
             yield Static("\n".join(lines), id="keys")

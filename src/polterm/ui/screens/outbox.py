@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +15,7 @@ from textual.widgets import Header, Static
 
 from polterm.errors import PoltermError
 from polterm.services import mail_queue, mail_send
+from polterm.ui.text import literal
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
@@ -39,7 +39,7 @@ class OutboxScreen(KeepsStyles, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         title = (
-            f"E-mail to the family of {escape(self.student_id)}"
+            f"E-mail to the family of {literal(self.student_id)}"
             if self.student_id is not None
             else f"E-mail to families (the newest {SHOWN})"
         )
@@ -114,7 +114,7 @@ class OutboxScreen(KeepsStyles, Screen[None]):
         answer(self, self.show_preview, head + shown["text"])
 
     def show_preview(self, text: str) -> None:
-        self.query_one("#preview", Static).update(escape(text))
+        self.query_one("#preview", Static).update(literal(text))
 
     def action_resend(self) -> None:
         table = self.query_one("#outbox", LineTable)

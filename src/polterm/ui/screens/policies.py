@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -23,6 +22,7 @@ from polterm.services.policies import (
 from polterm.services.validate import parse_date
 from polterm.services.views import policy_rows
 from polterm.ui.screens.fields_form import FieldsForm, TextScreen
+from polterm.ui.text import literal
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.styled import KeepsStyles
 
@@ -92,7 +92,7 @@ class PoliciesScreen(KeepsStyles, Screen[None]):
         row = self.rows[int(str(event.row_key.value))]
         kinds = "; ".join(f"{k}: {v}" for k, v in row["kinds"].items())
         self.query_one("#sentence", Static).update(
-            escape(
+            literal(
                 f"{row['title']}: {row['sentence']}" + (f" (settings: {kinds})" if kinds else "")
             )
         )

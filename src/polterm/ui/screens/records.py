@@ -10,13 +10,14 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Input, Select, Static
 
 from polterm.errors import PoltermError
 from polterm.services import records, schools
-from polterm.services.session import Session
-from polterm.services.views import filter_choices
+from polterm.services.views import conference_context, filter_choices
 from polterm.ui.screens.student import answers
+from polterm.ui.text import plain
 from polterm.ui.widgets.dialog import FormDialog, in_form_words
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.people import staff_source
@@ -29,12 +30,6 @@ SCHOOL_OR_DISTRICT = ("school", "district")  # the same, or the whole district (
 Field = tuple[str, str, tuple[str, ...]]  # name, label, choices (empty: free text)
 FLAGS = {"to_staff_id": "--to", "with_whom": "--with", "school_id": "--school"}  # the others:
 # the name as a flag, as the command line (and the services' messages) call the field
-
-
-def _request_id(session: Session) -> str:
-    """The next free request id, `R` and a number, as the office does not invent one."""
-    (n,) = session.db.execute("SELECT count(*) + 1 FROM parent_request").fetchone()
-    return f"R{n}"
 
 
 def _count(text: str | None, label: str) -> int | None:
@@ -77,7 +72,7 @@ FORMS: dict[str, tuple[str, list[Field], Callable[..., Any]]] = {
             ("caller", "Caller", ()),
         ],
         lambda session, subject, **kw: records.add_request(
-            session, _request_id(session), subject, **kw
+            session, records.next_request_id(session), subject, **kw
         ),
     ),
     "remote": (
@@ -126,7 +121,7 @@ class RecordForm(FormDialog):
         today = self.app.today.isoformat()  # type: ignore[attr-defined]
         with VerticalScroll(classes="dialog"):
             yield Static(
-                f"{title}{' for ' + self.subject if self.subject else ''}", classes="title"
+                plain(f"{title}{' for ' + self.subject if self.subject else ''}"), classes="title"
             )
             for name, label, choices in fields:
                 if choices is PRINCIPALS:
@@ -166,19 +161,17 @@ class RecordForm(FormDialog):
             text = in_form_words(error, self.labels())
         else:
             text = f"This check answers {answers([e['made_on'] for e in found])}"
-        self.query_one("#answers", Static).update(text)
+        self.query_one("#answers", Static).update(plain(text))
 
-    def schools(self) -> list[tuple[str, str]]:
+    def schools(self) -> list[tuple[Content, str]]:
         """The district's schools as the students list offers them: "name (id)", by name."""
-        return filter_choices(self.app.session)["school"]  # type: ignore[attr-defined]
+        schools = filter_choices(self.app.session)["school"]  # type: ignore[attr-defined]
+        return [(plain(label), value) for label, value in schools]
 
     def school_of_subject(self) -> str:
         """The school of the student the record is about, whose principals a picker offers."""
-        db = self.app.session.db  # type: ignore[attr-defined]
-        (school_id,) = db.execute(
-            "SELECT school_id FROM student WHERE id = ?", [self.subject]
-        ).fetchone()
-        return str(school_id)
+        school_id, _, _ = conference_context(self.app.session, str(self.subject))  # type: ignore[attr-defined]
+        return school_id
 
     def labels(self) -> dict[str, str]:
         return {

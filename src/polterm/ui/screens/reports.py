@@ -16,7 +16,10 @@ from textual.widgets import Header, Markdown, Select
 
 from polterm.exporters.files import atomic_output
 from polterm.reports.involvement import build_report, render_markdown
+from polterm.services.schools import list_schools
 from polterm.services.session import Session
+from polterm.services.views import school_years
+from polterm.ui.text import plain
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.styled import KeepsStyles
 
@@ -38,10 +41,10 @@ class ReportsScreen(KeepsStyles, Screen[None]):
     text = ""  # the report shown, as Markdown
 
     def compose(self) -> ComposeResult:
-        db = self.app.session.db  # type: ignore[attr-defined]
+        session = self.app.session  # type: ignore[attr-defined]
         school, year = self.app.report_choice  # type: ignore[attr-defined]
-        schools = [(n, i) for i, n in db.execute("SELECT id, name FROM school ORDER BY name")]
-        years = [(n, n) for (n,) in db.execute("SELECT name FROM school_year ORDER BY start DESC")]
+        schools = [(plain(r["name"]), r["id"]) for r in list_schools(session)]
+        years = [(n, n) for n in school_years(session)]
         yield Header()
         with Horizontal(id="filters", classes="row"):
             yield Select(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +15,7 @@ from polterm.policy import RecordForm as PolicyRecordForm
 from polterm.services.plugin_records import record_forms, save_record
 from polterm.services.views import student_detail
 from polterm.ui.screens.fields_form import FieldsForm
+from polterm.ui.text import literal
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
@@ -103,7 +103,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
         try:
             detail = student_detail(app.reader(), self.student_id, app.today)  # type: ignore[attr-defined]
         except Exception as error:  # PoltermError, PermissionDenied: shown, not raised
-            app.call_from_thread(app.notify, str(error), severity="error")
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
             return
         answer(self, self.show, detail)  # dropped if the screen was closed meanwhile
 
@@ -111,7 +111,7 @@ class StudentScreen(KeepsStyles, Screen[None]):
         self.detail = d
         self.query_one("#loading").display = False
         self.query_one("#name", Static).update(
-            escape(f"{d['given']} {d['family']} · {d['id']} · grade {d['grade']} · {d['school']}")
+            literal(f"{d['given']} {d['family']} · {d['id']} · grade {d['grade']} · {d['school']}")
         )
         table = self.query_one("#conferences", LineTable)
         selected = self.selected_conference()  # a reload after a write keeps the cursor on it
@@ -176,32 +176,32 @@ class StudentScreen(KeepsStyles, Screen[None]):
 def render_detail(d: dict[str, Any]) -> str:
     """The student's record as Rich markup, section by section."""
     out: list[str] = ["[b]Findings — why is this owed?[/b]"]
-    out += [f"  [b]Rule failed:[/b] {escape(failure)}" for failure in d.get("failures", [])]
+    out += [f"  [b]Rule failed:[/b] {literal(failure)}" for failure in d.get("failures", [])]
     for f in d["findings"]:
         stale = " [i](stale: its rule fails now)[/i]" if f.get("stale") else ""
         out.append(
-            f"  [b]{f['status']}[/b]{stale} {escape(f['message'])} (due {f['due'] or '—'})\n"
-            f"    [i]{escape(first_paragraph(f['sentence']))}[/i]\n"
-            f"    {escape(f['citation'])}"
+            f"  [b]{f['status']}[/b]{stale} {literal(f['message'])} (due {f['due'] or '—'})\n"
+            f"    [i]{literal(first_paragraph(f['sentence']))}[/i]\n"
+            f"    {literal(f['citation'])}"
         )
     if not d["findings"]:
         out.append("  nothing owed as of today")
     for panel in d.get("panels", []):
-        out.append(f"[b]{escape(panel['title'])}[/b] ({escape(panel['policy'])})")
-        out += [f"  {escape(line)}" for line in panel["lines"]] or ["  none"]
-    out += [f"[b]Panel failed:[/b] {escape(error)}" for error in d.get("panel_errors", [])]
+        out.append(f"[b]{literal(panel['title'])}[/b] ({literal(panel['policy'])})")
+        out += [f"  {literal(line)}" for line in panel["lines"]] or ["  none"]
+    out += [f"[b]Panel failed:[/b] {literal(error)}" for error in d.get("panel_errors", [])]
     out.append("[b]Guardians[/b]")
     for g in d["guardians"]:
         contact = " ".join(x for x in (g.get("phone"), g.get("email")) if x)
         if not contact:
             contact = "no phone or e-mail on file" if "phone" in g else "contact hidden"
         needs = f"language {g['language']}" + (", needs an interpreter" if g["interpreter"] else "")
-        out.append(f"  {escape(g['name'])} ({g['id']}) · {escape(contact)} · {needs}")
+        out.append(f"  {literal(g['name'])} ({literal(g['id'])}) · {literal(contact)} · {needs}")
     ec = d["emergency_contact"]
     out.append("[b]Emergency contact[/b]")
     if ec:
         out.append(
-            f"  {escape(ec.get('name') or '—')} {escape(ec.get('phone') or '')}"
+            f"  {literal(ec.get('name') or '—')} {literal(ec.get('phone') or '')}"
             f" · on file {ec.get('set_on') or '—'} · requested {ec.get('requested_on') or '—'}"
         )
     else:
@@ -217,7 +217,7 @@ def render_detail(d: dict[str, Any]) -> str:
         (
             "Escalations to the principal or designee",
             [
-                f"  {e['made_on']}{by(e)} to {escape(named(e['to_name'], e['to_staff_id']))} · "
+                f"  {e['made_on']}{by(e)} to {literal(named(e['to_name'], e['to_staff_id']))} · "
                 + (
                     f"welfare check {e['answered_on']}"
                     if e["answered_on"]
@@ -229,15 +229,16 @@ def render_detail(d: dict[str, Any]) -> str:
         (
             "Welfare checks",
             [
-                f"  {w['made_on']}{by(w)}: {escape(w['outcome'])} · answers {answers(w['answers'])}"
+                f"  {w['made_on']}{by(w)}: {literal(w['outcome'])}"
+                f" · answers {answers(w['answers'])}"
                 for w in d["welfare_checks"]
             ],
         ),
         (
             "Requests",
             [
-                f"  {r['id']} {r['requested_on']} with the {r['with_whom']}: "
-                f"{escape(r['topic'] or '')} · "
+                f"  {literal(r['id'])} {r['requested_on']} with the {r['with_whom']}: "
+                f"{literal(r['topic'] or '')} · "
                 + (f"conference {r['conference_id']}" if r["conference_id"] else "not arranged")
                 for r in d["requests"]
             ],
@@ -270,7 +271,7 @@ def section(title: str, lines: list[str]) -> list[str]:
 
 def by(record: dict[str, Any]) -> str:
     """ " by NAME" for a record of who acted, when the person is known."""
-    return f" by {escape(record['by_name'])}" if record["by_name"] else ""
+    return f" by {literal(record['by_name'])}" if record["by_name"] else ""
 
 
 def named(name: str | None, staff_id: str | None) -> str:

@@ -23,6 +23,7 @@ from polterm.services.views import (
 )
 from polterm.storage.progress import stop_when
 from polterm.ui import STEPS_PER_LOOK
+from polterm.ui.text import plain
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.people import staff_source
@@ -64,7 +65,9 @@ class StudentsScreen(KeepsStyles, Screen[None]):
     def on_mount(self) -> None:
         choices = filter_choices(self.app.session)  # type: ignore[attr-defined]
         for name in ("school", "grade"):
-            self.query_one(f"#{name}", Select).set_options(choices[name])
+            self.query_one(f"#{name}", Select).set_options(
+                [(plain(label), value) for label, value in choices[name]]
+            )
         self.query_one("#search", Input).focus()
         self.reload()
 

@@ -98,7 +98,9 @@ class FormDialog(KeepsStyles, ModalScreen[bool]):
 
     def not_saved(self, error: PoltermError) -> None:
         """Say why the service refused, in the form's words."""
-        self.notify(in_form_words(error, self.labels()), severity="error", title="Not saved")
+        self.notify(
+            in_form_words(error, self.labels()), severity="error", title="Not saved", markup=False
+        )
 
     def save(self) -> None:
         """Write the form through its service; dismiss True on success."""

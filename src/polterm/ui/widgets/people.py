@@ -8,7 +8,7 @@ from typing import Any
 
 from polterm.policy import Attendee
 from polterm.services.session import Session
-from polterm.services.views import guardian_page, staff_page
+from polterm.services.views import guardian_page, staff_page, staff_rows
 from polterm.ui.widgets.picker import Source
 
 
@@ -32,14 +32,7 @@ def staff_source(school_id: str | None, roles: Collection[str] = ()) -> Source:
 
 def staff_choices(session: Session, ids: Collection[str]) -> list[tuple[str, str]]:
     """Chosen staff ids as picker entries, in the order given (for editing a conference)."""
-    rows = {
-        r["id"]: r
-        for r in session.db.query(
-            "SELECT id, name, role, school_id FROM staff WHERE id IN"
-            " (SELECT value FROM json_each(?))",
-            [json.dumps(list(ids))],
-        )
-    }
+    rows = staff_rows(session, ids)
     return [(i, staff_label(rows[i]) if i in rows else i) for i in ids]
 
 

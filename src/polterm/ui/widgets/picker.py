@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from polterm.errors import PoltermError
 from polterm.services.session import Session
 from polterm.services.views import PICK_PAGE
+from polterm.ui.text import plain
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.styled import KeepsStyles
@@ -138,7 +139,7 @@ class Picker(Vertical):
         current = self.results.highlighted_option
         self.render_options(current.id if current is not None and offset else None)
         if failed:
-            self.results.add_option(Option(failed, disabled=True))
+            self.results.add_option(Option(plain(failed), disabled=True))
         if self._take_first and offset == 0:
             self.take_first()
 
@@ -148,8 +149,8 @@ class Picker(Vertical):
         pinned = list(self.chosen.items()) if self.multiple else []
         matches = [(v, label) for v, label in dict(self.rows).items() if v not in self.chosen]
         results.set_options(
-            [Option(CHOSEN + label, id=v) for v, label in pinned]
-            + [Option(label, id=v) for v, label in matches]
+            [Option(plain(CHOSEN + label), id=v) for v, label in pinned]
+            + [Option(plain(label), id=v) for v, label in matches]
         )
         ids = [v for v, _ in pinned + matches]
         if keep in ids:
@@ -276,7 +277,7 @@ class PickField(Button):
         if pick is None:
             return
         self.value, label = pick
-        self.label = f"{self.caption}: {label}"
+        self.label = plain(f"{self.caption}: {label}")
         self.post_message(self.Changed(self))
 
     def action_clear(self) -> None:

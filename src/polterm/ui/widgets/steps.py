@@ -3,7 +3,6 @@ actions, which say the step they are at (the UI knows no policy, so it shows bot
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,6 +10,7 @@ from textual.widgets import Label, Static
 
 from polterm.policy import Checklist, Finding
 from polterm.services.views import checklists, open_actions
+from polterm.ui.text import literal
 from polterm.ui.widgets.worker import answer
 
 STAGE = "escalation"
@@ -54,10 +54,10 @@ class EscalationSteps(Vertical):
 def render_steps(pairs: list[tuple[str, Checklist]], actions: list[Finding]) -> str:
     """Rich markup: the open actions (now), then each checklist's steps with its citation."""
     out = ["[b]Now[/b]"]
-    out += [f"  ▶ {escape(f.message)} [i]({escape(f.citation)})[/i]" for f in actions] or [
+    out += [f"  ▶ {literal(f.message)} [i]({literal(f.citation)})[/i]" for f in actions] or [
         "  no step is owed for this student as of today"
     ]
     for _, checklist in pairs:
-        out.append(f"[b]{escape(checklist.title)}[/b]\n  [i]{escape(checklist.citation)}[/i]")
-        out += [f"  {n}. {escape(item.text)}" for n, item in enumerate(checklist.items, 1)]
+        out.append(f"[b]{literal(checklist.title)}[/b]\n  [i]{literal(checklist.citation)}[/i]")
+        out += [f"  {n}. {literal(item.text)}" for n, item in enumerate(checklist.items, 1)]
     return "\n".join(out)
