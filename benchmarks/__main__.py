@@ -1,6 +1,6 @@
 """`make bench`: build the demo districts once, measure every figure, print one table.
 
-python -m benchmarks [--sizes 10000,100000,1000000] [--only check,ui,search,import,walk]
+python -m benchmarks [--sizes 10000,100000,1000000] [--only check,ui,search,import,walk,plan]
 """
 
 from __future__ import annotations
@@ -9,7 +9,15 @@ import argparse
 import sys
 import time
 
-from benchmarks import bench_check, bench_import, bench_mail, bench_search, bench_ui, bench_walk
+from benchmarks import (
+    bench_check,
+    bench_import,
+    bench_mail,
+    bench_plan,
+    bench_search,
+    bench_ui,
+    bench_walk,
+)
 from benchmarks.harness import OUT, Figure, demo_db, render
 
 # Which benchmark runs at which sizes (the issue's targets name the size that matters).
@@ -21,6 +29,7 @@ PLAN = {
     "import": (bench_import.run, (1_000_000,)),
     "walk": (bench_walk.run, (100_000,)),
     "mail": (bench_mail.run, (100_000,)),  # its own district: 100,000 invitations
+    "plan": (bench_plan.run, (100_000,)),
 }
 
 

@@ -18,6 +18,8 @@ MODULES = [
     "polterm.services.authz",
     "polterm.services.views",
     "polterm.cli.policy",
+    "polterm.planning.run",
+    "polterm.services.event_plan",
 ]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from polterm.demo import names
+from polterm.demo import conference_days, names
 from polterm.errors import PoltermError
 from polterm.services.session import SYSTEM, Session
 from polterm.storage import pragma_while, transaction
@@ -1009,4 +1009,5 @@ def generate(
             if progress:
                 progress(written - done)
             done = written
+        conference_days.add(db, seed)
     return gen.summary

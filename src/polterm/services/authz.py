@@ -8,8 +8,8 @@ The rules, per role (the reach is which students an action may touch):
   (with notes), requests, attempts and escalations, and read their own school's reports;
   nothing about other schools or the district, no new students.
 - principal, designee: everything about their school's students, their school's reports,
-  the audit log of their school's students and their school's staff list (with OS
-  usernames); not district administration.
+  conference events of their school only, the audit log of their school's students and
+  their school's staff list (with OS usernames); not district administration.
 - office: their school's students, contact data, requests, contact attempts and
   scheduling (`conference.write`), but never conference notes: writing a field needs the
   permission to read it, so they may not set notes either.
@@ -48,7 +48,7 @@ _TEACHER = frozenset(
         "report.read",
     }
 )
-_PRINCIPAL = _TEACHER | {"report.write", "audit.read", "staff.read"}
+_PRINCIPAL = _TEACHER | {"report.write", "audit.read", "event.write", "staff.read"}
 _OFFICE = frozenset(
     {
         "student.read",

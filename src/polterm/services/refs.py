@@ -20,6 +20,9 @@ NOUNS = {
     "conference": "conference",
     "remote_period": "remote-learning period",
     "parent_request": "request",
+    "section": "section",
+    "event": "event",
+    "interpreter": "interpreter",
 }
 
 

@@ -652,6 +652,101 @@ def m120_date_shapes(db: Database) -> None:
 
 
 @migrations()
+def m170_conference_events(db: Database) -> None:
+    """Conference days: events, their schools, days, breaks, rules, interpreters and requests.
+
+    Times of day are `HH:MM`; a null setting means "no limit" (or, for the slot length, the
+    school level's default). `event_meeting` ties a conference to the event that planned it.
+    """
+    for statement in statements(
+        """
+CREATE TABLE event (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    slot_minutes INTEGER CHECK (slot_minutes IS NULL OR slot_minutes BETWEEN 5 AND 120),
+    modalities TEXT NOT NULL DEFAULT 'in-person,phone,video',
+    teacher_cap INTEGER CHECK (teacher_cap IS NULL OR teacher_cap > 0),
+    max_consecutive INTEGER CHECK (max_consecutive IS NULL OR max_consecutive > 0),
+    family_gap_minutes INTEGER NOT NULL DEFAULT 0 CHECK (family_gap_minutes >= 0),
+    max_per_family INTEGER CHECK (max_per_family IS NULL OR max_per_family > 0),
+    max_per_child INTEGER CHECK (max_per_child IS NULL OR max_per_child > 0),
+    one_day INTEGER NOT NULL DEFAULT 1,
+    travel_minutes INTEGER NOT NULL DEFAULT 15 CHECK (travel_minutes >= 0),
+    asked_only INTEGER NOT NULL DEFAULT 0   -- middle/high: only teachers asked for
+);
+CREATE TABLE event_school (
+    event_id TEXT NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    school_id TEXT NOT NULL REFERENCES school(id),
+    PRIMARY KEY (event_id, school_id)
+) WITHOUT ROWID;
+CREATE TABLE event_day (
+    event_id TEXT NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    CHECK (start < end),
+    PRIMARY KEY (event_id, day)
+) WITHOUT ROWID;
+CREATE TABLE event_break (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    CHECK (start < end)
+);
+CREATE TABLE event_unavailable (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    day TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    CHECK (start < end)
+);
+CREATE INDEX event_unavailable_event ON event_unavailable(event_id, staff_id);
+CREATE TABLE interpreter (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    staff_id TEXT REFERENCES staff(id)
+);
+CREATE TABLE interpreter_available (
+    id INTEGER PRIMARY KEY,
+    interpreter_id TEXT NOT NULL REFERENCES interpreter(id),
+    event_id TEXT NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    CHECK (start < end)
+);
+CREATE INDEX interpreter_available_event ON interpreter_available(event_id, interpreter_id);
+CREATE TABLE event_request (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    student_id TEXT NOT NULL REFERENCES student(id),
+    staff_id TEXT REFERENCES staff(id),      -- null: every teacher the event derives
+    priority INTEGER CHECK (priority IS NULL OR priority BETWEEN 1 AND 3),
+    prefer TEXT,                             -- early, late or a day
+    modality TEXT CHECK (modality IS NULL OR modality IN ('in-person', 'phone', 'video')),
+    double INTEGER NOT NULL DEFAULT 0        -- a double-length meeting asked for
+);
+CREATE INDEX event_request_event ON event_request(event_id, student_id);
+CREATE TABLE event_meeting (
+    conference_id INTEGER PRIMARY KEY REFERENCES conference(id),
+    event_id TEXT NOT NULL REFERENCES event(id),
+    household TEXT NOT NULL,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    interpreter_id TEXT REFERENCES interpreter(id),
+    planned INTEGER NOT NULL DEFAULT 1      -- 0: booked by hand, never moved by a plan
+);
+CREATE INDEX event_meeting_event ON event_meeting(event_id, household);
+"""
+    ):
+        db.execute(statement)
+
+
+@migrations()
 def m110_demo_district(db: Database) -> None:
     """Mark generated demo districts, the only databases `polterm demo --force` may replace."""
     db.execute(

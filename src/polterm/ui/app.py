@@ -44,6 +44,7 @@ class PoltermApp(App[None]):
         Binding("p", "open('policies')", "Policies"),
         Binding("r", "open('reports')", "Reports"),
         Binding("m", "open('records')", "Remote & involvement"),
+        Binding("e", "open('events')", "Events"),
         *HELP_BINDINGS,
         Binding("q", "quit", "Quit"),
     ]
@@ -101,25 +102,26 @@ class PoltermApp(App[None]):
         """The dashboard has painted its data (it calls this after the refresh that shows them):
         the moment to prepare the next screen (see `preload`).
         Start-up ends here; the benchmark's app ends itself here."""
-        self.preload("students")
+        self.preload(("students", "events"))
 
     @work(group="preload")
-    async def preload(self, name: str) -> None:
-        """Mount and style a top-level screen while nobody waits (the students list costs Textual
-        ~0.4 s the first time). Textual mounts a mode's screen on a first switch to it and styles
-        it on a switch once mounted, and has no other way: each is a switch there and back in one
-        callback, which draws nothing."""
+    async def preload(self, names: tuple[str, ...]) -> None:
+        """Mount and style top-level screens while nobody waits (the students list costs Textual
+        ~0.4 s the first time, the events screen as much). Textual mounts a mode's screen on a
+        first switch to it and styles it on a switch once mounted, and has no other way: each is
+        a switch there and back in one callback, which draws nothing."""
         here = self.current_mode
-        try:
-            self.get_screen_stack(name)
-            return
-        except KeyError:
-            mounted = self.switch_mode(name)
-            self.switch_mode(here)
-        await mounted
-        if self.current_mode == here:  # nobody went there meanwhile
-            self.switch_mode(name)
-            self.switch_mode(here)
+        for name in names:
+            try:
+                self.get_screen_stack(name)
+                continue
+            except KeyError:
+                mounted = self.switch_mode(name)
+                self.switch_mode(here)
+            await mounted
+            if self.current_mode == here:  # nobody went there meanwhile
+                self.switch_mode(name)
+                self.switch_mode(here)
         gc.freeze()  # start-up's objects live as long as the app: no full collection walks them
 
     def reader(self) -> Session:

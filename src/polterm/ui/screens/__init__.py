@@ -21,5 +21,6 @@ SCREENS = {
     "policies": "policies:PoliciesScreen",
     "reports": "reports:ReportsScreen",
     "records": "district:DistrictScreen",
+    "events": "event:EventScreen",
 }
 TOP_LEVEL = tuple(SCREENS)

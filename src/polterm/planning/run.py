@@ -1,0 +1,89 @@
+"""One planning run: first come first served and the block construction, then CP-SAT."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from polterm.planning import construct, solve
+from polterm.planning.instance import Instance, Plan
+from polterm.planning.occupancy import Occupancy
+from polterm.planning.quality import Quality, measure
+
+
+@dataclass
+class Outcome:
+    """The plan, its figures, the baseline's, and what the solver proved."""
+
+    plan: Plan
+    quality: Quality
+    baseline: Quality
+    schools: list[solve.SchoolResult]
+    seconds: float
+
+    @property
+    def status(self) -> str:
+        """OPTIMAL when every school was proved optimal, else the weakest school's status."""
+        statuses = {r.status for r in self.schools} or {"OPTIMAL"}
+        for status in ("UNKNOWN", "MODEL_INVALID", "INFEASIBLE", "FEASIBLE"):
+            if status in statuses:
+                return status
+        return "OPTIMAL"
+
+    @property
+    def objective(self) -> float | None:
+        """The schools' objectives summed; None when a school's solve found no solution."""
+        values = [r.objective for r in self.schools]
+        return None if None in values else sum(v for v in values if v is not None)
+
+    @property
+    def bound(self) -> float | None:
+        values = [r.bound for r in self.schools]
+        return None if None in values else sum(v for v in values if v is not None)
+
+    @property
+    def gap(self) -> float | None:
+        """(bound - objective) / bound, 0 when proved optimal, None when not known."""
+        if self.status == "OPTIMAL":
+            return 0.0
+        if self.objective is None or self.bound is None or self.bound <= 0:
+            return None
+        return round(max(0.0, (self.bound - self.objective) / self.bound), 4)
+
+
+def _rank(quality: Quality) -> tuple:
+    """Placed meetings by priority (most urgent first), then less waiting."""
+    return (*(quality.placed[p] for p in sorted(quality.placed)), -quality.wait_mean)
+
+
+def plan(
+    instance: Instance,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+) -> Outcome:
+    """Plan within `time_limit` seconds of wall-clock time (the constructions included)."""
+    started = time.monotonic()
+    baseline = construct.first_come(instance, seed)
+    blocks = construct.blocks(instance)
+    # the solver starts from the better construction: solving school by school can keep a
+    # block plan's loss against FCFS on a family whose schools must be coordinated
+    hint = max((blocks, baseline), key=lambda p: _rank(measure(instance, p)))
+    left = time_limit - (time.monotonic() - started)
+    best, schools = solve.improve(instance, hint, max(0.1, left), seed, progress)
+    final = Occupancy(instance)
+    for meeting in instance.meetings:
+        if meeting.index in best.placed:
+            placement = best.placed[meeting.index]
+            final.book(meeting, placement.slot, placement.interpreter)
+    for meeting in instance.meetings:
+        if meeting.index not in best.placed:
+            best.reasons[meeting.index] = construct.reason(final, meeting)
+    return Outcome(
+        best,
+        measure(instance, best),
+        measure(instance, baseline),
+        schools,
+        round(time.monotonic() - started, 2),
+    )

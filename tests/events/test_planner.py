@@ -1,0 +1,93 @@
+"""The planner on small hand-made instances whose best plan is known."""
+
+from __future__ import annotations
+
+from polterm.planning import construct, run, solve
+from polterm.planning.instance import DAY, Grid, Instance, Interpreter, Meeting
+from polterm.planning.quality import measure
+from polterm.planning.solve import WEIGHTS
+
+
+def grid(*starts: int, slot: int = 10, school: str = "elm") -> Grid:
+    return Grid(school, slot, tuple(starts))
+
+
+def meetings(*rows: tuple) -> list[Meeting]:
+    """(household, staff, priority[, length[, language]]) rows as meetings."""
+    out = []
+    for i, (household, staff, priority, *rest) in enumerate(rows):
+        length = rest[0] if rest else 1
+        language = rest[1] if len(rest) > 1 else None
+        out.append(Meeting(i, household, f"kid-{household}", staff, "elm", priority, length,
+                           language))  # fmt: skip
+    return out
+
+
+def test_two_families_two_teachers_two_slots_all_placed_without_waiting():
+    inst = Instance({"elm": grid(960, 970)}, meetings(
+        ("A", "t1", 3), ("A", "t2", 3), ("B", "t1", 3), ("B", "t2", 3)))  # fmt: skip
+    outcome = run.plan(inst, 5, 1)
+    assert outcome.status == "OPTIMAL" and outcome.gap == 0
+    assert outcome.quality.total_placed == 4
+    assert outcome.quality.wait_max == 0
+    assert outcome.objective == 4 * WEIGHTS[3]  # placement only: waiting and gaps cancel
+
+
+def test_a_full_teacher_takes_the_open_parent_request_first():
+    inst = Instance({"elm": grid(960, 970)}, meetings(
+        ("A", "t1", 3), ("B", "t1", 3), ("C", "t1", 1)))  # fmt: skip
+    outcome = run.plan(inst, 5, 1)
+    assert outcome.status == "OPTIMAL"
+    placed = {inst.meetings[i].household for i in outcome.plan.placed}
+    assert "C" in placed and len(placed) == 2
+    assert [why for _, why in outcome.quality.unplaced] == ["teacher full"]
+
+
+def test_a_double_meeting_stays_contiguous_and_off_the_break():
+    # slots 16:00, 16:10, (break), 16:40; a double-length meeting fits only at 16:00
+    inst = Instance({"elm": grid(960, 970, 1000)}, meetings(("A", "t1", 3, 2)))
+    outcome = run.plan(inst, 5, 1)
+    assert outcome.plan.placed[0].slot == 0
+    alone = Instance({"elm": grid(960, 1000, 1010)}, meetings(("A", "t1", 3, 2)))
+    assert run.plan(alone, 5, 1).plan.placed[0].slot == 1
+
+
+def test_the_interpreter_decides_who_is_placed_when_there_is_one():
+    # two Spanish-speaking families, one interpreter for the first slot only
+    inst = Instance(
+        {"elm": grid(960, 970)},
+        meetings(("A", "t1", 3, 1, "es"), ("B", "t2", 3, 1, "es")),
+        interpreters={"i1": Interpreter("i1", "es", ((960, 970),))},
+    )
+    outcome = run.plan(inst, 5, 1)
+    assert outcome.quality.total_placed == 1 and outcome.status == "OPTIMAL"
+    assert [why for _, why in outcome.quality.unplaced] == ["no interpreter free"]
+
+
+def test_blocks_beat_first_come_first_served_on_waiting():
+    # FCFS order may give family A t1 at 16:00 and t2 at 16:20 behind B; blocks never wait
+    rows = [(h, t, 3) for h in "ABCD" for t in ("t1", "t2", "t3")]
+    inst = Instance({"elm": grid(*(960 + 10 * i for i in range(6)))}, meetings(*rows))
+    outcome = run.plan(inst, 5, 1)
+    assert outcome.quality.total_placed == 12 and outcome.quality.wait_max == 0
+    assert outcome.status == "OPTIMAL"
+    fcfs = measure(inst, construct.first_come(inst, seed=2))
+    assert fcfs.total_placed == 12 and fcfs.wait_mean > 0
+
+
+def test_one_day_keeps_a_family_on_the_day_it_starts():
+    two_days = grid(960, 970, DAY + 960, DAY + 970)
+    inst = Instance({"elm": two_days}, meetings(("A", "t1", 3), ("A", "t2", 3)),
+                    staff_busy={"t2": [(960, 980)]})  # fmt: skip
+    outcome = run.plan(inst, 5, 1)
+    slots = sorted(p.slot for p in outcome.plan.placed.values())
+    assert slots == [2, 3]  # both on the second day, where t2 is free
+
+
+def test_a_school_without_a_solution_in_time_leaves_the_gap_unknown():
+    quality = measure(Instance({}, []), construct.first_come(Instance({}, []), 1))
+    known = solve.SchoolResult("a", "FEASIBLE", 90.0, 100.0, 1.0)
+    silent = solve.SchoolResult("b", "UNKNOWN", None, None, 1.0)
+    outcome = run.Outcome(construct.Plan(), quality, quality, [known, silent], 2.0)
+    assert outcome.status == "UNKNOWN" and outcome.gap is None and outcome.bound is None
+    assert run.Outcome(construct.Plan(), quality, quality, [known], 1.0).gap == 0.1
