@@ -42,4 +42,8 @@ def test_core_modules_import_no_textual() -> None:
 
 def test_the_command_line_imports_a_command_module_only_when_the_command_is_asked_for() -> None:
     """Opening the UI (`polterm` with no command) pays for no command's imports."""
-    assert loaded_after("import polterm.cli", "polterm.cli") == ["polterm.cli", "polterm.cli.state"]
+    assert loaded_after("import polterm.cli", "polterm.cli") == [
+        "polterm.cli",
+        "polterm.cli.state",
+        "polterm.cli.stdout",
+    ]

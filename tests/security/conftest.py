@@ -30,9 +30,13 @@ STAFF = {
     "sup": ("superintendent", None),
     "it1": ("it", None),
 }
-# student id -> (school, teacher)
-STUDENTS = {"s1": ("oak", "t1"), "s2": ("oak", "t2"), "s3": ("pine", "tp")}
+# student id -> (school, teacher); s4 has no teacher, which must not put them in every
+# teacher's reach
+STUDENTS = {"s1": ("oak", "t1"), "s2": ("oak", "t2"), "s3": ("pine", "tp"), "s4": ("oak", None)}
 NOTES = "Reading plan agreed"
+# a conference about t2's student s2 that t1 sits in on: it is on t1's calendar, yet s2 stays
+# out of t1's reach
+SAT_IN = 5
 
 
 def build_world(db: Database) -> None:
@@ -60,11 +64,19 @@ def build_world(db: Database) -> None:
             {"id": n, "student_id": sid, "kind": "parent-teacher", "at": f"2025-09-1{n}T15:00",
              "problem": "Reading", "plan": NOTES, "notes": NOTES}
         )  # fmt: skip
-        db["conference_staff"].insert({"conference_id": n, "staff_id": teacher})
+        if teacher is not None:
+            db["conference_staff"].insert({"conference_id": n, "staff_id": teacher})
         db["parent_request"].insert(  # never arranged: a p1471 finding about each student
             {"id": f"req{n}", "student_id": sid, "requested_on": "2025-09-01",
              "with_whom": "teacher"}
         )  # fmt: skip
+    db["conference"].insert(
+        {"id": SAT_IN, "student_id": "s2", "kind": "parent-teacher", "at": "2025-10-20T15:00",
+         "problem": "Maths", "plan": NOTES, "notes": NOTES}
+    )  # fmt: skip
+    db["conference_staff"].insert_all(
+        [{"conference_id": SAT_IN, "staff_id": "t2"}, {"conference_id": SAT_IN, "staff_id": "t1"}]
+    )
 
 
 @pytest.fixture

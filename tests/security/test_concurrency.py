@@ -47,7 +47,7 @@ def test_a_student_cannot_be_in_two_overlapping_conferences(world):
     with pytest.raises(ConflictError, match="double-booked: the student"):
         session.insert("conference", {"student_id": "s1", "kind": "parent-teacher",
                                       "at": "2025-09-11T15:29"})  # fmt: skip
-    assert world.execute("SELECT count(*) FROM conference").fetchone() == (3,)
+    assert world.execute("SELECT count(*) FROM conference").fetchone() == (5,)
     assert world.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
 
 

@@ -12,7 +12,7 @@ from tests.security.conftest import NOTES, STAFF, STUDENTS, session_for
 ACTIONS = (
     "district.admin", "student.read", "student.write", "contact.read", "contact.write",
     "conference.read", "conference.write", "conference.notes.read", "request.write",
-    "attempt.write", "escalation.write", "report.read", "report.write", "audit.read",
+    "attempt.write", "escalation.write", "report.read", "report.write", "audit.read", "staff.read",
 )  # fmt: skip
 TEACHER = {"student.read", "student.write", "contact.read", "contact.write", "conference.read",
            "conference.write", "conference.notes.read", "request.write", "attempt.write",
@@ -24,9 +24,9 @@ EXPECTED = {
     "t1": (TEACHER, {"s1"}),
     "t2": (TEACHER, {"s2"}),
     "tp": (TEACHER, {"s3"}),
-    "p1": (TEACHER | {"report.write", "audit.read"}, {"s1", "s2"}),
-    "d1": (TEACHER | {"report.write", "audit.read"}, {"s1", "s2"}),
-    "o1": (OFFICE, {"s1", "s2"}),
+    "p1": (TEACHER | {"report.write", "audit.read", "staff.read"}, {"s1", "s2", "s4"}),
+    "d1": (TEACHER | {"report.write", "audit.read", "staff.read"}, {"s1", "s2", "s4"}),
+    "o1": (OFFICE, {"s1", "s2", "s4"}),
     "sup": ({"student.read", "conference.read", "report.read", "audit.read"}, set(STUDENTS)),
     "it1": (set(ACTIONS), set(STUDENTS)),
 }

@@ -82,17 +82,30 @@ def ensure_user() -> None:
     run("usermod", "--password", "*", USER)  # '!' (locked) would refuse even key logins
 
 
-def reachable_interpreter() -> Iterator[None]:
-    """Let other users traverse to this Python (pyenv under a 0700 /root); undone after."""
+def reachable(*paths: Path) -> Iterator[None]:
+    """Let other users traverse to these files: the interpreter (pyenv under a 0700 /root), and
+    the checkout's venv and sources, which CI may clone under a 0700 `mktemp -d`. Each folder
+    on the way gets o+x (search, not listing) for the test only; undone after, newest first."""
     changed = []
-    for parent in reversed(Path(os.path.realpath(sys.executable)).parents):
-        mode = stat.S_IMODE(parent.stat().st_mode)
-        if not mode & stat.S_IXOTH:
-            os.chmod(parent, mode | stat.S_IXOTH)
-            changed.append((parent, mode))
-    yield
-    for parent, mode in changed:
-        os.chmod(parent, mode)
+    for path in paths:
+        for parent in reversed(Path(os.path.realpath(path)).parents):
+            mode = stat.S_IMODE(parent.stat().st_mode)
+            if not mode & stat.S_IXOTH:
+                os.chmod(parent, mode | stat.S_IXOTH)
+                changed.append((parent, mode))
+    try:
+        yield
+    finally:
+        for parent, mode in reversed(changed):
+            os.chmod(parent, mode)
+
+
+def checkout_files() -> list[Path]:
+    """What the teacher's polterm process opens: the interpreter, the venv's script, and the
+    checkout's source folders (editable installs put them on sys.path)."""
+    root = Path(__file__).resolve().parents[2]
+    sources = [Path(p) for p in sys.path if p and Path(p).resolve().is_relative_to(root)]
+    return [Path(sys.executable), POLTERM, *sources]
 
 
 def free_port() -> int:
@@ -141,8 +154,11 @@ def _server() -> Iterator[Server]:
     wrapper.chmod(0o755)
     port = free_port()
     config = base / "sshd_config"
-    config.write_text(SSHD_CONFIG.format(port=port, base=base, db=db_path, wrapper=wrapper))
-    gen = reachable_interpreter()
+    config.write_text(SSHD_CONFIG.format(port=port, base=base, wrapper=wrapper))
+    system = base / "polterm.toml"  # /etc/polterm/polterm.toml in the docs
+    system.write_text(f'database = "{db_path}"\n')
+    system.chmod(0o644)
+    gen = reachable(*checkout_files())
     next(gen)
     sshd = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
     try:
@@ -183,11 +199,14 @@ KbdInteractiveAuthentication no
 PermitRootLogin no
 StrictModes no
 AuthorizedKeysFile {base}/keys/%u
-SetEnv POLTERM_DB={db}
+SetEnv POLTERM_SYSTEM_CONFIG={base}/polterm.toml
 Match Group {group}
     ForceCommand {wrapper}
+    DisableForwarding yes
+    PermitUserRC no
     AllowTcpForwarding no
     X11Forwarding no
+    PermitTunnel no
 """.replace("{group}", GROUP)
 
 
@@ -259,3 +278,41 @@ def wait_for(tmux: list[str], text: str, seconds: float = 10) -> str:
         if text in screen.stdout or time.monotonic() > deadline:
             return screen.stdout
         time.sleep(0.2)
+
+
+def test_teacher_over_ssh_may_not_open_a_database_of_their_own(server):
+    """Else `init` on a file of their own makes them its IT user."""
+    own = server.db.with_name("mine.db")
+    result = subprocess.run(
+        server.ssh("polterm", "--db", str(own), "init", "--district", "Mine", "--policy", "p1471"),
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2 and "only IT staff may use a database" in result.stderr
+    assert not own.exists()
+
+
+def test_teacher_over_ssh_exports_to_standard_output_only(server):
+    target = server.db.with_name("out.csv")
+    result = subprocess.run(
+        server.ssh("polterm", "export", "students", "-o", str(target)),
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2 and "print to standard output" in result.stderr
+    assert not target.exists()
+    result = subprocess.run(
+        server.ssh("polterm", "export", "students"), capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0 and result.stdout.splitlines()[1].startswith("s1,")
+
+
+def test_reachable_opens_a_0700_folder_for_search_only_and_undoes_it(tmp_path):
+    private = tmp_path / "private"
+    (private / "checkout").mkdir(parents=True)
+    private.chmod(0o700)
+    script = private / "checkout" / "polterm"
+    script.touch()
+    gen = reachable(script)
+    next(gen)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o701
+    next(gen, None)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o700

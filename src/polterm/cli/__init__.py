@@ -10,6 +10,7 @@ import click
 
 from polterm import __version__
 from polterm.cli.state import State, common_options, pass_state
+from polterm.cli.stdout import held_until_success, release
 from polterm.display import visible
 from polterm.errors import PoltermError
 
@@ -108,13 +109,15 @@ def cli(ctx: click.Context, state: State) -> None:
     if ctx.invoked_subcommand is None:
         from polterm.ui import run_ui
 
+        release()
         run_ui(state)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors on stderr and CONTRACT.md's exit codes."""
     try:
-        code = cli.main(args=argv, prog_name="polterm", standalone_mode=False)
+        with held_until_success():
+            code = cli.main(args=argv, prog_name="polterm", standalone_mode=False)
     except PoltermError as error:
         click.echo(f"Error: {visible(error.message)}", err=True)
         sys.exit(error.exit_code)

@@ -17,6 +17,7 @@ from polterm.exporters.files import atomic_output
 from polterm.importers.oneroster import import_oneroster, total_bytes
 from polterm.reports import involvement
 from polterm.services import finding_store
+from polterm.services.refs import require_filters
 from polterm.services.validate import parse_date
 
 
@@ -67,12 +68,16 @@ def export_group() -> None:
 @click.option("--staff", "staff_id", metavar="ID", help="A staff member's conferences.")
 @click.option("--student", "student_id", metavar="ID", help="A student's conferences.")
 @click.option("-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .ics file to write.")  # fmt: skip
+              help="The .ics file to write (- for standard output).")  # fmt: skip
 @pass_state
 def export_ics(state: State, staff_id: str | None, student_id: str | None, output: Path) -> None:
     """An RFC 5545 calendar of conferences; re-exports update events (stable UIDs)."""
-    from polterm.exporters.ics import write_calendar  # icalendar: slow to import
+    from polterm.exporters.ics import conference_calendar, write_calendar  # slow to import
 
+    if str(output) == "-":
+        cal = conference_calendar(state.session(), staff_id=staff_id, student_id=student_id)
+        sys.stdout.buffer.write(cal.to_ical())
+        return
     write_calendar(state.session(), output, staff_id=staff_id, student_id=student_id)
 
 
@@ -101,6 +106,7 @@ def _table_command(name: str, columns: list[str], doc: str):  # type: ignore[no-
         if excel and fmt != "csv":
             raise PoltermError("--excel goes with --format csv")
         session = state.session()
+        require_filters(session, "student.read", school_id=school_id)
         if name == "students":
             rows = tables.students(session, school_id, with_contacts=with_contacts)
             cols = columns + (tables.CONTACT_COLUMNS if with_contacts else [])

@@ -86,6 +86,7 @@ def check(
     missing or failed (one line each on stderr; the other policies' findings still print).
     """
     from polterm.services import authz
+    from polterm.services.refs import require_filters
 
     day = parse_date(as_of, "--as-of") if as_of else date.today()
     session = state.session()
@@ -96,6 +97,7 @@ def check(
             f"policy {policy!r} is not active in this district on {day.isoformat()}"
             f" (active: {', '.join(active)})"
         )
+    require_filters(session, "student.read", school_id=school_id, student_id=student_id)
     scope = authz.within(session, school_id=school_id, student_id=student_id)
     problems = [
         m for m in missing_policies(db, state.registry, day) if policy is None or repr(policy) in m
@@ -371,7 +373,9 @@ def plugins(state: State, fmt: str) -> None:
 def new_policy(name: str, directory: Path | None) -> None:
     """Scaffold an installable policy plugin package whose test passes straight away."""
     from polterm.scaffold import scaffold
+    from polterm.services.deployment import check_output
 
+    check_output(directory or Path(f"polterm-{name}"))
     target = scaffold(name, directory)
     click.echo(f"Created {target}")
     click.echo(f"Next: pip install -e {target} && polterm plugins")

@@ -9,7 +9,8 @@ from sqlite_utils import Database
 
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
-from polterm.services.district import init_district
+from polterm.services.district import check_initialisable, init_district
+from polterm.storage.db import remove_database
 
 
 @click.command()
@@ -36,6 +37,7 @@ def init(
     state: State, name: str, policies: tuple[str, ...], years: tuple[str, ...], fmt: str
 ) -> None:
     """Create a district's database; you become its first IT staff member."""
+    check_initialisable(state.path)
     created = not state.path.exists()
     db = None
     try:
@@ -60,5 +62,4 @@ def _remove_half_made(path: Path, db: Database | None) -> None:
     """A failed `init` leaves no database file behind that a second try would trip over."""
     if db is not None:
         db.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    remove_database(path)

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from polterm import config
 from polterm.engine import policy_migrations
 from polterm.plugins import Registry, build_registry
+from polterm.services.deployment import check_database, system_config
 from polterm.services.identity import resolve_actor
 from polterm.services.session import Session
 from polterm.storage import open_database
@@ -21,10 +22,14 @@ from polterm.storage.db import migrate
 
 
 def default_db_path() -> Path:
-    """`$POLTERM_DB`, else `polterm.db` in the platform's user data dir."""
+    """`$POLTERM_DB`, else the server's district database (/etc/polterm/polterm.toml), else
+    `polterm.db` in the platform's user data dir."""
     env = os.environ.get("POLTERM_DB")
     if env:
         return Path(env)
+    config = system_config()
+    if config is not None:
+        return config.database
     return Path(platformdirs.user_data_dir("polterm", appauthor=False)) / "polterm.db"
 
 
@@ -34,13 +39,19 @@ class State:
 
     db_path: Path | None = None
     as_user: str | None = None
+    _path: Path | None = field(default=None, repr=False)
     _db: Database | None = field(default=None, repr=False)
     _registry: Registry | None = field(default=None, repr=False)
     _session: Session | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path:
-        return self.db_path or default_db_path()
+        """The database to use; on a server, another than the district's only for its IT."""
+        if self._path is None:
+            path = self.db_path or default_db_path()
+            check_database(path)
+            self._path = path
+        return self._path
 
     @property
     def registry(self) -> Registry:
@@ -91,7 +102,8 @@ def common_options(f):  # type: ignore[no-untyped-def]
         metavar="PATH",
         expose_value=False,
         callback=_set_db,
-        help="Database file [default: $POLTERM_DB, else the user data dir].",
+        help="Database file [default: $POLTERM_DB, else the one /etc/polterm/polterm.toml "
+        "names, else the user data dir]; on a server with that file, IT staff only.",
     )(f)
 
 

@@ -260,7 +260,9 @@ class Generator:
 
     def district(self) -> None:
         session = Session(self.db, SYSTEM)
-        session.insert("district", {"id": 1, "name": DISTRICT, "created_at": "2025-07-01"})
+        session.insert(
+            "district", {"id": 1, "name": DISTRICT, "created_at": "2025-07-01", "demo": 1}
+        )
         self.db.conn.executemany(
             "INSERT INTO district_policy (policy, position) VALUES (?, ?)",
             [(p, i) for i, p in enumerate(POLICIES)],

@@ -25,7 +25,9 @@ from icalendar import Calendar, Event, vCalAddress
 from polterm.errors import PoltermError
 from polterm.exporters.files import atomic_output
 from polterm.exporters.vtimezone import vtimezone
+from polterm.services import authz
 from polterm.services.localtime import district_timezone, instant
+from polterm.services.refs import reached
 from polterm.services.session import Session
 
 STATUS = {"scheduled": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
@@ -60,20 +62,28 @@ def conference_uid(conference_id: int, slug: str) -> str:
 def conference_calendar(
     session: Session, *, staff_id: str | None = None, student_id: str | None = None
 ) -> Calendar:
-    """The conferences of one staff member or one student (not no-shows) as a calendar."""
+    """The conferences of one staff member or one student (not no-shows) as a calendar.
+
+    Staff members' own calendars hold every conference they attend, also those about other
+    teachers' students; another's calendar is for principals (their school's staff) and IT,
+    and holds only the conferences of students the reader may see.
+    """
     if (staff_id is None) == (student_id is None):
         raise PoltermError("give exactly one of --staff or --student")
     if staff_id is not None:
-        if not session.db.execute("SELECT 1 FROM staff WHERE id = ?", [staff_id]).fetchone():
+        row = session.db.execute("SELECT school_id FROM staff WHERE id = ?", [staff_id]).fetchone()
+        if row is None:
             raise PoltermError(f"no staff member with id {staff_id!r}")
-        where, arg = (
-            "c.id IN (SELECT conference_id FROM conference_staff WHERE staff_id = ?)",
-            staff_id,
-        )
+        where = "c.id IN (SELECT conference_id FROM conference_staff WHERE staff_id = ?)"
+        params: list[str] = [staff_id]
+        if staff_id != session.actor.staff_id:
+            session.authorize("staff.read", school_id=row[0])
+            visible, scope_params = authz.visible_scope(session).sql("s")
+            where = f"{where} AND {visible}"
+            params += scope_params
     else:
-        if not session.db.execute("SELECT 1 FROM student WHERE id = ?", [student_id]).fetchone():
-            raise PoltermError(f"no student with id {student_id!r}")
-        where, arg = "c.student_id = ?", student_id
+        reached(session, "student", student_id, "conference.read")
+        where, params = "c.student_id = ?", [str(student_id)]
     tz = district_timezone()
     slug = district_slug(session)
     cal = Calendar()
@@ -81,17 +91,16 @@ def conference_calendar(
     cal.add("version", "2.0")
     cal.add("x-wr-timezone", tz.key)
     rows = session.db.execute(
-        "SELECT c.id, c.student_id, c.kind, c.status, c.at, c.fold, c.duration_minutes,"
+        "SELECT c.id, c.kind, c.status, c.at, c.fold, c.duration_minutes,"
         " c.modality, c.location, c.version, s.given, s.family, sc.id, sc.name FROM conference c"
         " JOIN student s ON s.id = c.student_id JOIN school sc ON sc.id = s.school_id"
         f" WHERE {where} AND c.status != 'no-show' ORDER BY c.at, c.fold, c.id",
-        [arg],
+        params,
     ).fetchall()
     stamp = datetime.now(tz=UTC).replace(microsecond=0)
     years: list[int] = []
-    for (cid, sid, kind, status, at, fold, minutes, modality, location, version, given, family,
+    for (cid, kind, status, at, fold, minutes, modality, location, version, given, family,
          school_id, school) in rows:  # fmt: skip
-        session.authorize("conference.read", student_id=sid)
         start = instant(at, fold, tz)
         end = start + timedelta(minutes=minutes)
         years += [start.astimezone(tz).year, end.astimezone(tz).year]

@@ -8,10 +8,11 @@ The rules, per role (the reach is which students an action may touch):
   (with notes), requests, attempts and escalations, and read their own school's reports;
   nothing about other schools or the district, no new students.
 - principal, designee: everything about their school's students, their school's reports,
-  conference events of their school only, and the audit log of their school's students;
-  not district administration.
+  conference events of their school only, the audit log of their school's students and
+  their school's staff list (with OS usernames); not district administration.
 - office: their school's students, contact data, requests, contact attempts and
-  scheduling (`conference.write`), but never conference notes.
+  scheduling (`conference.write`), but never conference notes: writing a field needs the
+  permission to read it, so they may not set notes either.
 - superintendent: reads students, conferences, reports and the audit log district-wide;
   no contact data, no notes, no writes.
 - it: everything, including `district.admin`.
@@ -19,9 +20,10 @@ The rules, per role (the reach is which students an action may touch):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from polterm.display import visible
 from polterm.errors import PermissionDenied
 from polterm.policy import Scope
 
@@ -46,7 +48,7 @@ _TEACHER = frozenset(
         "report.read",
     }
 )
-_PRINCIPAL = _TEACHER | {"report.write", "audit.read", "event.write"}
+_PRINCIPAL = _TEACHER | {"report.write", "audit.read", "event.write", "staff.read"}
 _OFFICE = frozenset(
     {
         "student.read",
@@ -72,6 +74,11 @@ _STUDENT_BOUND_ROLES = frozenset({"teacher"})
 _SCHOOL_BOUND_ROLES = frozenset({"principal", "designee", "office"})
 
 
+def role_may(session: Session, action: str) -> bool:
+    """Whether the actor's role allows this action at all, whatever it is done to."""
+    return session.actor.role == "it" or action in ALLOWED.get(session.actor.role, frozenset())
+
+
 def check(
     session: Session, action: str, *, student_id: str | None = None, school_id: str | None = None
 ) -> None:
@@ -90,10 +97,7 @@ def check(
             "SELECT school_id, teacher_id FROM student WHERE id = ?", [student_id]
         ).fetchone()
         if row is None or not _reaches(actor, row[0], row[1]):
-            raise PermissionDenied(
-                f"{actor.staff_id} may not do {action} for student {student_id}: "
-                "not one of their students"
-            )
+            raise PermissionDenied(unseen("student", student_id))
         school_id = school_id or row[0]
     in_school = school_id is None or school_id == actor.school_id
     # a teacher's school-wide question (a school's list or report) is about their school only
@@ -107,6 +111,24 @@ def check(
     if student_id is None and actor.role in _STUDENT_BOUND_ROLES and action.endswith(".write"):
         raise PermissionDenied(
             f"a teacher may do {action} only for a student they teach ({actor.staff_id})"
+        )
+
+
+def unseen(noun: str, record_id: object) -> str:
+    """The one refusal for a record that is missing or out of reach: which ids exist stays
+    hidden from those who may not see them."""
+    return f"{noun} {visible(str(record_id))!r} does not exist or you may not see it"
+
+
+def check_note_writes(
+    session: Session, fields: Iterable[str], *, student_id: str, school_id: str | None = None
+) -> None:
+    """Writing a conference's notes needs the permission to read them: refuse otherwise."""
+    written = [name for name in NOTE_FIELDS if name in fields]
+    if written and not may_read_notes(session, student_id=student_id, school_id=school_id):
+        raise PermissionDenied(
+            f"a {session.actor.role} may not write conference notes ({', '.join(written)}): "
+            "writing a field needs the permission to read it"
         )
 
 

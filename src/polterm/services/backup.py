@@ -9,7 +9,7 @@ from pathlib import Path
 
 from polterm.errors import PoltermError
 from polterm.services.session import Session
-from polterm.storage.db import FILE_MODE, database_file
+from polterm.storage.db import FILE_MODE, LIVE_SUFFIXES, database_file
 
 
 def backup_database(session: Session, target: str | Path) -> Path:
@@ -23,8 +23,11 @@ def backup_database(session: Session, target: str | Path) -> Path:
     if target.is_dir():
         raise PoltermError(f"{target} is a directory: give a file name for the backup")
     source = database_file(session.db)
-    if source and target.resolve() == Path(source).resolve():
-        raise PoltermError(f"{target} is the database itself: give another file for the backup")
+    if source and _is_live(target, Path(source)):
+        raise PoltermError(
+            f"{target} is the database itself or one of its -wal, -shm, -journal files: "
+            "give another file for the backup"
+        )
     if not target.parent.is_dir():
         raise PoltermError(f"cannot write {target}: directory {target.parent} does not exist")
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
@@ -47,3 +50,15 @@ def backup_database(session: Session, target: str | Path) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.remove(partial)
     return target
+
+
+def _is_live(target: Path, source: Path) -> bool:
+    """Whether writing `target` would write the live database or a file SQLite keeps beside it,
+    by any name: through symlinks, `..` or another hard link."""
+    names = {Path(f"{base}{suffix}") for base in (source.absolute(), source.resolve())
+             for suffix in LIVE_SUFFIXES}  # fmt: skip
+    if target.resolve() in {name.resolve() for name in names}:
+        return True
+    if not target.exists():
+        return False
+    return any(name.exists() and os.path.samefile(target, name) for name in names)

@@ -21,6 +21,7 @@ from polterm.services.refs import (
     int_id,
     may,
     optional_text,
+    reached,
     require,
     require_text,
 )
@@ -97,6 +98,10 @@ def schedule_conference(
         session.authorize(
             "conference.write", student_id=student["id"], school_id=student["school_id"]
         )
+        given = {**{n: getattr(draft, n) for n in NOTE_FIELDS if n != "notes"}, **details}
+        authz.check_note_writes(
+            session, [n for n, v in given.items() if v], student_id=student["id"]
+        )
         at, fold = parse_local(draft.at, "--at")
         draft = _checked(session, replace(draft, at=at), check_kind=True)
         _not_held_ahead(draft, None, today)
@@ -125,10 +130,9 @@ def update_conference(
     if unknown:
         raise PoltermError(f"a conference has no field {unknown[0]!r}")
     with session.transaction():
+        row = reached(session, "conference", int_id(id, "conference"), "conference.write")
+        authz.check_note_writes(session, changes, student_id=row["student_id"])
         current = conference_draft(session, id)
-        session.authorize(
-            "conference.write", student_id=current.student_id, school_id=current.school_id
-        )
         new = replace(current, **{k: v for k, v in changes.items() if k in EDITABLE})
         if new.student_id != current.student_id:
             student = require(session, "student", new.student_id)
@@ -159,8 +163,7 @@ def conference_draft(session: Session, id: int | str) -> ConferenceDraft:
     """A saved conference as a draft, for editing it and for the policies' live warnings.
 
     Its notes are in it: a face showing them asks `may_read_notes` first."""
-    row = require(session, "conference", int_id(id, "conference"))
-    session.authorize("conference.read", student_id=row["student_id"])
+    row = reached(session, "conference", int_id(id, "conference"), "conference.read")
     school = session.db.execute(
         "SELECT s.id, s.level FROM student t JOIN school s ON s.id = t.school_id WHERE t.id = ?",
         [row["student_id"]],
@@ -199,9 +202,8 @@ def conference_draft(session: Session, id: int | str) -> ConferenceDraft:
 
 def get_conference(session: Session, id: int | str) -> dict[str, Any]:
     """Everything recorded on a conference; the notes only for those allowed to read them."""
-    row = require(session, "conference", int_id(id, "conference"))
+    row = reached(session, "conference", int_id(id, "conference"), "conference.read")
     student = require(session, "student", row["student_id"])
-    session.authorize("conference.read", student_id=student["id"], school_id=student["school_id"])
     if not may(
         session, "conference.notes.read", student_id=student["id"], school_id=student["school_id"]
     ):
@@ -284,11 +286,10 @@ def document_provided(session: Session, conference_id: int | str, on: str) -> in
     """Record that the resource document was given to the parent for this conference."""
     provided_on = parse_date(on, "--on").isoformat()
     with session.transaction():
-        conference = require(session, "conference", int_id(conference_id, "conference"))
-        student = require(session, "student", conference["student_id"])
-        session.authorize(
-            "conference.write", student_id=student["id"], school_id=student["school_id"]
+        conference = reached(
+            session, "conference", int_id(conference_id, "conference"), "conference.write"
         )
+        student = require(session, "student", conference["student_id"])
         return int(
             session.insert(
                 "resource_document",
@@ -320,9 +321,9 @@ def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> C
             require(session, "guardian", attendee.guardian_id)
     draft = replace(draft, request_id=optional_text(draft.request_id))
     if draft.request_id is not None:
-        request = require(session, "parent_request", draft.request_id)
-        if request["student_id"] != draft.student_id:
-            other = f"is for student {request['student_id']!r}, not {draft.student_id!r}"
+        request = reached(session, "parent_request", draft.request_id, "student.read")
+        if request["student_id"] != draft.student_id:  # whose request it is stays unsaid
+            other = f"is not a request about student {draft.student_id!r}"
             raise FieldError(
                 "--request",
                 f"--request {draft.request_id!r} {other}",

@@ -53,7 +53,14 @@ def add_staff(
 def list_staff(
     session: Session, school_id: str | None = None, role: str | None = None
 ) -> list[dict[str, Any]]:
-    """Staff members, by name; filtered by school and role when given."""
+    """Staff members with their OS usernames, by name; filtered by school and role when given.
+
+    For principals and designees (their school's staff) and IT (everyone) only: the usernames
+    are the accounts one would attack.
+    """
+    session.authorize("staff.read", school_id=school_id)
+    if session.actor.role != "it":
+        school_id = session.actor.school_id
     clauses, params = equal_clauses({"school_id": school_id, "role": role})
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return list(

@@ -11,6 +11,7 @@ from polterm.services.refs import (
     actor_staff_id,
     int_id,
     optional_text,
+    reached,
     require,
     require_free,
     require_text,
@@ -206,7 +207,9 @@ def add_progress_report(
         _require_period_for(session, period_id, student_id)
         row: dict[str, Any] = {"period_id": period_id, "issued_on": issued_on}
         if conference_id is not None:
-            conference = require(session, "conference", int_id(conference_id, "conference"))
+            conference = reached(
+                session, "conference", int_id(conference_id, "conference"), "conference.read"
+            )
             if conference["student_id"] != student_id:
                 about = f"is about another student, not {student_id!r}"
                 raise FieldError(

@@ -6,6 +6,7 @@ from typing import Any
 
 from polterm.display import visible
 from polterm.errors import FieldError, PermissionDenied, PoltermError
+from polterm.services import authz
 from polterm.services.session import Session
 from polterm.services.validate import MAX_INT
 
@@ -25,12 +26,48 @@ NOUNS = {
 }
 
 
+# records about students: whether one exists is itself something only some may know
+ABOUT_STUDENTS = frozenset({"student", "guardian", "conference", "parent_request"})
+
+
 def require(session: Session, table: str, record_id: Any) -> dict[str, Any]:
     """The record with this id; a one-line error naming the id when there is none."""
     rows = list(session.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [record_id]))
     if not rows:
-        raise PoltermError(f"no {NOUNS[table]} with id {str(record_id)!r}")
+        raise PoltermError(_missing(table, record_id))
     return rows[0]
+
+
+def reached(session: Session, table: str, record_id: Any, action: str) -> dict[str, Any]:
+    """A record about one student that the actor may do `action` to; a missing record and one
+    out of reach get the same refusal, which names neither the record's student nor whether
+    it exists."""
+    if not authz.role_may(session, action):
+        session.authorize(action)  # the role's own refusal: says nothing about the record
+    rows = list(session.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [record_id]))
+    row = rows[0] if rows else None
+    student_id = None if row is None else row["id" if table == "student" else "student_id"]
+    if row is None or not may(session, action, student_id=student_id):
+        raise PermissionDenied(authz.unseen(NOUNS[table], record_id))
+    return row
+
+
+def require_filters(
+    session: Session, action: str, *, school_id: str | None = None, student_id: str | None = None
+) -> None:
+    """A listing's --school and --student name records that exist and that the actor may see:
+    a typo is an error (exit 2), not an empty result that passes a scheduled check."""
+    if school_id is not None:
+        require(session, "school", school_id)
+        session.authorize(action, school_id=school_id)
+    if student_id is not None:
+        reached(session, "student", student_id, action)
+
+
+def _missing(table: str, record_id: Any) -> str:
+    if table in ABOUT_STUDENTS:
+        return authz.unseen(NOUNS[table], record_id)
+    return f"no {NOUNS[table]} with id {visible(str(record_id))!r}"
 
 
 def require_free(session: Session, table: str, record_id: str) -> str:
@@ -73,7 +110,7 @@ def int_id(value: int | str, table: str) -> int:
     except (TypeError, ValueError):
         number = None
     if number is None or not -MAX_INT <= number <= MAX_INT:  # beyond what SQLite holds
-        raise PoltermError(f"no {NOUNS[table]} with id {visible(str(value))!r}")
+        raise PoltermError(_missing(table, value))
     return number
 
 

@@ -17,6 +17,8 @@ from polterm.storage.schema import migrations as core_migrations
 
 BUSY_TIMEOUT_MS = 10_000
 FILE_MODE = 0o640
+# the database file and those SQLite keeps beside it while it is in use
+LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 T = TypeVar("T")
 
 
@@ -80,6 +82,22 @@ def _create_private_file(path: Path) -> None:
     """Create the file group-readable at most, before SQLite does it with the umask's mode."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     os.close(fd)
+
+
+def remove_database(path: Path) -> None:
+    """Remove a database file and the files SQLite keeps beside it."""
+    for suffix in LIVE_SUFFIXES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[Database]:
+    """A database opened only to look: no migration, no write, no file created."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield Database(conn)
+    finally:
+        conn.close()
 
 
 def database_file(db: Database) -> str:

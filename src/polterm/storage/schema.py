@@ -597,6 +597,8 @@ def m190_finding_store_lines(db: Database) -> None:
     (services.finding_store.LINE_SQL), so a check from the store reads rather than formats;
     a row stored before has none until the next refresh writes it (its line is made then)."""
     db.execute("ALTER TABLE finding_store ADD COLUMN line TEXT")
+
+
 # (table, column) of every calendar date a person enters, and of the conference date-time
 DATE_COLUMNS = (
     ("school_year", "start"), ("school_year", "end"), ("period", "start"), ("period", "end"),
@@ -742,3 +744,11 @@ CREATE INDEX event_meeting_event ON event_meeting(event_id, household);
 """
     ):
         db.execute(statement)
+
+
+@migrations()
+def m110_demo_district(db: Database) -> None:
+    """Mark generated demo districts, the only databases `polterm demo --force` may replace."""
+    db.execute(
+        "ALTER TABLE district ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1))"
+    )
