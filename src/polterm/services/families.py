@@ -44,22 +44,29 @@ def list_families(
     ]
 
 
+def authorize_guardian_write(session: Session, guardian_id: str) -> list[str]:
+    """A guardian's record is changed by whoever may change each of their students' contacts;
+    one linked to no student, by IT alone. Gives the students, first for the audit row."""
+    students = [
+        s
+        for (s,) in session.db.execute(
+            "SELECT student_id FROM guardianship WHERE guardian_id = ? ORDER BY student_id",
+            [guardian_id],
+        )
+    ]
+    for student_id in students:
+        session.authorize("contact.write", student_id=student_id)
+    if not students:
+        session.authorize("district.admin")
+    return students
+
+
 def set_household(session: Session, guardian_id: str, household: str) -> dict[str, Any]:
     """Move a guardian to a household (a new one, or the one another guardian is in)."""
     household = require_text(household, "--household")
     with session.transaction():
         guardian = require(session, "guardian", guardian_id)
-        students = [
-            s
-            for (s,) in session.db.execute(
-                "SELECT student_id FROM guardianship WHERE guardian_id = ? ORDER BY student_id",
-                [guardian_id],
-            )
-        ]
-        for student_id in students:
-            session.authorize("contact.write", student_id=student_id)
-        if not students:
-            session.authorize("district.admin")
+        students = authorize_guardian_write(session, guardian_id)
         session.update(
             "guardian",
             guardian["id"],

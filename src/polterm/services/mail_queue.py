@@ -17,6 +17,7 @@ from typing import Any
 from polterm.errors import PoltermError
 from polterm.mail.languages import template_language
 from polterm.services import authz, mail_settings
+from polterm.services.families import authorize_guardian_write
 from polterm.services.localtime import district_timezone
 from polterm.services.refs import actor_staff_id, require
 from polterm.services.session import Session, now_iso
@@ -269,17 +270,7 @@ def set_do_not_email(session: Session, guardian_id: str, on: bool) -> dict[str, 
     """Mark a guardian as not to be e-mailed (they go on the call list instead), or unmark."""
     with session.transaction():
         require(session, "guardian", guardian_id)
-        students = [
-            s
-            for (s,) in session.db.execute(
-                "SELECT student_id FROM guardianship WHERE guardian_id = ? ORDER BY student_id",
-                [guardian_id],
-            )
-        ]
-        for student_id in students:
-            session.authorize("contact.write", student_id=student_id)
-        if not students:
-            session.authorize("district.admin")
+        students = authorize_guardian_write(session, guardian_id)
         after = session.update(
             "guardian",
             guardian_id,
