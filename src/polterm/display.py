@@ -24,6 +24,12 @@ def visible(text: str, *, lines: bool = False) -> str:
     return (LINE_CONTROL if lines else CONTROL).sub(_shown, text)
 
 
+def one_line(text: str) -> str:
+    """Text for a single line (a mail header, a server's reply): controls and runs of white
+    space become one space."""
+    return " ".join(CONTROL.sub(" ", text).split())
+
+
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # what json.dumps(ensure_ascii=False) leaves unescaped
 
 

@@ -3,7 +3,6 @@ iCalendar request or cancellation the guardian's phone adds with one tap."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vCalAddress
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from polterm.display import one_line
 from polterm.exporters.ics import local_time
 from polterm.exporters.vtimezone import vtimezone
 from polterm.services.localtime import instant
@@ -31,7 +31,6 @@ _MONTHS = {
     "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
            "septiembre", "octubre", "noviembre", "diciembre"),
 }  # fmt: skip
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -63,15 +62,15 @@ def render(
     """The message of this kind in this language, from the facts it was queued with."""
     start = datetime.strptime(facts["at"], "%Y-%m-%dT%H:%M")
     values = {
-        **{k: _one_line(v) if isinstance(v, str) else v for k, v in facts.items()},
+        **{k: one_line(v) if isinstance(v, str) else v for k, v in facts.items()},
         "date": _long_date(start, language),
         "time": start.strftime("%-I:%M %p") if language == "en" else start.strftime("%H:%M"),
     }
     env = _environment()
     text_template = env.get_template(f"{language}/{kind}.txt")
     context = text_template.new_context(values)
-    subject = _one_line("".join(text_template.blocks["subject"](context)))
-    intro = _one_line("".join(text_template.blocks["intro"](context)))
+    subject = one_line("".join(text_template.blocks["subject"](context)))
+    intro = one_line("".join(text_template.blocks["intro"](context)))
     text = text_template.render(values)
     html = env.get_template(f"{language}/base.html").render({**values, "intro": intro})
     method = ical_method(kind)
@@ -92,8 +91,8 @@ def mime_message(
     """text/plain, text/html and text/calendar as alternatives of one message."""
     msg = EmailMessage()
     msg["Subject"] = rendered.subject
-    msg["From"] = formataddr((_one_line(sender_name), sender))
-    msg["To"] = formataddr((_one_line(recipient_name), recipient))
+    msg["From"] = formataddr((one_line(sender_name), sender))
+    msg["To"] = formataddr((one_line(recipient_name), recipient))
     msg["Date"] = format_datetime(sent)
     msg["Message-ID"] = message_id
     msg["Auto-Submitted"] = "auto-generated"
@@ -180,8 +179,3 @@ def _long_date(day: datetime, language: str) -> str:
     if language == "es":
         return f"{weekday} {day.day} de {month} de {day.year}"
     return f"{weekday}, {month} {day.day}, {day.year}"
-
-
-def _one_line(text: str) -> str:
-    """Headers and intros on one line, with no control characters."""
-    return " ".join(_CONTROL.sub(" ", text).split())

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import smtplib
 import ssl
 import time
@@ -25,6 +24,7 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from typing import Any
 
+from polterm.display import one_line
 from polterm.errors import PoltermError
 from polterm.services import mail_queue, mail_settings
 from polterm.services.localtime import district_timezone
@@ -37,7 +37,6 @@ LEASE_SECONDS = 600.0
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF_MINUTES = 5
 TIMEOUT_SECONDS = 30.0
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -435,7 +434,7 @@ def _redacted(code: int, reply: bytes | str, address: str) -> str:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
     if address:
         text = text.replace(address, "<guardian>")
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    text = one_line(text)
     return f"{code} {text}"[:300]
 
 
