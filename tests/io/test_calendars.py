@@ -128,6 +128,7 @@ def test_calendar_address_is_mailto_when_an_email_is_known() -> None:
         ("2026-03-08T02:30", "--at '2026-03-08T02:30' does not exist in America/New_York"),
         ("2026-11-01T01:30", "give the offset: 2026-11-01T01:30-04:00 or 2026-11-01T01:30-05:00"),
         ("2026-07-01T10:00-05:00", "America/New_York is at -04:00 then, not -05:00"),
+        ("0999-01-01T10:00", "--at '0999-01-01T10:00': the year must be 1900-2100"),
     ],
 )
 def test_a_skipped_or_repeated_local_time_is_refused_with_a_clear_message(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from polterm.errors import FieldError, PoltermError
+from polterm.services.validate import within_years
 
 DEFAULT_TZ = "America/New_York"
 _LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?:([+-])(\d{2}):?(\d{2}))?")
@@ -40,6 +41,7 @@ def parse_local(value: str, what: str, tz: ZoneInfo | None = None) -> tuple[str,
     if wall is None:
         problem = "is not a date-time (YYYY-MM-DDTHH:MM)"
         raise FieldError(what, f"{what} {value!r} {problem}", f"{value} {problem}")
+    within_years(wall.date(), value, what)
     text = wall.strftime("%Y-%m-%dT%H:%M")
     first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
