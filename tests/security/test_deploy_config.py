@@ -22,6 +22,35 @@ def server(roles: Polterm, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
 
 def as_user(monkeypatch: pytest.MonkeyPatch, staff: str) -> None:
     monkeypatch.setattr("polterm.services.identity.os_user", lambda: staff)
+    monkeypatch.setattr("polterm.services.deployment.os_user", lambda: staff)
+
+
+@pytest.mark.parametrize(("first_it", "account"), [(None, "itadmin"), ("itadmin", "t1")])
+def test_only_the_named_account_may_create_the_district_database(
+    fresh, tmp_path, monkeypatch, first_it, account
+):
+    """Before `init` the file has no staff: any member of its group could become its IT."""
+    district = fresh.path
+    config = tmp_path / "polterm.toml"
+    named = f'first_it = "{first_it}"\n' if first_it else ""
+    config.write_text(f'database = "{district}"\n{named}')
+    monkeypatch.setenv("POLTERM_SYSTEM_CONFIG", str(config))
+    as_user(monkeypatch, account)
+    result = fresh("init", "--district", "Mine", "--policy", "p1471", db=False)
+    assert result.code == 2 and result.out == "", result.err
+    assert "may create the district's database" in result.err
+    assert not district.exists()
+
+
+def test_the_named_account_creates_the_district_database(fresh, tmp_path, monkeypatch):
+    district = fresh.path
+    config = tmp_path / "polterm.toml"
+    config.write_text(f'database = "{district}"\nfirst_it = "itadmin"\n')
+    monkeypatch.setenv("POLTERM_SYSTEM_CONFIG", str(config))
+    as_user(monkeypatch, "itadmin")
+    result = fresh("init", "--district", "Ours", "--policy", "p1471", db=False)
+    assert result.code == 0, result.err
+    assert district.exists()
 
 
 def test_without_db_everyone_gets_the_district_database(roles, server, monkeypatch):

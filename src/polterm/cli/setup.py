@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from polterm.cli.output import emit, format_option
 from polterm.cli.state import State, common_options, pass_state
+from polterm.services.deployment import check_district_init
 from polterm.services.district import check_initialisable, init_district
 from polterm.storage.db import remove_database
 
@@ -37,6 +38,7 @@ def init(
     state: State, name: str, policies: tuple[str, ...], years: tuple[str, ...], fmt: str
 ) -> None:
     """Create a district's database; you become its first IT staff member."""
+    check_district_init(state.path)
     check_initialisable(state.path)
     created = not state.path.exists()
     db = None

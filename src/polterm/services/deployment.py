@@ -2,11 +2,14 @@
 
 When it exists it names the district's database. Then only IT staff of that district may
 open another database (`--db`, `$POLTERM_DB`), so nobody can become IT of a file of their
-own; and everyone else may write files (exports, scaffolds) only under its `output_dir`,
-when it names one, and otherwise only to standard output. `$POLTERM_SYSTEM_CONFIG` points
-at another file (for tests).
+own; only the account it names as `first_it` may create that database with `init` (before
+then the file holds no staff at all, so nobody else could be told apart from IT); and
+everyone else may write files (exports, scaffolds) only under its `output_dir`, when it
+names one, and otherwise only to standard output. `$POLTERM_SYSTEM_CONFIG` points at
+another file (for tests).
 
     database = "/srv/polterm/polterm.db"
+    first_it = "itadmin"                   # who may run `init` on it
     output_dir = "/srv/polterm/exports"    # optional
 """
 
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from polterm.errors import PermissionDenied, PoltermError
 from polterm.services.identity import resolve_actor
+from polterm.services.session import os_user
 from polterm.storage.db import read_only
 
 SYSTEM_CONFIG = Path("/etc/polterm/polterm.toml")
@@ -32,6 +36,7 @@ class SystemConfig:
     path: Path
     database: Path
     output_dir: Path | None = None
+    first_it: str | None = None
 
     def is_district(self, path: Path) -> bool:
         """Whether `path` names the district's database (by any name)."""
@@ -52,11 +57,28 @@ def system_config() -> SystemConfig | None:
     except tomllib.TOMLDecodeError as error:
         raise PoltermError(f"{path}: {error}") from None
     database, output_dir = data.get("database"), data.get("output_dir")
+    first_it = data.get("first_it")
     if not isinstance(database, str) or not database:
         raise PoltermError(f"{path}: `database` must name the district's database file")
     if output_dir is not None and (not isinstance(output_dir, str) or not output_dir):
         raise PoltermError(f"{path}: `output_dir` must be a directory's path")
-    return SystemConfig(path, Path(database), Path(output_dir) if output_dir else None)
+    if first_it is not None and (not isinstance(first_it, str) or not first_it):
+        raise PoltermError(f"{path}: `first_it` must name an OS account")
+    return SystemConfig(path, Path(database), Path(output_dir) if output_dir else None, first_it)
+
+
+def check_district_init(path: Path) -> None:
+    """Refuse `init` of the server's district database to all but the account the server's
+    configuration names: until then any member of the database's group could become IT."""
+    config = system_config()
+    if config is None or not config.is_district(path):
+        return
+    if config.first_it is None or os_user() != config.first_it:
+        named = f"`first_it` ({config.first_it})" if config.first_it else "`first_it`"
+        raise PermissionDenied(
+            f"{path}: on this server only the account {named} in {config.path} may create "
+            "the district's database"
+        )
 
 
 def check_database(path: Path) -> None:
