@@ -124,6 +124,21 @@ class Session:
             self._audit("update", table, pk, student_id, before, after)
             return after or {}
 
+    def update_held(
+        self, table: str, row: dict[str, Any], changes: Mapping[str, Any], *, student_id: str
+    ) -> None:
+        """Change a row whose current values the caller holds (one a lease keeps others off),
+        in place: one UPDATE and its audit entry, without reading it back (a hot loop's cost)."""
+        printable_record(table, changes)
+        with self.transaction():
+            columns = ", ".join(f"[{name}] = ?" for name in changes)
+            self.db.execute(
+                f"UPDATE [{table}] SET {columns} WHERE id = ?", [*changes.values(), row["id"]]
+            )
+            before = dict(row)
+            row.update(changes)
+            self._audit("update", table, row["id"], student_id, before, row)
+
     def delete(self, table: str, pk: Any, *, student_id: str | None = None) -> None:
         """Delete one row (link rows, mostly) and record what it held."""
         with self.transaction():
