@@ -228,7 +228,7 @@ class _Run:
         if not mail_settings.plausible_address(address):
             self._bounce(row, "the guardian's e-mail address is not valid")
             return
-        message = build_message(self.settings, row, name, address)
+        message = build_message(self.settings, sent_facts(self.session, row), name, address)
         conn = self._connection()
         try:
             code, reply = conn.mail(self.settings.from_address)
@@ -361,14 +361,25 @@ class _Run:
         self.session.update_held("mail_outbox", row, values, student_id=row["student_id"])
 
 
+def sent_facts(session: Session, row: dict[str, Any]) -> dict[str, Any]:
+    """What the row's message says: the facts it was queued with, and the interpreter note as
+    the meeting's booking now says (an event plan books its interpreter after the conference
+    is written, so the booking is read when the message goes out)."""
+    facts = json.loads(row["facts"])
+    booked = mail_queue.interpreter_booked(session, row["conference_id"])
+    if booked is not None:
+        facts["interpreter"] = booked
+    return {**row, "facts": facts}
+
+
 def build_message(
     settings: MailSettings, row: dict[str, Any], name: str, address: str | None
 ) -> bytes:
-    """An outbox row as the e-mail it is (or was) sent as, dated now, in wire form (CRLF line
-    ends: smtplib sends bytes as they are)."""
+    """An outbox row (its facts as sent_facts gives them) as the e-mail it is (or was) sent
+    as, dated now, in wire form (CRLF line ends: smtplib sends bytes as they are)."""
     from polterm.mail.render import render, wire_message
 
-    facts = json.loads(row["facts"])
+    facts = row["facts"]
     now = datetime.now(UTC)
     rendered = render(
         row["kind"],
@@ -399,7 +410,7 @@ def preview(session: Session, outbox_id: int | str) -> dict[str, Any]:
     from polterm.mail.render import ical_method
 
     settings = mail_settings.require_settings(session)
-    raw = {**row, "facts": json.dumps(row["facts"])}
+    raw = sent_facts(session, {**row, "facts": json.dumps(row["facts"])})
     msg = message_from_bytes(
         build_message(settings, raw, row["facts"]["guardian"], None), policy=default
     )
