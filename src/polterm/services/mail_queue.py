@@ -104,7 +104,7 @@ def queue_conference(
         for gid, name, email, do_not_email, language, interpreter in guardians:
             written_in, missing = template_language(language)
             facts = {**base, "guardian": name, "interpreter": bool(interpreter)}
-            session.insert(
+            session.insert_row(
                 "mail_outbox",
                 {
                     "message_id": new_message_id(base["uid"].split("@", 1)[1]),
