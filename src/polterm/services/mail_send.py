@@ -31,12 +31,14 @@ from polterm.services.localtime import district_timezone
 from polterm.services.mail_settings import MailSettings
 from polterm.services.session import Session, now_iso
 from polterm.services.validate import parse_datetime
+from polterm.storage import pragma_while
 
 BATCH = 100  # rows a run claims at once: one claim transaction per hundred messages
 LEASE_SECONDS = 600.0
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF_MINUTES = 5
 TIMEOUT_SECONDS = 30.0
+SYNCHRONOUS_FULL = 2  # SQLite: fsync the write-ahead log at every commit
 
 
 @dataclass
@@ -323,8 +325,11 @@ class _Run:
             self._retry(row, text)
 
     def _mark_sending(self, row: dict[str, Any]) -> bool:
-        """Commit 'sending' before DATA; False when this run's claim was taken over."""
-        with self.session.transaction() as db:
+        """Commit 'sending' before DATA, durably (the connection's synchronous=NORMAL keeps a
+        commit across a crash of the process but not of the machine); False when this run's
+        claim was taken over."""
+        with pragma_while(self.session.db, "synchronous", SYNCHRONOUS_FULL), \
+                self.session.transaction() as db:  # fmt: skip
             still_ours = db.execute(
                 "SELECT 1 FROM mail_outbox WHERE id = ? AND status = 'claimed' AND claimed_by = ?",
                 [row["id"], self.id],
