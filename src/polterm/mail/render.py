@@ -3,16 +3,19 @@ iCalendar request or cancellation the guardian's phone adds with one tap."""
 
 from __future__ import annotations
 
+import base64
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, Event, vCalAddress
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from polterm.display import one_line
@@ -78,7 +81,7 @@ def render(
     return Rendered(subject, text, html, ical, method)
 
 
-def mime_message(
+def wire_message(
     rendered: Rendered,
     *,
     message_id: str,
@@ -87,19 +90,56 @@ def mime_message(
     recipient: str,
     recipient_name: str,
     sent: datetime,
-) -> EmailMessage:
-    """text/plain, text/html and text/calendar as alternatives of one message."""
-    msg = EmailMessage()
-    msg["Subject"] = rendered.subject
-    msg["From"] = formataddr((one_line(sender_name), sender))
-    msg["To"] = formataddr((one_line(recipient_name), recipient))
-    msg["Date"] = format_datetime(sent)
-    msg["Message-ID"] = message_id
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(rendered.text)
-    msg.add_alternative(rendered.html, subtype="html")
-    msg.add_alternative(rendered.ical, subtype="calendar", params={"method": rendered.method})
-    return msg
+) -> bytes:
+    """text/plain, text/html and text/calendar as alternatives of one message, in wire form
+    (CRLF line ends, headers folded and RFC 2047-encoded), composed directly: building an
+    EmailMessage and flattening it costs several milliseconds a message."""
+    boundary = f"=_{uuid.uuid4().hex}"
+    headers = [
+        ("Subject", _header_text(one_line(rendered.subject))),
+        ("From", formataddr((one_line(sender_name), sender), "utf-8")),
+        ("To", formataddr((one_line(recipient_name), recipient), "utf-8")),
+        ("Date", format_datetime(sent)),
+        ("Message-ID", message_id),
+        ("Auto-Submitted", "auto-generated"),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+    ]
+    out = [f"{name}: {value}" for name, value in headers]
+    out.append("")
+    for subtype, body, extra in (
+        ("plain", rendered.text, ""),
+        ("html", rendered.html, ""),
+        ("calendar", rendered.ical, f"; method={rendered.method}"),
+    ):
+        encoding, payload = _body(body)
+        out += [
+            f"--{boundary}",
+            f'Content-Type: text/{subtype}; charset="utf-8"{extra}',
+            f"Content-Transfer-Encoding: {encoding}",
+            "",
+            payload,
+        ]
+    out += [f"--{boundary}--", ""]
+    return "\r\n".join(out).encode("ascii")
+
+
+def _header_text(text: str) -> str:
+    """An unstructured header's value: as it is when short ASCII, else RFC 2047 words folded
+    at 76 (the email package's encoder, ~1 ms, only when needed)."""
+    if text.isascii() and len(text) <= 900 and "=?" not in text:
+        return text
+    return Header(text, "utf-8").encode(linesep="\r\n")
+
+
+def _body(text: str) -> tuple[str, str]:
+    """A part's body for the wire: as it is when ASCII in short lines, else base64."""
+    lines = text.splitlines()
+    if text.isascii() and all(len(line) <= 900 for line in lines):
+        return "7bit", "\r\n".join(lines) + ("\r\n" if text.endswith("\n") else "")
+    return "base64", base64.encodebytes(text.encode("utf-8")).decode("ascii").rstrip("\n").replace(
+        "\n", "\r\n"
+    )
 
 
 def plain_message(subject: str, text: str, *, sender: str, recipient: str) -> EmailMessage:
@@ -137,11 +177,6 @@ def _calendar(
     """One VEVENT with the conference's UID and SEQUENCE, organised by the school."""
     start = instant(facts["at"], facts.get("fold", 0), tz)
     end = start + timedelta(minutes=facts["minutes"])
-    cal = Calendar()
-    cal.add("prodid", "-//polterm//conferences//EN")
-    cal.add("version", "2.0")
-    cal.add("method", method)
-    cal.add("x-wr-timezone", tz.key)
     event = Event()
     event.add("uid", facts["uid"])
     event.add("sequence", facts["sequence"])
@@ -162,15 +197,24 @@ def _calendar(
         who.params["partstat"] = "NEEDS-ACTION"
         who.params["rsvp"] = "FALSE"
         event.add("attendee", who, encode=0)
-    cal.add_component(_vtimezone(tz, start.astimezone(tz).year, end.astimezone(tz).year))
-    cal.add_component(event)
-    return cal.to_ical().decode()
+    frame = _frame(method, tz, start.astimezone(tz).year, end.astimezone(tz).year)
+    return frame.removesuffix(_END) + event.to_ical().decode() + _END
+
+
+_END = "END:VCALENDAR\r\n"
 
 
 @cache
-def _vtimezone(tz: ZoneInfo, first_year: int, last_year: int) -> Timezone:
-    """The zone's rules as `export ics` writes them, built once per year (not per message)."""
-    return vtimezone(tz, first_year, last_year)
+def _frame(method: str, tz: ZoneInfo, first_year: int, last_year: int) -> str:
+    """The calendar around the event (its properties and the zone's rules as `export ics`
+    writes them), serialised once per method and years, not per message."""
+    cal = Calendar()
+    cal.add("prodid", "-//polterm//conferences//EN")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    cal.add("x-wr-timezone", tz.key)
+    cal.add_component(vtimezone(tz, first_year, last_year))
+    return cal.to_ical().decode()
 
 
 def _long_date(day: datetime, language: str) -> str:

@@ -64,8 +64,11 @@ def after_update(session: Session, before: Mapping[str, Any], after: Mapping[str
     if mail_settings.load(session) is None:
         return 0
     was, now = before["status"], after["status"]
-    if was == "scheduled" and now == "cancelled" and before["at"] > local_now():
-        return queue_conference(session, after["id"], "cancellation")
+    if was == "scheduled" and now == "cancelled":
+        withdraw_reminders(session, after["id"])
+        if before["at"] > local_now():
+            return queue_conference(session, after["id"], "cancellation")
+        return 0
     if now != "scheduled" or after["at"] <= local_now():
         return 0
     if was != "scheduled":
@@ -101,7 +104,7 @@ def queue_conference(
         for gid, name, email, do_not_email, language, interpreter in guardians:
             written_in, missing = template_language(language)
             facts = {**base, "guardian": name, "interpreter": bool(interpreter)}
-            session.insert(
+            session.insert_row(
                 "mail_outbox",
                 {
                     "message_id": new_message_id(base["uid"].split("@", 1)[1]),
@@ -152,6 +155,29 @@ def queue_reminders(session: Session, now: str, hours: int) -> int:
         for cid, guardians in due.items():
             queued += queue_conference(session, cid, "reminder", send_after=now, only=guardians)
     return queued
+
+
+def withdraw_reminders(session: Session, conference_id: int) -> int:
+    """Reminders of a cancelled conference not yet taken by a run are withdrawn (deleted, the
+    audit log keeps them): a family is not reminded of a meeting that will not happen."""
+    with session.transaction():
+        rows = session.db.execute(
+            "SELECT id, student_id FROM mail_outbox WHERE conference_id = ?"
+            " AND kind = 'reminder' AND status = 'queued'",
+            [conference_id],
+        ).fetchall()
+        for oid, student_id in rows:
+            session.delete("mail_outbox", oid, student_id=student_id)
+    return len(rows)
+
+
+def interpreter_booked(session: Session, conference_id: int) -> bool | None:
+    """Whether an interpreter is booked for the event meeting the conference is; None when it
+    is no event's meeting (then the guardian's own need says whether one takes part)."""
+    row = session.db.execute(
+        "SELECT interpreter_id FROM event_meeting WHERE conference_id = ?", [conference_id]
+    ).fetchone()
+    return None if row is None else row[0] is not None
 
 
 def new_message_id(domain: str) -> str:

@@ -20,8 +20,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email import message_from_bytes
+from email.policy import default
 from typing import Any
 
 from polterm.display import one_line
@@ -31,12 +31,14 @@ from polterm.services.localtime import district_timezone
 from polterm.services.mail_settings import MailSettings
 from polterm.services.session import Session, now_iso
 from polterm.services.validate import parse_datetime
+from polterm.storage import pragma_while
 
-BATCH = 20
+BATCH = 100  # rows a run claims at once: one claim transaction per hundred messages
 LEASE_SECONDS = 600.0
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF_MINUTES = 5
 TIMEOUT_SECONDS = 30.0
+SYNCHRONOUS_FULL = 2  # SQLite: fsync the write-ahead log at every commit
 
 
 @dataclass
@@ -170,11 +172,11 @@ class _Run:
             " WHERE status = 'claimed' AND lease_until < ?",
             [expired],
         )
-        for oid, student_id in db.execute(
-            "SELECT id, student_id FROM mail_outbox WHERE status = 'sending' AND lease_until < ?",
-            [expired],
-        ).fetchall():
-            self._set(oid, student_id, status="unknown", last_error="a run stopped while sending")
+        for row in list(
+            db.query("SELECT * FROM mail_outbox WHERE status = 'sending' AND lease_until < ?",
+                     [expired])
+        ):  # fmt: skip
+            self._set(row, status="unknown", last_error="a run stopped while sending")
             self.report.unknown += 1
 
     def claim(self) -> list[int]:
@@ -202,8 +204,12 @@ class _Run:
         return ids
 
     def send_batch(self, ids: list[int]) -> None:
-        for oid in ids:
-            row = next(iter(self.session.db.query("SELECT * FROM mail_outbox WHERE id = ?", [oid])))
+        rows = self.session.db.query(
+            f"SELECT * FROM mail_outbox WHERE id IN ({','.join('?' * len(ids))})"
+            " ORDER BY next_attempt_at, id",
+            ids,
+        )
+        for row in list(rows):
             if self.down is not None:
                 self._retry(row, self.down)
                 continue
@@ -218,13 +224,13 @@ class _Run:
         ).fetchone()
         name, address, do_not_email = guardian
         if do_not_email or not address:
-            self._set(row["id"], row["student_id"], status="call")
+            self._set(row, status="call")
             self.report.calls += 1
             return
         if not mail_settings.plausible_address(address):
             self._bounce(row, "the guardian's e-mail address is not valid")
             return
-        message = self._message(row, name, address)
+        message = build_message(self.settings, sent_facts(self.session, row), name, address)
         conn = self._connection()
         try:
             code, reply = conn.mail(self.settings.from_address)
@@ -249,19 +255,15 @@ class _Run:
             return
         except (OSError, smtplib.SMTPException) as error:
             self._drop_connection()
-            self._set(row["id"], row["student_id"], status="unknown", last_error=_reason(error))
+            self._set(row, status="unknown", last_error=_reason(error))
             self.report.unknown += 1
             return
         if code == 250:
-            self._set(row["id"], row["student_id"], status="sent", sent_at=now_iso(),
+            self._set(row, status="sent", sent_at=now_iso(),
                       attempts=row["attempts"] + 1, last_error=None)  # fmt: skip
             self.report.sent += 1
         else:
             self._refused_after_claim(row, code, reply, address)
-
-    def _message(self, row: dict[str, Any], name: str, address: str) -> bytes:
-        """The message in wire form: CRLF line ends (smtplib sends bytes as they are)."""
-        return build_message(self.settings, row, name, address).as_bytes(policy=SMTP_POLICY)
 
     def _connection(self) -> smtplib.SMTP:
         if self.conn is None:
@@ -306,7 +308,7 @@ class _Run:
         if 500 <= code < 600 and at_recipient:
             self._bounce(row, text)
         elif 500 <= code < 600:
-            self._set(row["id"], row["student_id"], status="failed", last_error=text,
+            self._set(row, status="failed", last_error=text,
                       attempts=row["attempts"] + 1)  # fmt: skip
             self.report.failed += 1
         else:
@@ -323,14 +325,17 @@ class _Run:
             self._retry(row, text)
 
     def _mark_sending(self, row: dict[str, Any]) -> bool:
-        """Commit 'sending' before DATA; False when this run's claim was taken over."""
-        with self.session.transaction() as db:
+        """Commit 'sending' before DATA, durably (the connection's synchronous=NORMAL keeps a
+        commit across a crash of the process but not of the machine); False when this run's
+        claim was taken over."""
+        with pragma_while(self.session.db, "synchronous", SYNCHRONOUS_FULL), \
+                self.session.transaction() as db:  # fmt: skip
             still_ours = db.execute(
                 "SELECT 1 FROM mail_outbox WHERE id = ? AND status = 'claimed' AND claimed_by = ?",
                 [row["id"], self.id],
             ).fetchone()
             if still_ours:
-                self._set(row["id"], row["student_id"], status="sending",
+                self._set(row, status="sending",
                           lease_until=time.time() + self.lease_seconds)  # fmt: skip
         return bool(still_ours)
 
@@ -338,13 +343,13 @@ class _Run:
         """Back to the queue with doubling backoff; failed for good after MAX_ATTEMPTS."""
         attempts = row["attempts"] + 1
         if attempts >= MAX_ATTEMPTS:
-            self._set(row["id"], row["student_id"], status="failed", attempts=attempts,
+            self._set(row, status="failed", attempts=attempts,
                       last_error=reason, claimed_by=None, lease_until=None)  # fmt: skip
             self.report.failed += 1
             return
         delay = timedelta(minutes=FIRST_BACKOFF_MINUTES * 2 ** (attempts - 1))
         later = (datetime.strptime(self.now, "%Y-%m-%dT%H:%M") + delay).strftime("%Y-%m-%dT%H:%M")
-        self._set(row["id"], row["student_id"], status="queued", attempts=attempts,
+        self._set(row, status="queued", attempts=attempts,
                   next_attempt_at=later, last_error=reason, claimed_by=None,
                   lease_until=None)  # fmt: skip
         self.report.retrying += 1
@@ -352,22 +357,34 @@ class _Run:
     def _bounce(self, row: dict[str, Any], reason: str) -> None:
         """Permanent failure: bounced, and a contact attempt the policies count."""
         with self.session.transaction():
-            self._set(row["id"], row["student_id"], status="bounced", last_error=reason,
+            self._set(row, status="bounced", last_error=reason,
                       attempts=row["attempts"] + 1)  # fmt: skip
             mail_queue.record_attempt(self.session, row, self.now[:10], "email", "bounced")
         self.report.bounced += 1
 
-    def _set(self, oid: int, student_id: str, **values: Any) -> None:
-        self.session.update("mail_outbox", oid, values, student_id=student_id)
+    def _set(self, row: dict[str, Any], **values: Any) -> None:
+        self.session.update_held("mail_outbox", row, values, student_id=row["student_id"])
+
+
+def sent_facts(session: Session, row: dict[str, Any]) -> dict[str, Any]:
+    """What the row's message says: the facts it was queued with, and the interpreter note as
+    the meeting's booking now says (an event plan books its interpreter after the conference
+    is written, so the booking is read when the message goes out)."""
+    facts = json.loads(row["facts"])
+    booked = mail_queue.interpreter_booked(session, row["conference_id"])
+    if booked is not None:
+        facts["interpreter"] = booked
+    return {**row, "facts": facts}
 
 
 def build_message(
     settings: MailSettings, row: dict[str, Any], name: str, address: str | None
-) -> EmailMessage:
-    """An outbox row as the e-mail it is (or was) sent as, dated now."""
-    from polterm.mail.render import mime_message, render
+) -> bytes:
+    """An outbox row (its facts as sent_facts gives them) as the e-mail it is (or was) sent
+    as, dated now, in wire form (CRLF line ends: smtplib sends bytes as they are)."""
+    from polterm.mail.render import render, wire_message
 
-    facts = json.loads(row["facts"])
+    facts = row["facts"]
     now = datetime.now(UTC)
     rendered = render(
         row["kind"],
@@ -378,7 +395,7 @@ def build_message(
         tz=district_timezone(),
         stamp=now,
     )
-    return mime_message(
+    return wire_message(
         rendered,
         message_id=row["message_id"],
         sender=settings.from_address,
@@ -398,8 +415,10 @@ def preview(session: Session, outbox_id: int | str) -> dict[str, Any]:
     from polterm.mail.render import ical_method
 
     settings = mail_settings.require_settings(session)
-    raw = {**row, "facts": json.dumps(row["facts"])}
-    msg = build_message(settings, raw, row["facts"]["guardian"], None)
+    raw = sent_facts(session, {**row, "facts": json.dumps(row["facts"])})
+    msg = message_from_bytes(
+        build_message(settings, raw, row["facts"]["guardian"], None), policy=default
+    )
     text = msg.get_body(("plain",))
     return {
         "id": row["id"],

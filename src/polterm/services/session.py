@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,6 +90,31 @@ class Session:
             self._audit("insert", table, pk, student_id, None, self._row(table, pk))
             return pk
 
+    def insert_row(self, table: str, row: Mapping[str, Any], *, student_id: str) -> int:
+        """Insert one row of a table keyed by an integer id, and record it: the plain SQL of
+        insert() without sqlite-utils' schema look-ups (for many rows in one write)."""
+        printable_record(table, row)
+        with self.transaction():
+            try:
+                pk = self.db.execute(
+                    f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in row)})"
+                    f" VALUES ({', '.join('?' * len(row))})",
+                    list(row.values()),
+                ).lastrowid
+            except sqlite3.Error as error:
+                raise _as_user_error(table, error) from error
+            cursor = self.db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [pk])
+            names = [d[0] for d in cursor.description]
+            self._audit(
+                "insert",
+                table,
+                pk,
+                student_id,
+                None,
+                dict(zip(names, cursor.fetchone(), strict=True)),
+            )
+            return int(pk)
+
     def update(
         self,
         table: str,
@@ -123,6 +149,21 @@ class Session:
             after = self._row(table, pk)
             self._audit("update", table, pk, student_id, before, after)
             return after or {}
+
+    def update_held(
+        self, table: str, row: dict[str, Any], changes: Mapping[str, Any], *, student_id: str
+    ) -> None:
+        """Change a row whose current values the caller holds (one a lease keeps others off),
+        in place: one UPDATE and its audit entry, without reading it back (a hot loop's cost)."""
+        printable_record(table, changes)
+        with self.transaction():
+            columns = ", ".join(f"[{name}] = ?" for name in changes)
+            self.db.execute(
+                f"UPDATE [{table}] SET {columns} WHERE id = ?", [*changes.values(), row["id"]]
+            )
+            before = dict(row)
+            row.update(changes)
+            self._audit("update", table, row["id"], student_id, before, row)
 
     def delete(self, table: str, pk: Any, *, student_id: str | None = None) -> None:
         """Delete one row (link rows, mostly) and record what it held."""
