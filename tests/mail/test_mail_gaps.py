@@ -43,6 +43,26 @@ def test_a_reminder_still_queued_when_its_conference_is_cancelled_is_not_sent(di
     assert withdrawn == [(1,)]
 
 
+def test_a_reminder_still_queued_when_its_conference_moves_is_sent_for_the_new_time(
+    district, smtp
+):
+    configure(district, smtp.port)
+    conference = _schedule(district)
+    assert _send(district, "2030-09-01T08:00")["sent"] == 1  # the invitation
+    smtp.stop()
+    assert _send(district, "2030-09-09T16:00")["retrying"] == 1  # the reminder waits
+    _ok(district, "conference", "update", conference, "--at", "2030-09-20T15:00")
+    smtp.start()
+    assert _send(district, "2030-09-09T18:00")["sent"] == 1  # the change, not the old reminder
+    assert _send(district, "2030-09-19T16:00")["sent"] == 1  # the reminder of the new time
+    rows = district.rows("SELECT kind, conference_at, status FROM mail_outbox ORDER BY id")
+    assert rows == [
+        ("invitation", "2030-09-10T15:00", "sent"),
+        ("change", "2030-09-20T15:00", "sent"),
+        ("reminder", "2030-09-20T15:00", "sent"),
+    ]
+
+
 def _book(run, conference: str, interpreter: str | None) -> None:
     """The conference as an event's meeting, with or without an interpreter booked."""
     conn = sqlite3.connect(run.path)

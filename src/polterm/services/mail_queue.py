@@ -74,6 +74,8 @@ def after_update(session: Session, before: Mapping[str, Any], after: Mapping[str
     if was != "scheduled":
         return queue_conference(session, after["id"], "invitation")
     if any(before[f] != after[f] for f in PLACE_FIELDS):
+        if before["at"] != after["at"]:
+            withdraw_reminders(session, after["id"])
         return queue_conference(session, after["id"], "change")
     if after["request_id"] and after["request_id"] != before["request_id"]:
         return queue_conference(session, after["id"], "confirmation")
@@ -158,8 +160,9 @@ def queue_reminders(session: Session, now: str, hours: int) -> int:
 
 
 def withdraw_reminders(session: Session, conference_id: int) -> int:
-    """Reminders of a cancelled conference not yet taken by a run are withdrawn (deleted, the
-    audit log keeps them): a family is not reminded of a meeting that will not happen."""
+    """Reminders of a cancelled or moved conference not yet taken by a run are withdrawn
+    (deleted, the audit log keeps them): a family is not reminded of a time that will not
+    happen; a moved one gets a reminder of its new time when that is due."""
     with session.transaction():
         rows = session.db.execute(
             "SELECT id, student_id FROM mail_outbox WHERE conference_id = ?"
