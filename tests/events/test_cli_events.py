@@ -9,22 +9,6 @@ import pytest
 
 from tests.events.checker import violations
 
-SETUP = [
-    ["staff", "add", "--id", "h1", "--name", "Hal High", "--role", "teacher", "--school", "pine"],
-    ["section", "add", "--id", "bio", "--school", "pine", "--title", "Biology", "--teacher", "h1"],
-    ["enroll", "--section", "bio", "--student", "s2"],
-    ["guardian", "add", "--id", "g2", "--student", "s2", "--name", "Kim Chen"],
-    ["event", "add", "--id", "fall", "--name", "Fall conferences", "--kind", "flexible",
-     "--school", "oak", "--school", "pine", "--day", "2025-11-10:16:00-18:00",
-     "--break", "17:00-17:20"],
-    ["interpreter", "add", "--id", "i1", "--name", "Ida Int", "--language", "es"],
-    ["interpreter", "available", "--id", "i1", "--event", "fall", "--day", "2025-11-10",
-     "--from", "16:00", "--to", "18:00"],
-    ["event", "unavailable", "--event", "fall", "--staff", "h1", "--day", "2025-11-10",
-     "--from", "16:00", "--to", "16:30"],
-    ["event", "request", "--event", "fall", "--student", "s2", "--prefer", "late"],
-]  # fmt: skip
-
 BAD = [
     (["section", "add", "--id", "bio", "--school", "pine", "--title", "Again"], "'bio'"),
     (["section", "add", "--id", "x", "--school", "nope", "--title", "X"], "'nope'"),
@@ -52,14 +36,6 @@ BAD = [
     (["event", "plan", "ghost"], "'ghost'"),
     (["event", "plan", "fall", "--time-limit", "0"], "--time-limit 0"),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def planned(district):
-    for args in SETUP:
-        result = district(*args)
-        assert result.code == 0, (args, result.err)
-    return district
 
 
 @pytest.mark.parametrize(("args", "named"), BAD, ids=[" ".join(a[:3]) for a, _ in BAD])

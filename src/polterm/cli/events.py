@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -257,3 +258,20 @@ def event_book(state: State, event_id: str, student: str, staff: str, at: str, f
     from polterm.services.event_plan import book_meeting
 
     emit_id(book_meeting(state.session(), event_id, student, staff, at), fmt)
+
+
+@event.command("preferences")
+@common_options
+@click.option("--event", "event_id", required=True)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the whole file; write nothing.")
+@format_option()
+@pass_state
+def event_preferences(state: State, event_id: str, file: Path, dry_run: bool, fmt: str) -> None:
+    """Import families' preferences (day, early or late, modality) from a CSV file.
+
+    Columns: student_id or household; prefer (early, late or a day of the event); modality
+    (in-person, phone, video); double (yes/no). One bad row refuses the whole file."""
+    from polterm.services.event_preferences import import_preferences
+
+    emit(import_preferences(state.session(), event_id, file, dry_run=dry_run), fmt)
