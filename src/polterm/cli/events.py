@@ -251,13 +251,31 @@ def interpreter_available(
 @click.option("--student", required=True)
 @click.option("--staff", required=True, help="The teacher.")
 @click.option("--at", required=True, metavar="DATETIME", help="The start of a slot.")
+@click.option("--double/--single", default=None,
+              help="Two slots in a row, or one [default: as the requests ask].")  # fmt: skip
+@click.option("--interpreter", metavar="ID",
+              help="Default: the first free one of the family's language.")  # fmt: skip
 @format_option()
 @pass_state
-def event_book(state: State, event_id: str, student: str, staff: str, at: str, fmt: str) -> None:
+def event_book(
+    state: State,
+    event_id: str,
+    student: str,
+    staff: str,
+    at: str,
+    double: bool | None,
+    interpreter: str | None,
+    fmt: str,
+) -> None:
     """Book one requested meeting by hand (no plan moves it); prints the conference id."""
     from polterm.services.event_plan import book_meeting
 
-    emit_id(book_meeting(state.session(), event_id, student, staff, at), fmt)
+    emit_id(
+        book_meeting(
+            state.session(), event_id, student, staff, at, double=double, interpreter=interpreter
+        ),
+        fmt,
+    )
 
 
 @event.command("preferences")
