@@ -327,3 +327,15 @@ def test_a_booking_by_keys_chooses_its_length_and_its_interpreter(event_db: Path
         assert list(booked) == [(f"{DAY}T16:40", 20, "i3")]
 
     drive(event_app(event_db), steps)
+
+
+def test_the_status_line_is_said_again_without_laying_the_screen_out(event_db: Path) -> None:
+    async def steps(pilot: Pilot) -> None:
+        screen = await open_events(pilot)
+        layouts = screen.query_one("#event-status")._layout_updates
+        await pilot.press("right", "right", "down")
+        await settle(pilot)
+        assert status(screen).startswith("16:40")
+        assert screen.query_one("#event-status")._layout_updates == layouts
+
+    drive(event_app(event_db), steps)

@@ -20,12 +20,10 @@ from polterm.planning.occupancy import Occupancy
 from polterm.policy import Attendee, ConferenceDraft
 from polterm.services.conferences import schedule_conference, update_conference
 from polterm.services.event_requests import Booked, Loaded, check_fixed, load, minutes
-from polterm.services.events import authorize_event
+from polterm.services.events import LOCATIONS, authorize_event
 from polterm.services.refs import require
 from polterm.services.session import Session
 from polterm.services.validate import parse_datetime
-
-LOCATIONS = {"phone": "Phone call", "video": "Video meeting"}
 
 
 @dataclass

@@ -15,7 +15,7 @@ from polterm.policy import Attendee, ConferenceDraft
 from polterm.services import authz
 from polterm.services.conferences import conference_draft, schedule_conference, update_conference
 from polterm.services.event_requests import SLOT_BY_LEVEL, minutes, school_grid
-from polterm.services.events import event_schools
+from polterm.services.events import LOCATIONS, event_schools
 from polterm.services.families import HOUSEHOLD
 from polterm.services.refs import require
 from polterm.services.session import Session
@@ -435,8 +435,6 @@ def book(
             session, table, slot, length, household, student_id, interpreter
         )[0]
         draft = _draft(session, event, household, student_id, staff_id, table.at(slot))
-        from polterm.services.event_plan import LOCATIONS  # with the solver: imported when used
-
         agenda = None
         if interpreter is not None:
             name, language = session.db.execute(

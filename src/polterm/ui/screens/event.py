@@ -8,7 +8,6 @@ conflict is refused before anything is written.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -133,13 +132,6 @@ class EventScreen(KeepsStyles, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#grid").focus()
         self.reload()
-        self.warm()
-
-    @work(thread=True, group="event-warm")
-    def warm(self) -> None:
-        """Import the planner (OR-Tools: ~0.3 s) off the event loop, before a booking or a plan
-        run needs it."""
-        importlib.import_module("polterm.ui.screens.event_run")
 
     def reload(self) -> None:
         self.load(Where(**vars(self.where)))
@@ -207,7 +199,9 @@ class EventScreen(KeepsStyles, Screen[None]):
         )
 
     def say(self, text: str) -> None:
-        self.query_one("#event-status", Static).update(text)
+        """The status line, said again at each cursor move: its height is fixed, so the
+        screen is not laid out again (a layout of this screen takes tens of ms at 100k)."""
+        self.query_one("#event-status", Static).update(text, layout=False)
 
     def cursor(self) -> tuple[str, int] | None:
         """The teacher and slot under the cell cursor."""
