@@ -111,6 +111,16 @@ async def book_by_phone(pilot: Pilot, name: str) -> list[str]:
     return keys
 
 
+async def serve_s2s_family(pilot: Pilot) -> EventScreen:
+    """The event screen serving S2's family (Enter on the waiting list), the grid focused."""
+    screen = await open_events(pilot)
+    screen.query_one("#waiting", LineTable).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    screen.query_one("#grid").focus()
+    return screen
+
+
 def status(screen: EventScreen) -> str:
     return str(screen.query_one("#event-status").render())
 
@@ -162,11 +172,7 @@ def test_office_books_a_family_on_the_phone_in_three_keys_after_the_name(
 
 def test_a_conflict_is_refused_as_the_cursor_reaches_it(event_db: Path) -> None:
     async def steps(pilot: Pilot) -> None:
-        screen = await open_events(pilot)
-        screen.query_one("#waiting", LineTable).focus()
-        await pilot.press("enter")  # S2's family, from the waiting list
-        await settle(pilot)
-        screen.query_one("#grid").focus()
+        screen = await serve_s2s_family(pilot)
         await settle(pilot)
         assert "refused" in status(screen) and "conference 1" in status(screen)
         await pilot.press("b")
@@ -301,11 +307,7 @@ def test_a_booking_by_keys_chooses_its_length_and_its_interpreter(event_db: Path
     session.db.conn.close()
 
     async def steps(pilot: Pilot) -> None:
-        screen = await open_events(pilot)
-        screen.query_one("#waiting", LineTable).focus()
-        await pilot.press("enter")  # S2's family, from the waiting list
-        await settle(pilot)
-        screen.query_one("#grid").focus()
+        screen = await serve_s2s_family(pilot)
         await pilot.press("right", "right")  # t1 at 16:40, the day's last slot
         await settle(pilot)
         assert "book Alan Turing with Terry Teach, interpreter i1 ·" in status(screen)
