@@ -238,7 +238,6 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
 
     await step("record it held", held, recorded)
     await step("back to the dashboard", lambda: pilot.press("d"), dashboard_shown)
-    await event_screen(app, pilot, step)
     after = app.dashboard_cache.per_rule["p1471/arrange-parent-request"]  # type: ignore[attr-defined]
     cleared = (
         after == before - 1
@@ -247,6 +246,7 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
             [student],
         ).fetchone()
     )
+    await event_screen(app, pilot, step)  # its bookings leave the dashboard's counts stale
     return {
         "student": student,
         "finding_cleared": cleared,
