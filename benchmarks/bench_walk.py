@@ -1,4 +1,5 @@
-"""The UI issue's walk on a copy of the district: the longest stall of the event loop."""
+"""The UI issue's walk on a copy of the district, then the event screen's flows: the longest
+stall of the event loop over all of it, and over the event screen's steps alone."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from benchmarks.flows_child import EVENT_STEPS
 from benchmarks.harness import OUT, Figure, bench_env, run_json_child
 
 STALL_MS = 100.0
@@ -40,16 +42,20 @@ def run(db: Path, size: int) -> list[Figure]:
         f" finding cleared: {'yes' if r['finding_cleared'] else 'NO'}",
         file=sys.stderr,
     )
-    longest = max(r["step_stall_ms"].values())
+    events = [ms for name, ms in r["step_stall_ms"].items() if name in EVENT_STEPS]
     return [
         Figure(
-            "walk: longest event-loop stall",
+            what,
             size,
-            longest,
+            max(stalls),
             "ms",
             r["idle_stall_ms"],
             "the app idle",
             f"≤ {STALL_MS:g} ms",
-            longest <= STALL_MS,
+            max(stalls) <= STALL_MS,
+        )
+        for what, stalls in (
+            ("walk: longest event-loop stall", list(r["step_stall_ms"].values())),
+            ("walk: event screen's longest stall", events),
         )
     ]

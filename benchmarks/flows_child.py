@@ -3,8 +3,10 @@
 `search DB`: open the student list, then type real names a key at a time; each keystroke is
 timed until the table holds the query's new first page and the screen has refreshed.
 `walk DB`: the UI issue's walk (open, search a name, open the student, schedule a conference
-for their open request, record it held, back to the dashboard) with the longest event-loop
-stall of each step. The walk writes: give it a copy. Prints one JSON line.
+for their open request, record it held, back to the dashboard), then the event screen's
+(open it, move through the timetable, the next day, a family from the waiting list, a family
+booked on the phone), with the longest event-loop stall of each step. The walk writes: give
+it a copy. `events DB`: the event screen's steps alone. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -145,17 +147,7 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
     from polterm.ui.widgets.lines import LineTable
 
     db = app.session.db  # type: ignore[attr-defined]
-    stalls: dict[str, float] = {}
-    seconds: dict[str, float] = {}
-
-    async def step(name: str, act: Callable[[], Awaitable[Any]], ready: Callable[[], bool]) -> None:
-        monitor.longest = 0.0
-        start = time.perf_counter()
-        await act()
-        await until(app, ready)
-        await settle(app)
-        seconds[name] = time.perf_counter() - start
-        stalls[name] = monitor.longest * 1000
+    step = Steps(app, monitor)
 
     def on_screen(kind: type) -> bool:
         return isinstance(app.screen, kind)
@@ -254,13 +246,160 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
             [student],
         ).fetchone()
     )
+    await event_screen(app, pilot, step)  # its bookings leave the dashboard's counts stale
     return {
         "student": student,
         "finding_cleared": cleared,
         "idle_stall_ms": idle,
-        "step_stall_ms": stalls,
-        "step_s": seconds,
+        "step_stall_ms": step.stalls,
+        "step_s": step.seconds,
     }
+
+
+class Steps:
+    """Runs the walk's steps: each one's longest event-loop stall (ms) and its time (s)."""
+
+    def __init__(self, app: App, monitor: StallMonitor) -> None:
+        self.app, self.monitor = app, monitor
+        self.stalls: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}
+
+    async def __call__(
+        self, name: str, act: Callable[[], Awaitable[Any]], ready: Callable[[], bool]
+    ) -> None:
+        self.monitor.longest = 0.0
+        start = time.perf_counter()
+        await act()
+        await until(self.app, ready)
+        await settle(self.app)
+        self.seconds[name] = time.perf_counter() - start
+        self.stalls[name] = self.monitor.longest * 1000
+
+
+EVENT_STEPS = (
+    "event screen",
+    "move through the timetable",
+    "next day",
+    "a family from the waiting list",
+    "cancel a meeting",
+    "phone booking",
+)
+CURSOR_MOVES = 12  # arrow keys across the timetable, and as many down
+PHONE_KEYS = 3  # Enter for the family, its first meeting, the booking
+
+
+async def event_screen(app: App, pilot: Pilot, step: Steps) -> None:
+    """The event screen's flows at full size: each is a step of the walk."""
+    from polterm.ui.screens.event import EventScreen
+    from polterm.ui.screens.event_grid import SlotTable
+
+    db = app.session.db  # type: ignore[attr-defined]
+
+    def screen() -> EventScreen:
+        assert isinstance(app.screen, EventScreen)
+        return app.screen
+
+    def screen_status() -> str:
+        return str(screen().query_one("#event-status").render())
+
+    def showing(day: int) -> Callable[[], bool]:
+        def shown() -> bool:
+            here = app.screen
+            table = here.shown.table if isinstance(here, EventScreen) and here.shown else None
+            return table is not None and table.day == here.shown.days[day]  # type: ignore[union-attr]
+
+        return shown
+
+    await step("event screen", lambda: pilot.press("e"), showing(0))
+    grid = screen().query_one("#grid", SlotTable)
+    table = screen().shown.table  # type: ignore[union-attr]
+    assert table is not None
+    moves = ["right"] * min(CURSOR_MOVES, len(table.slots) - 1)
+    moves += ["down"] * min(CURSOR_MOVES, len(table.teachers) - 1)
+
+    async def move() -> None:
+        grid.focus()
+        await pilot.press(*moves)
+
+    def arrived() -> bool:
+        said = screen_status()
+        return said.startswith(table.slots[grid.cursor_column]) and not said.endswith("checking…")
+
+    await step("move through the timetable", move, arrived)
+    days = screen().shown.days  # type: ignore[union-attr]
+    await step(
+        "next day", lambda: pilot.press("right_square_bracket"), showing(1 if len(days) > 1 else 0)
+    )
+
+    async def serve_waiting() -> None:
+        screen().query_one("#waiting").focus()
+        await pilot.press("enter")
+
+    def family_shown() -> bool:
+        title = str(screen().query_one("#family-title").render())
+        return screen().where.household is not None and "its meetings" in title
+
+    if screen().shown.waiting:  # type: ignore[union-attr]
+        await step("a family from the waiting list", serve_waiting, family_shown)
+    shown = screen().shown.table  # type: ignore[union-attr]
+    assert shown is not None
+    held = None
+    for (staff_id, slot), cell in sorted(shown.meetings.items()):
+        row = db.execute(  # a guardian of the meeting's household whose name is theirs alone
+            "SELECT g.name FROM event_meeting m JOIN conference c ON c.id = m.conference_id "
+            "JOIN guardianship s ON s.student_id = c.student_id JOIN guardian g "
+            "ON g.id = s.guardian_id WHERE m.conference_id = ? "
+            "AND coalesce(g.household, 'guardian:' || g.id) = m.household "
+            "AND (SELECT count(*) FROM guardian o WHERE o.name = g.name) = 1 LIMIT 1",
+            [cell.conference_id],
+        ).fetchone()
+        if cell.label and row is not None:
+            held = (staff_id, slot, cell.conference_id)
+            break
+    if held is not None:  # a planned day: a family cancels, and calls again to book
+        staff_id, slot, conference_id = held
+
+        async def cancel() -> None:
+            grid.focus()
+            grid.cursor_row = [t for t, _ in shown.teachers].index(staff_id)
+            grid.cursor_column = slot
+            await pilot.press("x")
+
+        def cancelled() -> bool:
+            status = db.execute(
+                "SELECT status FROM conference WHERE id = ?", [conference_id]
+            ).fetchone()[0]
+            table = screen().shown.table  # type: ignore[union-attr]
+            cells = table.meetings.values() if table else []
+            return status == "cancelled" and all(c.conference_id != conference_id for c in cells)
+
+        await step("cancel a meeting", cancel, cancelled)
+    else:  # nothing booked yet: a family at the school shown
+        row = db.execute(
+            "SELECT g.name FROM student t JOIN guardianship s ON s.student_id = t.id "
+            "JOIN guardian g ON g.id = s.guardian_id WHERE t.school_id = ? AND t.active "
+            "ORDER BY t.id LIMIT 1",
+            [shown.school_id],
+        ).fetchone()
+    booked = db.execute(
+        "SELECT count(*) FROM event_meeting m JOIN conference c ON c.id = m.conference_id "
+        "WHERE c.status = 'scheduled'"
+    ).fetchone()[0]
+
+    async def phone() -> None:
+        await pilot.press("f", *["space" if c == " " else c for c in row[0]])
+        for _ in range(PHONE_KEYS):  # each as soon as what it acts on is shown
+            await settle(app)
+            await pilot.press("enter")
+
+    def phoned() -> bool:
+        count = db.execute(
+            "SELECT count(*) FROM event_meeting m JOIN conference c ON c.id = m.conference_id "
+            "WHERE c.status = 'scheduled'"
+        ).fetchone()[0]
+        return isinstance(app.screen, EventScreen) and count > booked and family_shown()
+
+    await step("phone booking", phone, phoned)
 
 
 def main() -> None:
@@ -277,6 +416,11 @@ def main() -> None:
         try:
             if mode == "search":
                 result.update(await search(app, pilot, db))
+            elif mode == "events":  # the event screen's steps alone
+                await settle(app)
+                step = Steps(app, monitor)
+                await event_screen(app, pilot, step)
+                result.update(step_stall_ms=step.stalls, step_s=step.seconds)
             else:
                 result.update(await walk(app, pilot, monitor))
         finally:

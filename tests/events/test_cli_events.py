@@ -9,22 +9,6 @@ import pytest
 
 from tests.events.checker import violations
 
-SETUP = [
-    ["staff", "add", "--id", "h1", "--name", "Hal High", "--role", "teacher", "--school", "pine"],
-    ["section", "add", "--id", "bio", "--school", "pine", "--title", "Biology", "--teacher", "h1"],
-    ["enroll", "--section", "bio", "--student", "s2"],
-    ["guardian", "add", "--id", "g2", "--student", "s2", "--name", "Kim Chen"],
-    ["event", "add", "--id", "fall", "--name", "Fall conferences", "--kind", "flexible",
-     "--school", "oak", "--school", "pine", "--day", "2025-11-10:16:00-18:00",
-     "--break", "17:00-17:20"],
-    ["interpreter", "add", "--id", "i1", "--name", "Ida Int", "--language", "es"],
-    ["interpreter", "available", "--id", "i1", "--event", "fall", "--day", "2025-11-10",
-     "--from", "16:00", "--to", "18:00"],
-    ["event", "unavailable", "--event", "fall", "--staff", "h1", "--day", "2025-11-10",
-     "--from", "16:00", "--to", "16:30"],
-    ["event", "request", "--event", "fall", "--student", "s2", "--prefer", "late"],
-]  # fmt: skip
-
 BAD = [
     (["section", "add", "--id", "bio", "--school", "pine", "--title", "Again"], "'bio'"),
     (["section", "add", "--id", "x", "--school", "nope", "--title", "X"], "'nope'"),
@@ -52,14 +36,6 @@ BAD = [
     (["event", "plan", "ghost"], "'ghost'"),
     (["event", "plan", "fall", "--time-limit", "0"], "--time-limit 0"),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def planned(district):
-    for args in SETUP:
-        result = district(*args)
-        assert result.code == 0, (args, result.err)
-    return district
 
 
 @pytest.mark.parametrize(("args", "named"), BAD, ids=[" ".join(a[:3]) for a, _ in BAD])
@@ -145,3 +121,59 @@ def test_a_meeting_booked_by_hand_is_checked_and_kept_by_the_plan(planned):
     again = planned("event", "book", "--event", "fall", "--student", "s2", "--staff", "h1",
                     "--at", "2025-11-10T17:50")  # fmt: skip
     assert again.code == 2 and "already booked" in again.err
+
+
+BOOK = ["event", "book", "--event", "fall", "--format", "json"]
+
+
+def test_a_double_meeting_by_hand_takes_two_slots_in_a_row_or_is_refused(planned):
+    before = planned.dump()
+    # oak's 20-minute slots: 16:40 is followed by the break, so a double does not fit there
+    refused = planned(*BOOK, "--student", "s1", "--staff", "t1", "--at", "2025-11-10T16:40",
+                      "--double")  # fmt: skip
+    assert refused.code == 2 and "no room in the day" in refused.err and planned.dump() == before
+    booked = planned(*BOOK, "--student", "s1", "--staff", "t1", "--at", "2025-11-10T16:00",
+                     "--double")  # fmt: skip
+    assert booked.code == 0, booked.err
+    assert planned.rows(
+        "SELECT c.duration_minutes, m.interpreter_id, m.planned FROM conference c "
+        "JOIN event_meeting m ON m.conference_id = c.id WHERE c.id = ?", (booked.json()["id"],)
+    ) == [(40, "i1", 0)]  # fmt: skip
+
+
+def test_the_interpreter_chosen_by_hand_is_checked_as_typed(planned):
+    for args in (
+        ["interpreter", "add", "--id", "i2", "--name", "Fred Fr", "--language", "fr"],
+        ["interpreter", "add", "--id", "i3", "--name", "Eva Es", "--language", "es"],
+        ["interpreter", "available", "--id", "i3", "--event", "fall", "--day", "2025-11-10",
+         "--from", "17:00", "--to", "18:00"],
+        ["guardian", "add", "--id", "g5", "--student", "s2", "--name", "Rosa Chen",
+         "--language", "es", "--interpreter"],
+        ["family", "set", "--guardian", "g5", "--household", "guardian:g2"],
+    ):  # fmt: skip
+        assert planned(*args).code == 0, args
+    s1 = ["--student", "s1", "--staff", "t1", "--at", "2025-11-10T16:00"]
+    before = planned.dump()
+    for interpreter, why in (
+        ("i2", "interpreter 'i2' speaks fr, not es"),
+        ("i3", "interpreter 'i3' is not available then"),
+        ("i404", "'i404'"),
+    ):
+        refused = planned(*BOOK, *s1, "--interpreter", interpreter)
+        assert refused.code == 2 and why in refused.err, refused.err
+    assert planned.dump() == before
+    assert planned(*BOOK, *s1, "--interpreter", "i1", "--double").code == 0
+    s2 = ["--student", "s2", "--staff", "h1", "--at", "2025-11-10T16:30"]
+    busy = planned(*BOOK, *s2, "--interpreter", "i1")
+    assert busy.code == 2 and "interpreter 'i1' interprets another meeting then" in busy.err
+    later = planned(*BOOK, "--student", "s2", "--staff", "h1", "--at", "2025-11-10T17:30",
+                    "--interpreter", "i3")  # fmt: skip
+    assert later.code == 0, later.err
+    assert planned.rows("SELECT interpreter_id FROM event_meeting ORDER BY conference_id") == [
+        ("i1",), ("i3",)]  # fmt: skip
+
+
+def test_no_interpreter_is_booked_for_a_family_that_needs_none(planned):
+    refused = planned(*BOOK, "--student", "s2", "--staff", "h1", "--at", "2025-11-10T17:30",
+                      "--interpreter", "i1")  # fmt: skip
+    assert refused.code == 2 and "household 'guardian:g2' needs no interpreter" in refused.err

@@ -10,7 +10,12 @@ from textual.pilot import Pilot
 
 import polterm_p1471
 from polterm.services import event_timetable as tt
-from polterm.services.events import add_event, add_request
+from polterm.services.events import (
+    add_event,
+    add_interpreter,
+    add_request,
+    interpreter_available,
+)
 from polterm.services.session import Actor, Session
 from polterm.storage import open_database
 from polterm.testing import District
@@ -34,7 +39,8 @@ def event_session(path: Path, actor: Actor = IT) -> Session:
 
 def build_event(path: Path) -> Path:
     """North's teachers t1 and t2 on one afternoon of three 20-minute slots; S1's family
-    booked with t1 at 16:20; S2's family asked for t1; t2's student S6 booked at 16:00."""
+    booked with t1 at 16:20 (with i1 interpreting Spanish); S2's family asked for t1; t2's
+    student S6 booked at 16:00."""
     build_district(path)
     session = event_session(path)
     db = session.db
@@ -59,6 +65,8 @@ def build_event(path: Path) -> Path:
     db["guardianship"].insert({"guardian_id": "G6", "student_id": "S6"})
     add_event(session, "fall", "Fall days", "parent-teacher", ["north"], [f"{DAY}:16:00-17:00"])
     add_request(session, "fall", "S2", ["t1"])
+    add_interpreter(session, "i1", "Ines Interp", "es")  # S1's guardian needs Spanish
+    interpreter_available(session, "i1", "fall", DAY, "16:00", "17:00")
     day = tt.timetable(session, "fall", "north", DAY)
     tt.book(session, day, "t1", 1, "guardian:G1", "S1")
     tt.book(session, day, "t2", 0, "guardian:G6", "S6")
@@ -101,6 +109,16 @@ async def book_by_phone(pilot: Pilot, name: str) -> list[str]:
         await pilot.press(key)
     await settle(pilot)
     return keys
+
+
+async def serve_s2s_family(pilot: Pilot) -> EventScreen:
+    """The event screen serving S2's family (Enter on the waiting list), the grid focused."""
+    screen = await open_events(pilot)
+    screen.query_one("#waiting", LineTable).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    screen.query_one("#grid").focus()
+    return screen
 
 
 def status(screen: EventScreen) -> str:
@@ -154,11 +172,7 @@ def test_office_books_a_family_on_the_phone_in_three_keys_after_the_name(
 
 def test_a_conflict_is_refused_as_the_cursor_reaches_it(event_db: Path) -> None:
     async def steps(pilot: Pilot) -> None:
-        screen = await open_events(pilot)
-        screen.query_one("#waiting", LineTable).focus()
-        await pilot.press("enter")  # S2's family, from the waiting list
-        await settle(pilot)
-        screen.query_one("#grid").focus()
+        screen = await serve_s2s_family(pilot)
         await settle(pilot)
         assert "refused" in status(screen) and "conference 1" in status(screen)
         await pilot.press("b")
@@ -281,5 +295,49 @@ def test_a_plan_written_from_the_screen_fills_the_free_slot(
         await settle(pilot)
         planned = screen.query_one("#grid", SlotTable).get_row_at(0)[3]
         assert planned not in ("·", "other") and not planned.startswith("*")
+
+    drive(event_app(event_db), steps)
+
+
+def test_a_booking_by_keys_chooses_its_length_and_its_interpreter(event_db: Path) -> None:
+    session = event_session(event_db)
+    session.db["guardian"].update("G2", {"language": "es", "interpreter": 1})
+    add_interpreter(session, "i3", "Iker Otro", "es")
+    interpreter_available(session, "i3", "fall", DAY, "16:00", "17:00")
+    session.db.conn.close()
+
+    async def steps(pilot: Pilot) -> None:
+        screen = await serve_s2s_family(pilot)
+        await pilot.press("right", "right")  # t1 at 16:40, the day's last slot
+        await settle(pilot)
+        assert "book Alan Turing with Terry Teach, interpreter i1 ·" in status(screen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "refused: no room in the day for a double meeting" in status(screen)
+        await pilot.press("b")
+        await settle(pilot)
+        assert meetings(event_db, "S2") == []
+        await pilot.press("2", "i")  # single again, and the next Spanish interpreter
+        await settle(pilot)
+        assert "Terry Teach, interpreter i3 ·" in status(screen)
+        await pilot.press("b")
+        await settle(pilot)
+        booked = event_session(event_db).db.execute(
+            "SELECT c.at, c.duration_minutes, m.interpreter_id FROM conference c "
+            "JOIN event_meeting m ON m.conference_id = c.id WHERE c.student_id = 'S2'"
+        )
+        assert list(booked) == [(f"{DAY}T16:40", 20, "i3")]
+
+    drive(event_app(event_db), steps)
+
+
+def test_the_status_line_is_said_again_without_laying_the_screen_out(event_db: Path) -> None:
+    async def steps(pilot: Pilot) -> None:
+        screen = await open_events(pilot)
+        layouts = screen.query_one("#event-status")._layout_updates
+        await pilot.press("right", "right", "down")
+        await settle(pilot)
+        assert status(screen).startswith("16:40")
+        assert screen.query_one("#event-status")._layout_updates == layouts
 
     drive(event_app(event_db), steps)

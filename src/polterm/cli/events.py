@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -250,10 +251,45 @@ def interpreter_available(
 @click.option("--student", required=True)
 @click.option("--staff", required=True, help="The teacher.")
 @click.option("--at", required=True, metavar="DATETIME", help="The start of a slot.")
+@click.option("--double/--single", default=None,
+              help="Two slots in a row, or one [default: as the requests ask].")  # fmt: skip
+@click.option("--interpreter", metavar="ID",
+              help="Default: the first free one of the family's language.")  # fmt: skip
 @format_option()
 @pass_state
-def event_book(state: State, event_id: str, student: str, staff: str, at: str, fmt: str) -> None:
+def event_book(
+    state: State,
+    event_id: str,
+    student: str,
+    staff: str,
+    at: str,
+    double: bool | None,
+    interpreter: str | None,
+    fmt: str,
+) -> None:
     """Book one requested meeting by hand (no plan moves it); prints the conference id."""
     from polterm.services.event_plan import book_meeting
 
-    emit_id(book_meeting(state.session(), event_id, student, staff, at), fmt)
+    emit_id(
+        book_meeting(
+            state.session(), event_id, student, staff, at, double=double, interpreter=interpreter
+        ),
+        fmt,
+    )
+
+
+@event.command("preferences")
+@common_options
+@click.option("--event", "event_id", required=True)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the whole file; write nothing.")
+@format_option()
+@pass_state
+def event_preferences(state: State, event_id: str, file: Path, dry_run: bool, fmt: str) -> None:
+    """Import families' preferences (day, early or late, modality) from a CSV file.
+
+    Columns: student_id or household; prefer (early, late or a day of the event); modality
+    (in-person, phone, video); double (yes/no). One bad row refuses the whole file."""
+    from polterm.services.event_preferences import import_preferences
+
+    emit(import_preferences(state.session(), event_id, file, dry_run=dry_run), fmt)

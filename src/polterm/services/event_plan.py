@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from polterm.errors import ConflictError, PoltermError
 from polterm.planning import construct, run
 from polterm.planning.instance import DAY, Meeting
+from polterm.planning.occupancy import Occupancy
 from polterm.policy import Attendee, ConferenceDraft
 from polterm.services.conferences import schedule_conference, update_conference
 from polterm.services.event_requests import Booked, Loaded, check_fixed, load, minutes
-from polterm.services.events import authorize_event
+from polterm.services.events import LOCATIONS, authorize_event
 from polterm.services.refs import require
 from polterm.services.session import Session
 from polterm.services.validate import parse_datetime
-
-LOCATIONS = {"phone": "Phone call", "video": "Video meeting"}
 
 
 @dataclass
@@ -205,9 +204,21 @@ def _create(
     return conference_id
 
 
-def book_meeting(session: Session, event_id: str, student_id: str, staff_id: str, at: str) -> int:
+def book_meeting(
+    session: Session,
+    event_id: str,
+    student_id: str,
+    staff_id: str,
+    at: str,
+    *,
+    double: bool | None = None,
+    interpreter: str | None = None,
+) -> int:
     """Book one requested meeting by hand at a slot (office staff on the phone): refused, with
-    the reason, when it breaks a hard constraint. No plan moves it afterwards."""
+    the reason, when it breaks a hard constraint. No plan moves it afterwards.
+
+    `double` None keeps the length the requests ask for; `interpreter` None takes the first
+    free one of the language the household needs."""
     minute_at = parse_datetime(at, "--at")
     event = require(session, "event", event_id)
     loaded = load(session, event["id"])
@@ -224,7 +235,7 @@ def book_meeting(session: Session, event_id: str, student_id: str, staff_id: str
     if not free:
         booked = loaded.booked[wanted[0].index].conference_id
         raise ConflictError(f"that meeting is already booked (conference {booked})")
-    meeting = free[0]
+    meeting = free[0] if double is None else replace(free[0], length=2 if double else 1)
     day = minute_at[:10]
     if day not in loaded.instance.day_names:
         raise PoltermError(f"--at {at!r} is not on a day of event {event_id!r}")
@@ -234,14 +245,38 @@ def book_meeting(session: Session, event_id: str, student_id: str, staff_id: str
         raise PoltermError(f"--at {at!r} is not the start of a slot at {meeting.school_id}")
     slot = starts.index(minute)
     why = occupancy.fits(meeting, slot)
-    interpreter = None
-    if why is None and meeting.language is not None:
+    if why is None and interpreter is not None:
+        why = _interpreter_refused(session, loaded, occupancy, meeting, slot, interpreter)
+    elif why is None and meeting.language is not None:
         interpreter = occupancy.interpreter_for(meeting, slot)
-        why = None if interpreter else "no interpreter free"
+        why = None if interpreter else f"no interpreter of {meeting.language} free"
     if why is not None:
         raise ConflictError(f"cannot book {student_id} with {staff_id} at {minute_at}: {why}")
     with session.transaction():
         return _create(session, loaded, meeting, minute_at, interpreter, set(), planned=False)
+
+
+def _interpreter_refused(
+    session: Session,
+    loaded: Loaded,
+    occupancy: Occupancy,
+    meeting: Meeting,
+    slot: int,
+    interpreter_id: str,
+) -> str | None:
+    """Why the interpreter chosen cannot interpret this meeting (None when they can)."""
+    found = require(session, "interpreter", interpreter_id)
+    if meeting.language is None:
+        return f"household {meeting.household!r} needs no interpreter"
+    if found["language"] != meeting.language:
+        return f"interpreter {interpreter_id!r} speaks {found['language']}, not {meeting.language}"
+    start, end = occupancy.span(meeting, slot)
+    hours = loaded.instance.interpreters.get(interpreter_id)
+    if hours is None or not any(a <= start and end <= b for a, b in hours.available):
+        return f"interpreter {interpreter_id!r} is not available then"
+    if not occupancy.interpreters[interpreter_id].free(start, end):
+        return f"interpreter {interpreter_id!r} interprets another meeting then"
+    return None
 
 
 def _iso(loaded: Loaded, minute: int) -> str:

@@ -368,9 +368,11 @@ def _bookings(session: Session, loaded: Loaded, day_index: dict[str, int], reshu
         planned,
         student_id,
         at,
+        minutes_long,
     ) in session.db.execute(
         "SELECT m.conference_id, m.household, m.staff_id, m.interpreter_id, m.planned, "
-        "c.student_id, c.at FROM event_meeting m JOIN conference c ON c.id = m.conference_id "
+        "c.student_id, c.at, c.duration_minutes FROM event_meeting m "
+        "JOIN conference c ON c.id = m.conference_id "
         "WHERE m.event_id = ? AND c.status = 'scheduled' ORDER BY c.at",
         [loaded.event["id"]],
     ):
@@ -379,9 +381,6 @@ def _bookings(session: Session, loaded: Loaded, day_index: dict[str, int], reshu
         if start is None:
             continue
         if meeting is None:  # no longer requested: it stays, and its people are busy then
-            minutes_long = session.db.execute(
-                "SELECT duration_minutes FROM conference WHERE id = ?", [conference_id]
-            ).fetchone()[0]
             span = (start, start + minutes_long)
             for busy, key in (
                 (inst.staff_busy, staff_id),
@@ -392,12 +391,11 @@ def _bookings(session: Session, loaded: Loaded, day_index: dict[str, int], reshu
             continue
         booked = Booked(conference_id, start, interpreter, not planned)
         loaded.booked[meeting.index] = booked
-        if not planned or not reshuffle:
-            inst.meetings[meeting.index] = _fixed(meeting, start, interpreter)
-
-
-def _fixed(meeting: Meeting, start: int, interpreter: str | None) -> Meeting:
-    return replace(meeting, fixed=start, fixed_interpreter=interpreter)
+        if not planned or not reshuffle:  # kept as booked, double or single
+            slots = max(1, -(-minutes_long // inst.grids[meeting.school_id].slot_minutes))
+            inst.meetings[meeting.index] = replace(
+                meeting, fixed=start, fixed_interpreter=interpreter, length=slots
+            )
 
 
 def check_fixed(loaded: Loaded) -> None:

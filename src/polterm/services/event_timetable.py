@@ -15,7 +15,7 @@ from polterm.policy import Attendee, ConferenceDraft
 from polterm.services import authz
 from polterm.services.conferences import conference_draft, schedule_conference, update_conference
 from polterm.services.event_requests import SLOT_BY_LEVEL, minutes, school_grid
-from polterm.services.events import event_schools
+from polterm.services.events import LOCATIONS, event_schools
 from polterm.services.families import HOUSEHOLD
 from polterm.services.refs import require
 from polterm.services.session import Session
@@ -219,6 +219,11 @@ def family_needs(session: Session, event_id: str, household: str) -> list[dict[s
         ]
         for staff_id in dict.fromkeys(teachers):
             name = db.execute("SELECT name FROM staff WHERE id = ?", [staff_id]).fetchone()[0]
+            double = db.execute(
+                "SELECT 1 FROM event_request WHERE event_id = ? AND student_id = ? AND double "
+                "AND (staff_id IS NULL OR staff_id = ?)",
+                [event_id, student_id, staff_id],
+            ).fetchone()
             booked = db.execute(
                 "SELECT c.id, c.at FROM event_meeting m JOIN conference c "
                 "ON c.id = m.conference_id WHERE m.event_id = ? AND m.household = ? "
@@ -233,6 +238,7 @@ def family_needs(session: Session, event_id: str, household: str) -> list[dict[s
                 "teacher": name,
                 "conference": booked[0] if booked else None,
                 "at": booked[1] if booked else None,
+                "double": double is not None,
             }
     return sorted(out.values(), key=lambda n: (n["at"] or "", n["student"], n["teacher"]))
 
@@ -285,18 +291,93 @@ def why_not(
     household: str,
     student_id: str,
     moving: int | None = None,
+    length: int = 1,
+    interpreter: str | None = None,
 ) -> str | None:
-    """Why this meeting cannot be at that slot (None when it can): teacher away or busy,
-    the student or a guardian of the household busy."""
-    if (staff_id, slot) in table.away:
-        return "the teacher is unavailable then"
-    held = table.meetings.get((staff_id, slot))
-    if held is not None and held.conference_id != moving:
-        return "the teacher has a meeting then"
+    """Why this meeting (of `length` slots) cannot be at that slot (None when it can): no room
+    for it in the day, teacher away or busy, the student or a guardian of the household busy,
+    no interpreter (the one named, or any) free for the family's language."""
+    first = minutes(table.slots[slot])
+    for extra in range(length):
+        here = slot + extra
+        if here >= len(table.slots) or minutes(table.slots[here]) != first + extra * (
+            table.slot_minutes
+        ):
+            return "no room in the day for a double meeting"
+        if (staff_id, here) in table.away:
+            return "the teacher is unavailable then"
+        held = table.meetings.get((staff_id, here))
+        if held is not None and held.conference_id != moving:
+            return "the teacher has a meeting then"
     event = require(session, "event", table.event_id)
     draft = _draft(session, event, household, student_id, staff_id, table.at(slot))
-    found = conflicts(session, _with_id(draft, moving), table.slot_minutes)
-    return found[0] if found else None
+    found = conflicts(session, _with_id(draft, moving), table.slot_minutes * length)
+    if found:
+        return found[0]
+    return interpreter_for(
+        session, table, slot, length, household, student_id, interpreter, moving
+    )[1]
+
+
+def interpreter_language(session: Session, household: str, student_id: str) -> str | None:
+    """The language a guardian of the household needs an interpreter for (None: none needed)."""
+    row = session.db.execute(
+        "SELECT g.language FROM guardianship s JOIN guardian g ON g.id = s.guardian_id "
+        f"WHERE s.student_id = ? AND {HOUSEHOLD} = ? AND g.interpreter "
+        "AND g.language IS NOT NULL ORDER BY g.id LIMIT 1",
+        [student_id, household],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def free_interpreters(
+    session: Session,
+    table: Timetable,
+    slot: int,
+    length: int,
+    language: str,
+    moving: int | None = None,
+) -> list[str]:
+    """Interpreters of the language available for the whole meeting and in no other then."""
+    start = table.slots[slot]
+    end = _hhmm(minutes(start) + length * table.slot_minutes)
+    return [
+        i
+        for (i,) in session.db.execute(
+            "SELECT DISTINCT i.id FROM interpreter i JOIN interpreter_available a "
+            "ON a.interpreter_id = i.id WHERE i.language = ? AND a.event_id = ? AND a.day = ? "
+            "AND a.start <= ? AND a.end >= ? AND NOT EXISTS (SELECT 1 FROM conference c "
+            "JOIN event_meeting m ON m.conference_id = c.id WHERE m.interpreter_id = i.id "
+            "AND c.status != 'cancelled' AND c.id IS NOT ? AND c.at >= ? AND c.at < ? "
+            "AND strftime('%H:%M', c.at, '+' || c.duration_minutes || ' minutes') > ?) "
+            "ORDER BY i.id",
+            [language, table.event_id, table.day, start, end, moving, table.day,
+             f"{table.day}T{end}", start],
+        )
+    ]  # fmt: skip
+
+
+def interpreter_for(
+    session: Session,
+    table: Timetable,
+    slot: int,
+    length: int,
+    household: str,
+    student_id: str,
+    wanted: str | None = None,
+    moving: int | None = None,
+) -> tuple[str | None, str | None]:
+    """(the interpreter who will interpret, None) or (None, why not): the one `wanted`, else the
+    first free one of the family's language; (None, None) when the family needs none."""
+    language = interpreter_language(session, household, student_id)
+    if language is None:
+        return None, (f"household {household!r} needs no interpreter" if wanted else None)
+    free = free_interpreters(session, table, slot, length, language, moving)
+    if wanted is None:
+        return (free[0], None) if free else (None, f"no interpreter of {language} free then")
+    if wanted not in free:
+        return None, f"interpreter {wanted!r} is not free for {language} then"
+    return wanted, None
 
 
 def _with_id(draft: ConferenceDraft, conference_id: int | None) -> ConferenceDraft:
@@ -304,13 +385,18 @@ def _with_id(draft: ConferenceDraft, conference_id: int | None) -> ConferenceDra
 
 
 def first_free(
-    session: Session, table: Timetable, staff_id: str, household: str, student_id: str
+    session: Session,
+    table: Timetable,
+    staff_id: str,
+    household: str,
+    student_id: str,
+    length: int = 1,
 ) -> int | None:
-    """The earliest slot of the day the meeting fits in, or None."""
+    """The earliest slot of the day the meeting (of `length` slots) fits in, or None."""
     for slot in range(len(table.slots)):
         if any((staff_id, slot) in cells for cells in (table.away, table.other, table.meetings)):
             continue
-        if why_not(session, table, staff_id, slot, household, student_id) is None:
+        if why_not(session, table, staff_id, slot, household, student_id, None, length) is None:
             return slot
     return None
 
@@ -327,22 +413,40 @@ def _event_of(session: Session, event_id: str, student_id: str) -> dict[str, Any
 
 
 def book(
-    session: Session, table: Timetable, staff_id: str, slot: int, household: str, student_id: str
+    session: Session,
+    table: Timetable,
+    staff_id: str,
+    slot: int,
+    household: str,
+    student_id: str,
+    length: int = 1,
+    interpreter: str | None = None,
 ) -> int:
-    """Book a meeting by hand at a slot: a scheduled conference linked to the event."""
+    """Book a meeting by hand at a slot: a scheduled conference linked to the event, `length`
+    slots long, with the interpreter named (or the first free one) if the family needs one."""
     with session.transaction():
         event = _event_of(session, table.event_id, student_id)
-        why = why_not(session, table, staff_id, slot, household, student_id)
+        why = why_not(
+            session, table, staff_id, slot, household, student_id, None, length, interpreter
+        )
         if why is not None:
             raise PoltermError(f"cannot book {table.slots[slot]}: {why}")
+        interpreter = interpreter_for(
+            session, table, slot, length, household, student_id, interpreter
+        )[0]
         draft = _draft(session, event, household, student_id, staff_id, table.at(slot))
-        from polterm.services.event_plan import LOCATIONS  # with the solver: imported when used
-
+        agenda = None
+        if interpreter is not None:
+            name, language = session.db.execute(
+                "SELECT name, language FROM interpreter WHERE id = ?", [interpreter]
+            ).fetchone()
+            agenda = f"Interpreter: {name} ({language})"
         conference_id = schedule_conference(
             session,
             draft,
-            duration_minutes=table.slot_minutes,
+            duration_minutes=table.slot_minutes * length,
             location=LOCATIONS.get(draft.modality or ""),
+            agenda=agenda,
         )
         session.insert(
             "event_meeting",
@@ -351,6 +455,7 @@ def book(
                 "event_id": table.event_id,
                 "household": household,
                 "staff_id": staff_id,
+                "interpreter_id": interpreter,
                 "planned": 0,
             },
             student_id=student_id,
@@ -362,16 +467,20 @@ def move(session: Session, table: Timetable, conference_id: int, slot: int) -> N
     """Move a meeting of the day to another slot of the same teacher, now a booking by hand."""
     with session.transaction():
         link = session.db.execute(
-            "SELECT household, staff_id FROM event_meeting WHERE conference_id = ? "
-            "AND event_id = ?",
+            "SELECT m.household, m.staff_id, m.interpreter_id, c.duration_minutes "
+            "FROM event_meeting m JOIN conference c ON c.id = m.conference_id "
+            "WHERE m.conference_id = ? AND m.event_id = ?",
             [conference_id, table.event_id],
         ).fetchone()
         if link is None:
             raise PoltermError(f"conference {conference_id} is not a meeting of this event")
-        household, staff_id = link
+        household, staff_id, interpreter, length = link
         student_id = conference_draft(session, conference_id).student_id
         _event_of(session, table.event_id, student_id)
-        why = why_not(session, table, staff_id, slot, household, student_id, conference_id)
+        slots = max(1, -(-length // table.slot_minutes))  # a double moves as a double
+        why = why_not(
+            session, table, staff_id, slot, household, student_id, conference_id, slots, interpreter
+        )
         if why is not None:
             raise PoltermError(f"cannot move to {table.slots[slot]}: {why}")
         update_conference(session, conference_id, {"at": table.at(slot)})
@@ -430,6 +539,7 @@ class Booking:
     at: str
     label: str
     conference_id: int | None = None
+    length: int = 1  # slots: 2 for a double-length meeting
 
 
 def proposals(session: Session, event_id: str, household: str) -> list[Booking]:
@@ -456,12 +566,25 @@ def proposals(session: Session, event_id: str, household: str) -> list[Booking]:
             if key not in tables:
                 tables[key] = timetable(session, event_id, need["school_id"], day)
             table = tables[key]
-            slot = first_free(session, table, need["staff_id"], household, need["student_id"])
+            length = 2 if need["double"] else 1
+            slot = first_free(
+                session, table, need["staff_id"], household, need["student_id"], length
+            )
             if slot is not None:
-                label = f"{need['student']} with {need['teacher']}"
+                label = f"{need['student']} with {need['teacher']}" + (
+                    " (double)" if length == 2 else ""
+                )
                 at = table.at(slot)
                 out.append(
-                    Booking(household, need["student_id"], need["staff_id"], key[0], at, label)
+                    Booking(
+                        household,
+                        need["student_id"],
+                        need["staff_id"],
+                        key[0],
+                        at,
+                        label,
+                        length=length,
+                    )
                 )
                 break
     return out
@@ -473,6 +596,12 @@ def book_proposal(session: Session, event_id: str, proposal: Booking) -> Booking
     table = timetable(session, event_id, proposal.school_id, day)
     slot = table.slots.index(hhmm)
     conference_id = book(
-        session, table, proposal.staff_id, slot, proposal.household, proposal.student_id
+        session,
+        table,
+        proposal.staff_id,
+        slot,
+        proposal.household,
+        proposal.student_id,
+        proposal.length,
     )
     return replace(proposal, conference_id=conference_id)

@@ -17,6 +17,7 @@ from polterm.services.session import Session
 from polterm.services.validate import choice, parse_date
 
 MODALITIES = ("in-person", "phone", "video")
+LOCATIONS = {"phone": "Phone call", "video": "Video meeting"}  # a remote meeting's location
 PREFERENCES = ("early", "late")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 

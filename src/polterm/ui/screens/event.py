@@ -8,7 +8,6 @@ conflict is refused before anything is written.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -95,6 +94,8 @@ class EventScreen(KeepsStyles, Screen[None]):
         Binding("b", "book", "Book"),
         Binding("v", "move", "Move"),
         Binding("x", "cancel", "Cancel"),
+        Binding("2", "double", "Double"),
+        Binding("i", "interpreter", "Interpreter"),
         Binding("left_square_bracket", "day(-1)", "Day", key_display="["),
         Binding("right_square_bracket", "day(1)", "Next day", key_display="]", show=False),
         Binding("t", "school", "School"),
@@ -107,6 +108,8 @@ class EventScreen(KeepsStyles, Screen[None]):
     shown: Shown | None = None
     moving: int | None = None  # the meeting being moved (conference id)
     jump: tuple[str, str] | None = None  # (teacher, at): the cell cursor goes there next
+    double: bool | None = None  # the booking's length: None as the requests ask, else chosen
+    pick: int = 0  # which of the free interpreters of the family's language (0: the first)
 
     def __init__(self) -> None:
         super().__init__()
@@ -129,13 +132,6 @@ class EventScreen(KeepsStyles, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#grid").focus()
         self.reload()
-        self.warm()
-
-    @work(thread=True, group="event-warm")
-    def warm(self) -> None:
-        """Import the planner (OR-Tools: ~0.3 s) off the event loop, before a booking or a plan
-        run needs it."""
-        importlib.import_module("polterm.ui.screens.event_run")
 
     def reload(self) -> None:
         self.load(Where(**vars(self.where)))
@@ -203,7 +199,9 @@ class EventScreen(KeepsStyles, Screen[None]):
         )
 
     def say(self, text: str) -> None:
-        self.query_one("#event-status", Static).update(text)
+        """The status line, said again at each cursor move: its height is fixed, so the
+        screen is not laid out again (a layout of this screen takes tens of ms at 100k)."""
+        self.query_one("#event-status", Static).update(text, layout=False)
 
     def cursor(self) -> tuple[str, int] | None:
         """The teacher and slot under the cell cursor."""
@@ -263,12 +261,23 @@ class EventScreen(KeepsStyles, Screen[None]):
                 household, student_id, what = tt.meeting_party(session, moving)
                 label = f"move {what} here"
                 key = "v drops it here · Escape leaves it"
+                why = tt.why_not(session, table, staff_id, slot, household, student_id, moving)
             else:
                 assert need is not None and self.where.household is not None
                 household, student_id = self.where.household, need["student_id"]
-                label = f"book {need['student']} with {need['teacher']}"
-                key = "b books"
-            why = tt.why_not(session, table, staff_id, slot, household, student_id, moving)
+                length = self.length(need)
+                interpreter = self.interpreter(session, table, slot, length, student_id)
+                label = f"book {need['student']} with {need['teacher']}" + (
+                    ", double" if length == 2 else ""
+                )
+                key = "b books · 2 double or single"
+                if interpreter is not None:
+                    label += f", interpreter {interpreter}"
+                    key += " · i another interpreter"
+                why = tt.why_not(
+                    session, table, staff_id, slot, household, student_id, None, length,
+                    interpreter,
+                )  # fmt: skip
         except PoltermError as error:
             why, label, key = str(error), "", ""
         text = f"{table.slots[slot]}: " + (
@@ -276,18 +285,53 @@ class EventScreen(KeepsStyles, Screen[None]):
         )
         answer(self, self.say, text)
 
+    def length(self, need: dict[str, Any]) -> int:
+        """The slots the booking takes: as chosen with `2`, else as the requests ask."""
+        return 2 if (need["double"] if self.double is None else self.double) else 1
+
+    def interpreter(
+        self, session: Session, table: tt.Timetable, slot: int, length: int, student_id: str
+    ) -> str | None:
+        """The interpreter `i` has come to among those free then (None: none needed or free)."""
+        assert self.where.household is not None
+        language = tt.interpreter_language(session, self.where.household, student_id)
+        if language is None:
+            return None
+        free = tt.free_interpreters(session, table, slot, length, language)
+        return free[self.pick % len(free)] if free else None
+
     def action_book(self) -> None:
         here = self.cursor()
         if here is None or self.shown is None or self.shown.table is None:
             return
         need = self.need_for(here[0])
-        if self.where.household is None or need is None:
+        household = self.where.household
+        if household is None or need is None:
             self.say("Choose a family first (f); its meetings with this teacher are all booked")
             return
+        staff_id, slot = here
+        length = self.length(need)
+
+        def book(session: Session, table: tt.Timetable) -> None:
+            interpreter = self.interpreter(session, table, slot, length, need["student_id"])
+            tt.book(session, table, staff_id, slot, household, need["student_id"], length,
+                    interpreter)  # fmt: skip
+
         self.write(
-            lambda s, t: tt.book(s, t, here[0], here[1], self.where.household, need["student_id"]),
-            f"Booked {need['student']} with {need['teacher']} at {self.shown.table.slots[here[1]]}",
+            book,
+            f"Booked {need['student']} with {need['teacher']} at {self.shown.table.slots[slot]}",
         )
+
+    def action_double(self) -> None:
+        """The next booking takes two slots in a row, or one (pressed again)."""
+        need = self.need_for(self.cursor()[0]) if self.cursor() else None
+        self.double = not (need and self.length(need) == 2)
+        self.check()
+
+    def action_interpreter(self) -> None:
+        """The next free interpreter of the family's language interprets the next booking."""
+        self.pick += 1
+        self.check()
 
     def action_move(self) -> None:
         here = self.cursor()
@@ -336,12 +380,13 @@ class EventScreen(KeepsStyles, Screen[None]):
         answer(self, self.written, done)
 
     def written(self, done: str) -> None:
+        self.double, self.pick = None, 0
         self.notify(done)
         self.say(escape(done))
         self.app.after_write(True)  # type: ignore[attr-defined]
 
     def action_clear(self) -> None:
-        self.moving = None
+        self.moving, self.double, self.pick = None, None, 0
         self.check()
 
     def action_day(self, step: int) -> None:

@@ -98,7 +98,9 @@ class PhoneBooking(KeepsStyles, ModalScreen["tt.Booking | None"]):
     def choose(self, household: str) -> None:
         family = next((f for f in self.families if f["household"] == household), None)
         who = f"{family['guardians']} ({household})" if family else household
-        self.query_one("#phone-family", Static).update(escape(f"{who}: finding free slots…"))
+        self.query_one("#phone-family", Static).update(
+            escape(f"{who}: finding free slots…"), layout=False
+        )
         self.propose(household)
 
     @work(thread=True, exclusive=True, group="phone-offers")
@@ -113,7 +115,8 @@ class PhoneBooking(KeepsStyles, ModalScreen["tt.Booking | None"]):
     def proposed(self, household: str, offers: list[tt.Booking]) -> None:
         self.offers = offers
         self.query_one("#phone-family", Static).update(
-            escape(f"Household {household}, to book at the first free slots: {len(offers)}")
+            escape(f"Household {household}, to book at the first free slots: {len(offers)}"),
+            layout=False,
         )
         options = self.query_one("#offers", OptionList)
         options.clear_options()
@@ -158,4 +161,4 @@ class PhoneBooking(KeepsStyles, ModalScreen["tt.Booking | None"]):
         self.dismiss(booked)
 
     def status(self, text: str) -> None:
-        self.query_one("#phone-status", Static).update(escape(text))
+        self.query_one("#phone-status", Static).update(escape(text), layout=False)

@@ -3,7 +3,7 @@ quality table beside first come, first served's figures."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from textual import work
@@ -15,12 +15,14 @@ from textual.widgets import Static
 
 from polterm.errors import PoltermError
 from polterm.planning.quality import Quality
-from polterm.services.event_plan import Report, plan_event
 from polterm.services.events import event_schools
 from polterm.ui.widgets.dialog import HELP_BINDINGS
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.styled import KeepsStyles
 from polterm.ui.widgets.worker import answer
+
+if TYPE_CHECKING:  # the planner imports OR-Tools: only a plan run needs it
+    from polterm.services.event_plan import Report
 
 
 def _figures(q: Quality) -> list[str]:
@@ -94,6 +96,7 @@ class PlanRun(KeepsStyles, ModalScreen[bool]):
     @work(thread=True, group="plan")
     def plan(self, dry_run: bool) -> None:
         """On a connection of its own: the solver holds no lock the screen's reads wait for."""
+        from polterm.services.event_plan import plan_event  # OR-Tools: here, not on opening
         from polterm.ui.screens.event import apart
 
         with apart(self.app) as session:
