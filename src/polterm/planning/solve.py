@@ -68,12 +68,18 @@ def improve(
     time_limit: float,
     seed: int,
     progress: Callable[[str], None] | None = None,
-) -> tuple[Plan, list[SchoolResult]]:
-    """Solve each school in turn from the hint; returns the plan and each school's figures."""
+) -> tuple[Plan, list[SchoolResult], Occupancy]:
+    """Solve each school in turn from the hint; returns the plan, each school's figures and the
+    occupancy of the plan (so that unplaced meetings' reasons are read from it)."""
     plan = Plan(dict(hint.placed), {})
     by_school: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in instance.meetings:
         by_school[meeting.school_id].append(meeting)
+    occupancy = Occupancy(instance)
+    for meeting in instance.meetings:
+        placed = plan.placed.get(meeting.index)
+        if placed is not None:
+            occupancy.book(meeting, placed.slot, placed.interpreter)
     results = []
     deadline = time.monotonic() + time_limit
     remaining = sum(len(m) for m in by_school.values())
@@ -82,14 +88,23 @@ def improve(
         share = max(0.05, (deadline - time.monotonic()) * len(meetings) / max(remaining, 1))
         remaining -= len(meetings)
         movable = [m for m in meetings if m.fixed is None]
-        results.append(_solve_school(instance, plan, school_id, meetings, movable, share, seed))
+        for m in movable:
+            if m.index in plan.placed:
+                occupancy.unbook(m, plan.placed[m.index])
+        results.append(
+            _solve_school(instance, occupancy, plan, school_id, meetings, movable, share, seed)
+        )
+        for m in movable:
+            if m.index in plan.placed:
+                occupancy.book(m, plan.placed[m.index].slot, plan.placed[m.index].interpreter)
         if progress is not None:
             progress(school_id)
-    return plan, results
+    return plan, results, occupancy
 
 
 def _solve_school(
     instance: Instance,
+    occupancy: Occupancy,
     plan: Plan,
     school_id: str,
     meetings: list[Meeting],
@@ -97,22 +112,19 @@ def _solve_school(
     time_limit: float,
     seed: int,
 ) -> SchoolResult:
-    """Re-place one school's movable meetings in `plan`, the rest of the plan kept."""
+    """Re-place one school's movable meetings in `plan`, the rest of the plan kept (booked in
+    `occupancy`, which holds everything but the movable meetings)."""
     started = time.monotonic()
     grid = instance.grids[school_id]
     moving = {m.index for m in movable}
-    occupancy = Occupancy(instance)
-    for meeting in instance.meetings:
-        placed = plan.placed.get(meeting.index)
-        if placed is not None and meeting.index not in moving:
-            occupancy.book(meeting, placed.slot, placed.interpreter)
     model = cp_model.CpModel()
     gap = math.ceil(instance.family_gap / grid.slot_minutes)
     length = {m.index: m.length for m in meetings}
     present: dict[int, cp_model.IntVar] = {}
     starts: dict[int, cp_model.IntVar] = {}
     on_day: dict[tuple[int, int], cp_model.IntVar] = {}
-    chosen: dict[tuple[int, str], cp_model.IntVar] = {}
+    days_of: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    interpreters_of: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
     teacher_iv: dict[str, list] = defaultdict(list)
     family_iv: dict[str, list] = defaultdict(list)
     student_iv: dict[str, list] = defaultdict(list)
@@ -137,6 +149,7 @@ def _solve_school(
         for d in days:
             x = model.new_bool_var(f"x{m.index}_{d}")
             on_day[(m.index, d)] = x
+            days_of[m.index].append((d, x))
             day_vars.append(x)
             values = [v for v in valid if grid.day(v) == d]
             model.add_linear_expression_in_domain(
@@ -160,7 +173,7 @@ def _solve_school(
             zs = []
             for interpreter, ok in options.items():
                 z = model.new_bool_var(f"z{m.index}_{interpreter}")
-                chosen[(m.index, interpreter)] = z
+                interpreters_of[m.index].append((interpreter, z))
                 zs.append(z)
                 model.add_linear_expression_in_domain(
                     s, cp_model.Domain.from_values(ok)
@@ -205,16 +218,19 @@ def _solve_school(
         model.add_hint(present[m.index], hinted is not None)
         if hinted is not None:
             model.add_hint(starts[m.index], hinted.slot)
-            for (index, d), x in on_day.items():
-                if index == m.index:
-                    model.add_hint(x, d == grid.day(hinted.slot))
-            for (index, interpreter), z in chosen.items():
-                if index == m.index:
-                    model.add_hint(z, interpreter == hinted.interpreter)
+            for d, x in days_of[m.index]:
+                model.add_hint(x, d == grid.day(hinted.slot))
+            for interpreter, z in interpreters_of[m.index]:
+                model.add_hint(z, interpreter == hinted.interpreter)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = os.cpu_count() or 1
     solver.parameters.random_seed = seed
+    # a light presolve: the full one (probing, symmetries, three rounds) took most of a school's
+    # share before the hint was even loaded, leaving no solution and no bound in the time
+    solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.max_presolve_iterations = 1
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -222,10 +238,7 @@ def _solve_school(
     for m in movable:
         plan.placed.pop(m.index, None)
         if m.index in present and solver.value(present[m.index]):
-            interpreter = next(
-                (i for (index, i), z in chosen.items() if index == m.index and solver.value(z)),
-                None,
-            )
+            interpreter = next((i for i, z in interpreters_of[m.index] if solver.value(z)), None)
             plan.placed[m.index] = Placement(solver.value(starts[m.index]), interpreter)
     return SchoolResult(
         school_id,

@@ -17,7 +17,7 @@ from polterm.errors import ConflictError, PoltermError
 from polterm.planning import construct, run
 from polterm.planning.instance import DAY, Meeting
 from polterm.policy import Attendee, ConferenceDraft
-from polterm.services.conferences import schedule_conference, update_conference
+from polterm.services.conferences import schedule_conferences, update_conference
 from polterm.services.event_requests import Booked, Loaded, check_fixed, load, minutes
 from polterm.services.events import authorize_event
 from polterm.services.refs import require
@@ -144,9 +144,7 @@ def _write(session: Session, loaded: Loaded, outcome: run.Outcome, report: Repor
             )
             call["now"] = at
             report.written += 1
-        for meeting, at, interpreter in new:
-            _create(session, loaded, meeting, at, interpreter, linked)
-            report.written += 1
+        report.written += len(_create_many(session, loaded, new, linked))
 
 
 def _create(
@@ -160,6 +158,48 @@ def _create(
 ) -> int:
     """One meeting as a scheduled conference, and its link to the event (planned, or booked
     by hand, which no plan moves)."""
+    return _create_many(session, loaded, [(meeting, at, interpreter)], linked, planned)[0]
+
+
+def _create_many(
+    session: Session,
+    loaded: Loaded,
+    meetings: list[tuple[Meeting, str, str | None]],
+    linked: set[str],
+    planned: bool = True,
+) -> list[int]:
+    """Meetings (with their times and interpreters) as scheduled conferences linked to the
+    event, written a table at a time."""
+    drafts = [_draft(session, loaded, *item, linked) for item in meetings]
+    ids = schedule_conferences(session, drafts)
+    session.insert_many(
+        "event_meeting",
+        [
+            {
+                "conference_id": conference_id,
+                "event_id": loaded.event["id"],
+                "household": meeting.household,
+                "staff_id": meeting.staff_id,
+                "interpreter_id": interpreter,
+                "planned": int(planned),
+            }
+            for conference_id, (meeting, _, interpreter) in zip(ids, meetings, strict=True)
+        ],
+        student_ids=[meeting.student_id for meeting, _, _ in meetings],
+    )
+    return ids
+
+
+def _draft(
+    session: Session,
+    loaded: Loaded,
+    meeting: Meeting,
+    at: str,
+    interpreter: str | None,
+    linked: set[str],
+) -> tuple[ConferenceDraft, dict[str, Any]]:
+    """A meeting's conference and its details: the first meeting about a student with an
+    open parent request answers that request."""
     event = loaded.event
     offered = event["modalities"].split(",")
     request = loaded.open_requests.get(meeting.student_id)
@@ -183,26 +223,12 @@ def _create(
         attendees=tuple(Attendee(name, gid) for gid, name in guardians),
         request_id=request,
     )
-    conference_id = schedule_conference(
-        session,
-        draft,
-        duration_minutes=loaded.instance.minutes(meeting),
-        location=LOCATIONS.get(meeting.modality),
-        agenda=agenda,
-    )
-    session.insert(
-        "event_meeting",
-        {
-            "conference_id": conference_id,
-            "event_id": event["id"],
-            "household": meeting.household,
-            "staff_id": meeting.staff_id,
-            "interpreter_id": interpreter,
-            "planned": int(planned),
-        },
-        student_id=meeting.student_id,
-    )
-    return conference_id
+    details = {
+        "duration_minutes": loaded.instance.minutes(meeting),
+        "location": LOCATIONS.get(meeting.modality),
+        "agenda": agenda,
+    }
+    return draft, details
 
 
 def book_meeting(session: Session, event_id: str, student_id: str, staff_id: str, at: str) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import pwd
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any
 
 from sqlite_utils import Database
@@ -89,6 +90,45 @@ class Session:
             self._audit("insert", table, pk, student_id, None, self._row(table, pk))
             return pk
 
+    def insert_many(
+        self, table: str, rows: Sequence[Mapping[str, Any]], *, student_ids: Sequence[str | None]
+    ) -> list[Any]:
+        """Insert rows a statement per set of columns and record each as `insert` does (a plan
+        writes thousands of conferences at once); returns their primary keys in order."""
+        if not rows:
+            return []
+        for row in rows:
+            printable_record(table, row)
+        with self.transaction():
+            tbl = self.db.table(table)
+            pks = tbl.pks
+            serial = pks == ["rowid"] or (
+                len(pks) == 1 and pks[0] not in rows[0] and tbl.columns_dict[pks[0]] is int
+            )
+            values = [dict(row) for row in rows]
+            if serial:  # numbered here, as SQLite would (the transaction holds the write lock)
+                last = self.db.execute(f"SELECT max(rowid) FROM [{table}]").fetchone()[0] or 0
+                for offset, row in enumerate(values, start=1):
+                    row[pks[0]] = last + offset
+            for columns, group in groupby(values, key=lambda row: tuple(row)):
+                names = ", ".join(f"[{c}]" for c in columns)
+                try:
+                    self.db.conn.executemany(
+                        f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})",
+                        [list(row.values()) for row in group],
+                    )
+                except Exception as error:
+                    raise _as_user_error(table, error) from error
+            keys = [tuple(row[k] for k in pks) if len(pks) > 1 else row[pks[0]] for row in values]
+            self.db.conn.executemany(
+                _AUDIT_SQL,
+                [
+                    self._audit_values("insert", table, pk, student_id, None, self._row(table, pk))
+                    for pk, student_id in zip(keys, student_ids, strict=True)
+                ],
+            )
+            return keys
+
     def update(
         self,
         table: str,
@@ -159,20 +199,36 @@ class Session:
         after: Mapping[str, Any] | None,
     ) -> None:
         self.db.execute(
-            "INSERT INTO audit_log (at, actor, os_user, action, table_name, record_id,"
-            " student_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                now_iso(),
-                self.actor.staff_id,
-                self.actor.os_user,
-                action,
-                table,
-                ":".join(map(str, pk)) if isinstance(pk, tuple) else str(pk),
-                student_id,
-                json.dumps(before, default=str) if before is not None else None,
-                json.dumps(after, default=str) if after is not None else None,
-            ],
+            _AUDIT_SQL, self._audit_values(action, table, pk, student_id, before, after)
         )
+
+    def _audit_values(
+        self,
+        action: str,
+        table: str,
+        pk: Any,
+        student_id: str | None,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+    ) -> list[Any]:
+        """One audit-log row: who did what to which record, and the record before and after."""
+        return [
+            now_iso(),
+            self.actor.staff_id,
+            self.actor.os_user,
+            action,
+            table,
+            ":".join(map(str, pk)) if isinstance(pk, tuple) else str(pk),
+            student_id,
+            json.dumps(before, default=str) if before is not None else None,
+            json.dumps(after, default=str) if after is not None else None,
+        ]
+
+
+_AUDIT_SQL = (
+    "INSERT INTO audit_log (at, actor, os_user, action, table_name, record_id,"
+    " student_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def now_iso() -> str:
