@@ -23,8 +23,8 @@ from polterm.planning.occupancy import Occupancy
 
 WIDEN = 8  # slots a block's window may grow by before the day is filled meeting by meeting
 TOLERANCES = (0, 20, 45)  # idle minutes allowed between a family's visits to two schools
-CANDIDATES = 20  # blocks tried at the first school of a family with children at several schools
-NEIGHBOURS = 20  # blocks tried at each other school next to each of those
+CANDIDATES = 10  # blocks tried at the first school of a family with children at several schools
+NEIGHBOURS = 4  # blocks tried at each other school next to each of those
 
 
 def start(instance: Instance) -> tuple[Occupancy, Plan]:

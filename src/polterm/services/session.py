@@ -120,13 +120,14 @@ class Session:
                 except Exception as error:
                     raise _as_user_error(table, error) from error
             keys = [tuple(row[k] for k in pks) if len(pks) > 1 else row[pks[0]] for row in values]
-            self.db.conn.executemany(
-                _AUDIT_SQL,
-                [
-                    self._audit_values("insert", table, pk, student_id, None, self._row(table, pk))
-                    for pk, student_id in zip(keys, student_ids, strict=True)
-                ],
-            )
+            where = " AND ".join(f"[{k}] = ?" for k in pks)
+            read = self.db.conn.cursor()
+            audit = []
+            for pk, student_id in zip(keys, student_ids, strict=True):
+                read.execute(f"SELECT * FROM [{table}] WHERE {where}", pk if len(pks) > 1 else [pk])
+                after = dict(zip([d[0] for d in read.description], read.fetchone(), strict=True))
+                audit.append(self._audit_values("insert", table, pk, student_id, None, after))
+            self.db.conn.executemany(_AUDIT_SQL, audit)
             return keys
 
     def update(
