@@ -23,8 +23,10 @@ from polterm.planning.occupancy import Occupancy
 
 WIDEN = 8  # slots a block's window may grow by before the day is filled meeting by meeting
 TOLERANCES = (0, 20, 45)  # idle minutes allowed between a family's visits to two schools
-CANDIDATES = 10  # blocks tried at the first school of a family with children at several schools
-NEIGHBOURS = 4  # blocks tried at each other school next to each of those
+# a family with children at several schools: blocks tried at its first school, and at each
+# other school next to each of those; fewer when the clock would not allow all families more
+THOROUGH = (20, 20)
+QUICK = (10, 4)
 
 
 def start(instance: Instance) -> tuple[Occupancy, Plan]:
@@ -100,23 +102,34 @@ def blocks(instance: Instance, deadline: float | None = None) -> Plan:
     occupancy, plan = start(instance)
     families = households(instance)
     teacher_free: dict[tuple[str, str], int] = defaultdict(int)
-    for household in sorted(families, key=lambda h: (hardness(families[h]), h)):
-        if deadline is not None and time.monotonic() > deadline:
+    order = sorted(families, key=lambda h: (hardness(families[h]), h))
+    started = time.monotonic()
+    for done, household in enumerate(order):
+        now = time.monotonic()
+        if deadline is not None and now > deadline:
             for meeting in families[household]:
                 earliest(occupancy, meeting, plan, teacher_free)
                 plan.hurried.add(meeting.school_id)
             continue
+        # at the pace so far, would the families left be done in time?
+        pace = (now - started) / max(done, 1) * (len(order) - done)
+        effort = THOROUGH if deadline is None or now + pace <= deadline else QUICK
         by_school: dict[str, list[Meeting]] = defaultdict(list)
         for meeting in families[household]:
             by_school[meeting.school_id].append(meeting)
         schools = [by_school[s] for s in sorted(by_school, key=lambda s: (-len(by_school[s]), s))]
-        if len(schools) == 1 or not place_visits(occupancy, schools, plan):
+        if len(schools) == 1 or not place_visits(occupancy, schools, plan, effort):
             for meetings in schools:
                 place_block(occupancy, meetings, plan)
     return plan
 
 
-def place_visits(occupancy: Occupancy, schools: list[list[Meeting]], plan: Plan) -> bool:
+def place_visits(
+    occupancy: Occupancy,
+    schools: list[list[Meeting]],
+    plan: Plan,
+    effort: tuple[int, int] = THOROUGH,
+) -> bool:
     """A family with children at several schools: its blocks placed together, one school's
     block tried in turn and each other school's next to it (the travel time apart), the idle
     time allowed growing only when nothing fits. False when no such set of blocks is found.
@@ -125,7 +138,7 @@ def place_visits(occupancy: Occupancy, schools: list[list[Meeting]], plan: Plan)
     (the occupancy is the same whenever a school's candidates, given the blocks chosen before
     it, are asked for)."""
     first, rest = schools[0], schools[1:]
-    firsts = _Candidates(occupancy, first, CANDIDATES)
+    firsts = _Candidates(occupancy, first, effort[0])
     found_after: dict[tuple[int, ...], _Candidates] = {}
     for tolerance in TOLERANCES:
         i = 0
@@ -134,7 +147,7 @@ def place_visits(occupancy: Occupancy, schools: list[list[Meeting]], plan: Plan)
             chosen: tuple[int, ...] = (i,)
             for meetings in rest:
                 if chosen not in found_after:
-                    found_after[chosen] = _Candidates(occupancy, meetings, NEIGHBOURS)
+                    found_after[chosen] = _Candidates(occupancy, meetings, effort[1])
                 j = found_after[chosen].first_within(tolerance)
                 if j is None:
                     break

@@ -78,7 +78,8 @@ def plan(
         key=lambda p: _rank(baseline_quality if p is baseline else measure(instance, p)),
     )
     left = time_limit - (time.monotonic() - started)
-    best, schools, final = solve.improve(instance, hint, max(0.1, left), seed, progress)
+    # what follows the solve (reasons, figures) takes a few seconds at 100,000 students
+    best, schools, final = solve.improve(instance, hint, max(0.1, left * 0.97), seed, progress)
     for meeting in instance.meetings:
         if meeting.index not in best.placed:
             best.reasons[meeting.index] = construct.reason(final, meeting)

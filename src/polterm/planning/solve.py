@@ -125,6 +125,8 @@ def _solve_school(
     on_day: dict[tuple[int, int], cp_model.IntVar] = {}
     days_of: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     interpreters_of: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+    minute_of: dict[int, cp_model.IntVar] = {}
+    first_valid: dict[int, int] = {}
     teacher_iv: dict[str, list] = defaultdict(list)
     family_iv: dict[str, list] = defaultdict(list)
     student_iv: dict[str, list] = defaultdict(list)
@@ -164,6 +166,7 @@ def _solve_school(
             cp_model.Domain.from_values([grid.starts[v] for v in valid]), f"t{m.index}"
         )
         model.add_element(s, list(grid.starts), t)
+        minute_of[m.index], first_valid[m.index] = t, valid[0]
         family_iv[m.household].append(
             model.new_optional_fixed_size_interval_var(
                 t, instance.minutes(m) + instance.family_gap, p, ""
@@ -214,14 +217,16 @@ def _solve_school(
     for m in movable:
         if m.index not in present:
             continue
+        # a complete hint: CP-SAT then takes the construction as its first solution at once
         hinted = plan.placed.get(m.index)
+        slot = first_valid[m.index] if hinted is None else hinted.slot
         model.add_hint(present[m.index], hinted is not None)
-        if hinted is not None:
-            model.add_hint(starts[m.index], hinted.slot)
-            for d, x in days_of[m.index]:
-                model.add_hint(x, d == grid.day(hinted.slot))
-            for interpreter, z in interpreters_of[m.index]:
-                model.add_hint(z, interpreter == hinted.interpreter)
+        model.add_hint(starts[m.index], slot)
+        model.add_hint(minute_of[m.index], grid.starts[slot])
+        for d, x in days_of[m.index]:
+            model.add_hint(x, hinted is not None and d == grid.day(slot))
+        for interpreter, z in interpreters_of[m.index]:
+            model.add_hint(z, hinted is not None and interpreter == hinted.interpreter)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = os.cpu_count() or 1

@@ -25,6 +25,8 @@ from polterm.services.session import Session
 from polterm.services.validate import parse_datetime
 
 LOCATIONS = {"phone": "Phone call", "video": "Video meeting"}
+# time kept for writing the plan, per meeting (a 2,000-student demo's 3,508: 2.3 s on 2 busy cores)
+WRITE_SECONDS = 0.001
 
 
 @dataclass
@@ -93,7 +95,8 @@ def plan_event(
     loaded = load(session, event["id"], reshuffle)
     check_fixed(loaded)
     left = time_limit - (time.monotonic() - started)
-    outcome = run.plan(loaded.instance, max(0.5, left * 0.9), seed, progress)
+    writing = 0.0 if dry_run else min(left / 2, WRITE_SECONDS * len(loaded.instance.meetings))
+    outcome = run.plan(loaded.instance, max(0.5, (left - writing) * 0.9), seed, progress)
     meetings = loaded.instance.meetings
     unplaced = [
         {"student_id": meetings[i].student_id, "staff_id": meetings[i].staff_id, "reason": why}
