@@ -8,7 +8,9 @@ The model, per school (slot indices of the school's grid):
 - its start may only be a slot where the teacher is available and the household is free
   of its meetings at other schools (with the travel gap) and of kept bookings;
 - a meeting needing an interpreter takes exactly one interpreter of its language, as an
-  optional interval on that interpreter's timeline, inside their availability;
+  optional interval on that interpreter's timeline, inside their availability: one of at
+  most INTERPRETER_CHOICES (the hint's, then the first free), so a school's bound is the
+  bound of that narrower model;
 - with the one-day rule, a household's meetings at the school share one day; a teacher's
   meetings per day are at most the event's cap.
 
@@ -47,6 +49,9 @@ from polterm.planning.instance import DAY, Grid, Instance, Meeting, Placement, P
 from polterm.planning.occupancy import Occupancy
 
 WEIGHTS = {1: 1000, 2: 500, 3: 300}
+# interpreters one meeting may take in a school's model (the 100k demo has 363 for Spanish:
+# one choice variable and interval each made the models too large to build in time)
+INTERPRETER_CHOICES = 4
 WAIT_PER_MINUTE = 1
 PREFERENCE = 20
 
@@ -136,10 +141,8 @@ def _solve_school(
         valid = [s for s in range(len(grid.starts)) if _fits(occupancy, m, s)]
         options: dict[str, list[int]] = {}
         if m.language is not None:
-            for interpreter in occupancy.languages.get(m.language, []):
-                ok = [s for s in valid if _interprets(occupancy, interpreter, m, s)]
-                if ok:
-                    options[interpreter] = ok
+            hinted = plan.placed.get(m.index)
+            options = _interpreter_options(occupancy, m, valid, hinted and hinted.interpreter)
             valid = sorted({s for ok in options.values() for s in ok})
         if not valid:
             continue
@@ -257,6 +260,25 @@ def _solve_school(
 def _fits(occupancy: Occupancy, meeting: Meeting, slot: int) -> bool:
     """The slot is free for teacher and household; the one-day rule is the model's."""
     return occupancy.fits(meeting, slot) in (None, "another day")
+
+
+def _interpreter_options(
+    occupancy: Occupancy, meeting: Meeting, valid: list[int], hinted: str | None
+) -> dict[str, list[int]]:
+    """The interpreters a meeting may take in the model, with the slots each can do: the
+    hint's, then the first others free at its earliest slots, INTERPRETER_CHOICES in all."""
+    picked = [hinted] if hinted else []
+    for slot in valid:
+        if len(picked) >= INTERPRETER_CHOICES:
+            break
+        start, end = occupancy.span(meeting, slot)
+        for interpreter in occupancy.available(meeting.language or "", start, end):
+            if interpreter not in picked and occupancy.interpreters[interpreter].free(start, end):
+                picked.append(interpreter)
+                if len(picked) >= INTERPRETER_CHOICES:
+                    break
+    options = {i: [s for s in valid if _interprets(occupancy, i, meeting, s)] for i in picked}
+    return {i: ok for i, ok in options.items() if ok}
 
 
 def _interprets(occupancy: Occupancy, interpreter: str, meeting: Meeting, slot: int) -> bool:
