@@ -26,6 +26,11 @@ from polterm.storage import open_database
 
 @pytest.fixture
 def session(installed_registry) -> Session:
+    return _district(installed_registry)
+
+
+def _district(installed_registry) -> Session:
+    """A district of one school, teacher, student and guardian."""
     db = open_database(None)
     first = init_district(
         db, "Testville", ["clinton_6310", "p1471"], [], set(installed_registry.policies), "it1"
@@ -145,15 +150,7 @@ def test_many_conferences_are_written_and_audited_as_one_at_a_time_would_be(
 ):
     one_by_one = [schedule_conference(session, d, **details) for d, details in _many(session)]
     expected = _audit(session)
-    again = open_database(None)
-    first = init_district(
-        again, "Testville", ["clinton_6310", "p1471"], [], set(installed_registry.policies), "it1"
-    )
-    other = Session(again, first.actor, installed_registry)
-    add_school(other, "oak", "Oak Elementary", "elementary")
-    add_staff(other, "t1", "Ada Teacher", "teacher", "oak")
-    add_student(other, "s1", "Sam", "Rivera", "2", "oak", "t1")
-    add_guardian(other, "g1", ["s1"], "Max Rivera")
+    other = _district(installed_registry)
     assert schedule_conferences(other, _many(other)) == one_by_one
     assert _audit(other) == expected
     assert len(expected) == 3 + 2 + 3  # conferences, staff links, attendees

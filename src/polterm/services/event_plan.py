@@ -150,20 +150,6 @@ def _write(session: Session, loaded: Loaded, outcome: run.Outcome, report: Repor
         report.written += len(_create_many(session, loaded, new, linked))
 
 
-def _create(
-    session: Session,
-    loaded: Loaded,
-    meeting: Meeting,
-    at: str,
-    interpreter: str | None,
-    linked: set[str],
-    planned: bool = True,
-) -> int:
-    """One meeting as a scheduled conference, and its link to the event (planned, or booked
-    by hand, which no plan moves)."""
-    return _create_many(session, loaded, [(meeting, at, interpreter)], linked, planned)[0]
-
-
 def _create_many(
     session: Session,
     loaded: Loaded,
@@ -172,7 +158,7 @@ def _create_many(
     planned: bool = True,
 ) -> list[int]:
     """Meetings (with their times and interpreters) as scheduled conferences linked to the
-    event, written a table at a time."""
+    event (planned, or booked by hand, which no plan moves), written a table at a time."""
     drafts = [_draft(session, loaded, *item, linked) for item in meetings]
     ids = schedule_conferences(session, drafts)
     session.insert_many(
@@ -270,7 +256,8 @@ def book_meeting(session: Session, event_id: str, student_id: str, staff_id: str
     if why is not None:
         raise ConflictError(f"cannot book {student_id} with {staff_id} at {minute_at}: {why}")
     with session.transaction():
-        return _create(session, loaded, meeting, minute_at, interpreter, set(), planned=False)
+        booked = [(meeting, minute_at, interpreter)]
+        return _create_many(session, loaded, booked, set(), planned=False)[0]
 
 
 def _iso(loaded: Loaded, minute: int) -> str:

@@ -190,18 +190,9 @@ class Session:
         except Exception:
             return None
 
-    def _audit(
-        self,
-        action: str,
-        table: str,
-        pk: Any,
-        student_id: str | None,
-        before: Mapping[str, Any] | None,
-        after: Mapping[str, Any] | None,
-    ) -> None:
-        self.db.execute(
-            _AUDIT_SQL, self._audit_values(action, table, pk, student_id, before, after)
-        )
+    def _audit(self, *change: Any) -> None:
+        """Record one change (what `_audit_values` takes)."""
+        self.db.execute(_AUDIT_SQL, self._audit_values(*change))
 
     def _audit_values(
         self,
