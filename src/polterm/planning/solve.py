@@ -88,9 +88,14 @@ def improve(
     results = []
     deadline = time.monotonic() + time_limit
     remaining = sum(len(m) for m in by_school.values())
+    # building a model and loading it take time beyond the solver's limit, about the same per
+    # meeting: what the schools so far took over their limits is kept back for those left
+    over, done = 0.0, 0
     for school_id in sorted(by_school, key=lambda s: (-len(by_school[s]), s)):
         meetings = by_school[school_id]
-        share = max(0.05, (deadline - time.monotonic()) * len(meetings) / max(remaining, 1))
+        kept_back = over / max(done, 1) * remaining
+        left = deadline - time.monotonic() - kept_back
+        share = max(0.05, left * len(meetings) / max(remaining, 1))
         remaining -= len(meetings)
         movable = [m for m in meetings if m.fixed is None]
         for m in movable:
@@ -99,6 +104,7 @@ def improve(
         results.append(
             _solve_school(instance, occupancy, plan, school_id, meetings, movable, share, seed)
         )
+        over, done = over + max(0.0, results[-1].seconds - share), done + len(meetings)
         for m in movable:
             if m.index in plan.placed:
                 occupancy.book(m, plan.placed[m.index].slot, plan.placed[m.index].interpreter)
