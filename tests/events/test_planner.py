@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from polterm.planning import construct, run, solve
 from polterm.planning.instance import DAY, Grid, Instance, Interpreter, Meeting
+from polterm.planning.occupancy import Occupancy
 from polterm.planning.quality import measure
 from polterm.planning.solve import WEIGHTS
 
@@ -131,3 +132,13 @@ def test_the_solve_keeps_the_other_schools_meetings_booked_where_they_are():
     slots = {i: p.slot for i, p in outcome.plan.placed.items()}
     assert len(slots) == 2 and outcome.status == "OPTIMAL"
     assert [why for _, why in outcome.quality.unplaced] == ["teacher full"]
+
+
+def test_a_meeting_offers_the_solver_its_hinted_interpreter_and_three_others():
+    # six Spanish interpreters all free: the model gets the hint's (i5) and the first three
+    many = {f"i{n}": Interpreter(f"i{n}", "es", ((960, 1000),)) for n in range(6)}
+    inst = Instance({"elm": grid(960, 970)}, meetings(("A", "t1", 3, 1, "es")), interpreters=many)
+    occupancy = Occupancy(inst)
+    options = solve._interpreter_options(occupancy, inst.meetings[0], [0, 1], "i5")
+    assert list(options) == ["i5", "i0", "i1", "i2"]
+    assert options["i5"] == [0, 1]
