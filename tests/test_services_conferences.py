@@ -14,6 +14,7 @@ from polterm.services.conferences import (
     conference_draft,
     conference_kinds,
     schedule_conference,
+    schedule_conferences,
     update_conference,
 )
 from polterm.services.district import init_district
@@ -25,6 +26,11 @@ from polterm.storage import open_database
 
 @pytest.fixture
 def session(installed_registry) -> Session:
+    return _district(installed_registry)
+
+
+def _district(installed_registry) -> Session:
+    """A district of one school, teacher, student and guardian."""
     db = open_database(None)
     first = init_district(
         db, "Testville", ["clinton_6310", "p1471"], [], set(installed_registry.policies), "it1"
@@ -116,3 +122,52 @@ def test_a_conference_saved_held_ahead_before_the_check_stays_editable(session):
     update_conference(session, conference_id, {"notes": "kept"}, today=today)
     with pytest.raises(HeldAheadError):
         update_conference(session, conference_id, {"at": "2025-10-08T08:30"}, today=today)
+
+
+def _audit(session: Session) -> list[tuple]:
+    """The audit log without its time or order: table, record, student, the row as written
+    (a batch writes a table at a time)."""
+    return sorted(
+        session.db.execute(
+            "SELECT action, table_name, record_id, student_id, before, after FROM audit_log "
+            "WHERE table_name LIKE 'conference%'"
+        ).fetchall()
+    )
+
+
+def _many(session: Session) -> list[tuple[ConferenceDraft, dict]]:
+    add_guardian(session, "g2", ["s1"], "Lee Rivera")
+    people = (Attendee("Max Rivera", "g1"), Attendee("Lee Rivera", "g2"))
+    return [
+        (_draft(at="2025-10-01T08:30", staff_ids=("t1",), attendees=people), {}),
+        (_draft(at="2025-10-02T08:30", attendees=people[:1]), {"location": "Room 4"}),
+        (_draft(at="2025-10-03T08:30", staff_ids=("t1",)), {"duration_minutes": 20}),
+    ]
+
+
+def test_many_conferences_are_written_and_audited_as_one_at_a_time_would_be(
+    session, installed_registry
+):
+    one_by_one = [schedule_conference(session, d, **details) for d, details in _many(session)]
+    expected = _audit(session)
+    other = _district(installed_registry)
+    assert schedule_conferences(other, _many(other)) == one_by_one
+    assert _audit(other) == expected
+    assert len(expected) == 3 + 2 + 3  # conferences, staff links, attendees
+
+
+def test_one_bad_draft_among_many_writes_none_of_them(session):
+    drafts = _many(session)
+    drafts.insert(1, (_draft(at="2025-10-05T08:30", staff_ids=("ghost",)), {}))
+    before = session.db.execute("SELECT count(*) FROM audit_log").fetchone()
+    with pytest.raises(PoltermError, match="ghost"):
+        schedule_conferences(session, drafts)
+    assert session.db.execute("SELECT count(*) FROM conference").fetchone() == (0,)
+    assert session.db.execute("SELECT count(*) FROM audit_log").fetchone() == before
+
+
+def test_a_clash_inside_one_batch_is_refused(session):
+    twice = [(_draft(staff_ids=("t1",)), {}), (_draft(staff_ids=("t1",)), {})]
+    with pytest.raises(ConflictError, match="double-booked"):
+        schedule_conferences(session, twice)
+    assert session.db.execute("SELECT count(*) FROM conference").fetchone() == (0,)

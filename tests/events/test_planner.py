@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from polterm.planning import construct, run, solve
 from polterm.planning.instance import DAY, Grid, Instance, Interpreter, Meeting
+from polterm.planning.occupancy import Occupancy
 from polterm.planning.quality import measure
 from polterm.planning.solve import WEIGHTS
 
@@ -107,3 +108,37 @@ def test_a_break_between_two_meetings_counts_towards_the_family_gap():
     assert outcome.quality.total_placed == 2
     assert outcome.status == "OPTIMAL"
     assert sorted(p.slot for p in outcome.plan.placed.values()) == [0, 2]
+
+
+def test_blocks_out_of_time_place_the_families_left_at_their_earliest_slots():
+    # three families, three teachers: in time, each family's visit is one block without waiting
+    rows = [(h, t, 3) for h in "ABC" for t in ("t1", "t2", "t3")]
+    inst = Instance({"elm": grid(*(960 + 10 * i for i in range(5)))}, meetings(*rows))
+    assert measure(inst, construct.blocks(inst)).wait_max == 0
+    late = construct.blocks(inst, deadline=0.0)  # the clock has long passed it
+    assert late.hurried == {"elm"} and len(late.placed) == 9
+    # meeting by meeting at the earliest slot: B takes t1 at 16:10, t2 at 16:00, t3 at 16:30
+    assert [late.placed[i].slot for i in (3, 4, 5)] == [1, 0, 3]
+    assert measure(inst, late).wait_max == 10
+
+
+def test_the_solve_keeps_the_other_schools_meetings_booked_where_they_are():
+    # t1 teaches at both schools: its 16:00 at "oak" (solved second) must stay where it is
+    oak, elm = grid(960, 970, school="oak"), grid(960, 970)
+    rows = [Meeting(0, "A", "kid-A", "t1", "elm"), Meeting(1, "B", "kid-B", "t1", "oak"),
+            Meeting(2, "C", "kid-C", "t1", "elm")]  # fmt: skip
+    inst = Instance({"elm": elm, "oak": oak}, rows)
+    outcome = run.plan(inst, 5, 1)
+    slots = {i: p.slot for i, p in outcome.plan.placed.items()}
+    assert len(slots) == 2 and outcome.status == "OPTIMAL"
+    assert [why for _, why in outcome.quality.unplaced] == ["teacher full"]
+
+
+def test_a_meeting_offers_the_solver_its_hinted_interpreter_and_three_others():
+    # six Spanish interpreters all free: the model gets the hint's (i5) and the first three
+    many = {f"i{n}": Interpreter(f"i{n}", "es", ((960, 1000),)) for n in range(6)}
+    inst = Instance({"elm": grid(960, 970)}, meetings(("A", "t1", 3, 1, "es")), interpreters=many)
+    occupancy = Occupancy(inst)
+    options = solve._interpreter_options(occupancy, inst.meetings[0], [0, 1], "i5")
+    assert list(options) == ["i5", "i0", "i1", "i2"]
+    assert options["i5"] == [0, 1]

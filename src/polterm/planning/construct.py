@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -22,7 +23,10 @@ from polterm.planning.occupancy import Occupancy
 
 WIDEN = 8  # slots a block's window may grow by before the day is filled meeting by meeting
 TOLERANCES = (0, 20, 45)  # idle minutes allowed between a family's visits to two schools
-CANDIDATES = 20  # blocks tried per school for a family with children at several schools
+# a family with children at several schools: blocks tried at its first school, and at each
+# other school next to each of those; fewer when the clock would not allow all families more
+THOROUGH = (20, 20)
+QUICK = (10, 4)
 
 
 def start(instance: Instance) -> tuple[Occupancy, Plan]:
@@ -51,16 +55,33 @@ def first_come(instance: Instance, seed: int) -> Plan:
     families = households(instance)
     order = sorted(families)
     random.Random(seed).shuffle(order)
+    teacher_free: dict[tuple[str, str], int] = defaultdict(int)
     for household in order:
         for meeting in families[household]:
-            for slot in range(len(instance.grids[meeting.school_id].starts)):
-                placement = occupancy.place(meeting, slot)
-                if placement is not None:
-                    plan.placed[meeting.index] = placement
-                    break
-            else:
-                plan.reasons[meeting.index] = reason(occupancy, meeting)
+            earliest(occupancy, meeting, plan, teacher_free)
     return plan
+
+
+def earliest(
+    occupancy: Occupancy, meeting: Meeting, plan: Plan, teacher_free: dict[tuple[str, str], int]
+) -> None:
+    """Book a meeting at its earliest feasible slot, or note why it has none.
+
+    `teacher_free` holds, per teacher and school, the first slot the teacher is not booked at:
+    while bookings are only added, the slots before it are never worth trying again."""
+    grid = occupancy.instance.grids[meeting.school_id]
+    key = (meeting.staff_id, meeting.school_id)
+    timeline = occupancy.staff[meeting.staff_id]
+    while teacher_free[key] < len(grid.starts) and not timeline.free(
+        grid.starts[teacher_free[key]], grid.starts[teacher_free[key]] + grid.slot_minutes
+    ):
+        teacher_free[key] += 1
+    for slot in range(teacher_free[key], len(grid.starts)):
+        placement = occupancy.place(meeting, slot)
+        if placement is not None:
+            plan.placed[meeting.index] = placement
+            return
+    plan.reasons[meeting.index] = reason(occupancy, meeting)
 
 
 def hardness(meetings: list[Meeting]) -> tuple[int, int, int, int]:
@@ -74,39 +95,64 @@ def hardness(meetings: list[Meeting]) -> tuple[int, int, int, int]:
     )
 
 
-def blocks(instance: Instance) -> Plan:
-    """Each family's meetings at a school as one block, the hardest families first."""
+def blocks(instance: Instance, deadline: float | None = None) -> Plan:
+    """Each family's meetings at a school as one block, the hardest families first; once the
+    clock passes `deadline`, the families left take their earliest feasible slots meeting by
+    meeting, as first come, first served does (their schools are noted in `plan.hurried`)."""
     occupancy, plan = start(instance)
     families = households(instance)
-    for household in sorted(families, key=lambda h: (hardness(families[h]), h)):
+    teacher_free: dict[tuple[str, str], int] = defaultdict(int)
+    order = sorted(families, key=lambda h: (hardness(families[h]), h))
+    started = time.monotonic()
+    for done, household in enumerate(order):
+        now = time.monotonic()
+        if deadline is not None and now > deadline:
+            for meeting in families[household]:
+                earliest(occupancy, meeting, plan, teacher_free)
+                plan.hurried.add(meeting.school_id)
+            continue
+        # at the pace so far, would the families left be done in time?
+        pace = (now - started) / max(done, 1) * (len(order) - done)
+        effort = THOROUGH if deadline is None or now + pace <= deadline else QUICK
         by_school: dict[str, list[Meeting]] = defaultdict(list)
         for meeting in families[household]:
             by_school[meeting.school_id].append(meeting)
         schools = [by_school[s] for s in sorted(by_school, key=lambda s: (-len(by_school[s]), s))]
-        if len(schools) == 1 or not place_visits(occupancy, schools, plan):
+        if len(schools) == 1 or not place_visits(occupancy, schools, plan, effort):
             for meetings in schools:
                 place_block(occupancy, meetings, plan)
     return plan
 
 
-def place_visits(occupancy: Occupancy, schools: list[list[Meeting]], plan: Plan) -> bool:
+def place_visits(
+    occupancy: Occupancy,
+    schools: list[list[Meeting]],
+    plan: Plan,
+    effort: tuple[int, int] = THOROUGH,
+) -> bool:
     """A family with children at several schools: its blocks placed together, one school's
     block tried in turn and each other school's next to it (the travel time apart), the idle
-    time allowed growing only when nothing fits. False when no such set of blocks is found."""
+    time allowed growing only when nothing fits. False when no such set of blocks is found.
+
+    Candidate blocks are found as they are first asked for and kept for the larger tolerances
+    (the occupancy is the same whenever a school's candidates, given the blocks chosen before
+    it, are asked for)."""
     first, rest = schools[0], schools[1:]
+    firsts = _Candidates(occupancy, first, effort[0])
+    found_after: dict[tuple[int, ...], _Candidates] = {}
     for tolerance in TOLERANCES:
-        for found in islice(windows(occupancy, first), CANDIDATES):
-            booked = [book_all(occupancy, found)]
+        i = 0
+        while (found := firsts.get(i)) is not None:
+            booked = [book_all(occupancy, found[0])]
+            chosen: tuple[int, ...] = (i,)
             for meetings in rest:
-                close = (
-                    f
-                    for f in islice(windows(occupancy, meetings), CANDIDATES)
-                    if idle(occupancy, f) <= tolerance
-                )
-                choice = next(close, None)
-                if choice is None:
+                if chosen not in found_after:
+                    found_after[chosen] = _Candidates(occupancy, meetings, effort[1])
+                j = found_after[chosen].first_within(tolerance)
+                if j is None:
                     break
-                booked.append(book_all(occupancy, choice))
+                booked.append(book_all(occupancy, found_after[chosen].found[j][0]))
+                chosen += (j,)
             else:
                 for placements in booked:
                     plan.placed.update(placements)
@@ -114,7 +160,36 @@ def place_visits(occupancy: Occupancy, schools: list[list[Meeting]], plan: Plan)
             for placements in booked:
                 for index, placement in placements.items():
                     occupancy.unbook(occupancy.instance.meetings[index], placement)
+            i += 1
     return False
+
+
+class _Candidates:
+    """One school's first `limit` candidate blocks for a family, each with the idle time it
+    leaves next to the family's other visits, found as they are asked for."""
+
+    def __init__(self, occupancy: Occupancy, meetings: list[Meeting], limit: int) -> None:
+        self.occupancy = occupancy
+        self.source = islice(windows(occupancy, meetings), limit)
+        self.found: list[tuple[list[tuple[Meeting, int]], int]] = []
+
+    def get(self, j: int) -> tuple[list[tuple[Meeting, int]], int] | None:
+        """The j-th candidate and its idle minutes; None when there are no more."""
+        while len(self.found) <= j:
+            block = next(self.source, None)
+            if block is None:
+                return None
+            self.found.append((block, idle(self.occupancy, block)))
+        return self.found[j]
+
+    def first_within(self, tolerance: int) -> int | None:
+        """The index of the first candidate leaving at most `tolerance` idle minutes."""
+        j = 0
+        while (candidate := self.get(j)) is not None:
+            if candidate[1] <= tolerance:
+                return j
+            j += 1
+        return None
 
 
 def book_all(occupancy: Occupancy, found: list[tuple[Meeting, int]]) -> dict[int, Placement]:
@@ -148,9 +223,14 @@ def windows(occupancy: Occupancy, meetings: list[Meeting]) -> Iterator[list[tupl
     elsewhere = occupancy.households[meetings[0].household]
     fits = _memo(occupancy)
     days = candidate_days(occupancy, meetings)
+    masks: dict[int, list[int]] = {}
     for width in range(need, need + WIDEN + 1):
         for day in days:
             slots = day_slots(grid.starts, day)
+            if day not in masks:
+                masks[day] = [
+                    sum(1 << j for j, slot in enumerate(slots) if fits(m, slot)) for m in meetings
+                ]
             starts = list(range(len(slots) - width + 1))
             if late:
                 starts.reverse()
@@ -158,9 +238,23 @@ def windows(occupancy: Occupancy, meetings: list[Meeting]) -> Iterator[list[tupl
                 span = grid.slot_minutes * width
                 starts.sort(key=lambda a: _apart(grid.starts[slots[a]], span, elsewhere, inst))
             for a in starts:
+                if not _may_hold(masks[day], sum(1 << j for j in range(a, a + width, step))):
+                    continue
                 found = assign(meetings, slots[a : a + width : step], step, fits)
                 if len(found) == len(meetings):
                     yield found
+
+
+def _may_hold(masks: list[int], window: int) -> bool:
+    """A quick test a window must pass to hold every meeting (bit j: the day's j-th slot):
+    each meeting fits somewhere in it, and together they fit in as many slots as meetings."""
+    union = 0
+    for mask in masks:
+        inside = mask & window
+        if not inside:
+            return False
+        union |= inside
+    return union.bit_count() >= len(masks)
 
 
 def _memo(occupancy: Occupancy) -> Callable[[Meeting, int], bool]:

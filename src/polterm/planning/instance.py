@@ -99,3 +99,4 @@ class Plan:
 
     placed: dict[int, Placement] = field(default_factory=dict)
     reasons: dict[int, str] = field(default_factory=dict)
+    hurried: set[str] = field(default_factory=set)  # schools a construction ran out of time on

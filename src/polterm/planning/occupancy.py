@@ -47,6 +47,7 @@ class Occupancy:
         for household, intervals in instance.household_busy.items():
             self.households[household] = [(s, e, "") for s, e in intervals]
         self.languages: dict[str, list[str]] = defaultdict(list)
+        self._available: dict[tuple[str, int, int], list[str]] = {}
         for interpreter in instance.interpreters.values():
             self.languages[interpreter.language].append(interpreter.id)
 
@@ -94,14 +95,22 @@ class Occupancy:
     def interpreter_for(self, meeting: Meeting, slot: int) -> str | None:
         """An interpreter of the meeting's language free for all of it."""
         start, end = self.span(meeting, slot)
-        ids = self.languages.get(meeting.language or "", [])
-        for interpreter_id in ids:
-            available = self.instance.interpreters[interpreter_id].available
-            if any(a <= start and end <= b for a, b in available) and self.interpreters[
-                interpreter_id
-            ].free(start, end):
+        for interpreter_id in self.available(meeting.language or "", start, end):
+            if self.interpreters[interpreter_id].free(start, end):
                 return interpreter_id
         return None
+
+    def available(self, language: str, start: int, end: int) -> list[str]:
+        """The interpreters of a language whose availability covers [start, end), in the
+        order they are offered (worked out once per time: availability does not change)."""
+        key = (language, start, end)
+        if key not in self._available:
+            self._available[key] = [
+                i
+                for i in self.languages.get(language, [])
+                if any(a <= start and end <= b for a, b in self.instance.interpreters[i].available)
+            ]
+        return self._available[key]
 
     def place(self, meeting: Meeting, slot: int) -> Placement | None:
         """Book the meeting at `slot` if it fits (with an interpreter when it needs one)."""

@@ -8,7 +8,9 @@ The model, per school (slot indices of the school's grid):
 - its start may only be a slot where the teacher is available and the household is free
   of its meetings at other schools (with the travel gap) and of kept bookings;
 - a meeting needing an interpreter takes exactly one interpreter of its language, as an
-  optional interval on that interpreter's timeline, inside their availability;
+  optional interval on that interpreter's timeline, inside their availability: one of at
+  most INTERPRETER_CHOICES (the hint's, then the first free), so a school's bound is the
+  bound of that narrower model;
 - with the one-day rule, a household's meetings at the school share one day; a teacher's
   meetings per day are at most the event's cap.
 
@@ -47,6 +49,9 @@ from polterm.planning.instance import DAY, Grid, Instance, Meeting, Placement, P
 from polterm.planning.occupancy import Occupancy
 
 WEIGHTS = {1: 1000, 2: 500, 3: 300}
+# interpreters one meeting may take in a school's model (the 100k demo has 363 for Spanish:
+# one choice variable and interval each made the models too large to build in time)
+INTERPRETER_CHOICES = 4
 WAIT_PER_MINUTE = 1
 PREFERENCE = 20
 
@@ -68,28 +73,49 @@ def improve(
     time_limit: float,
     seed: int,
     progress: Callable[[str], None] | None = None,
-) -> tuple[Plan, list[SchoolResult]]:
-    """Solve each school in turn from the hint; returns the plan and each school's figures."""
+) -> tuple[Plan, list[SchoolResult], Occupancy]:
+    """Solve each school in turn from the hint; returns the plan, each school's figures and the
+    occupancy of the plan (so that unplaced meetings' reasons are read from it)."""
     plan = Plan(dict(hint.placed), {})
     by_school: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in instance.meetings:
         by_school[meeting.school_id].append(meeting)
+    occupancy = Occupancy(instance)
+    for meeting in instance.meetings:
+        placed = plan.placed.get(meeting.index)
+        if placed is not None:
+            occupancy.book(meeting, placed.slot, placed.interpreter)
     results = []
     deadline = time.monotonic() + time_limit
     remaining = sum(len(m) for m in by_school.values())
+    # building a model and loading it take time beyond the solver's limit, about the same per
+    # meeting: what the schools so far took over their limits is kept back for those left
+    over, done = 0.0, 0
     for school_id in sorted(by_school, key=lambda s: (-len(by_school[s]), s)):
         meetings = by_school[school_id]
-        share = max(0.05, (deadline - time.monotonic()) * len(meetings) / max(remaining, 1))
+        kept_back = over / max(done, 1) * remaining
+        left = deadline - time.monotonic() - kept_back
+        share = max(0.05, left * len(meetings) / max(remaining, 1))
         remaining -= len(meetings)
         movable = [m for m in meetings if m.fixed is None]
-        results.append(_solve_school(instance, plan, school_id, meetings, movable, share, seed))
+        for m in movable:
+            if m.index in plan.placed:
+                occupancy.unbook(m, plan.placed[m.index])
+        results.append(
+            _solve_school(instance, occupancy, plan, school_id, meetings, movable, share, seed)
+        )
+        over, done = over + max(0.0, results[-1].seconds - share), done + len(meetings)
+        for m in movable:
+            if m.index in plan.placed:
+                occupancy.book(m, plan.placed[m.index].slot, plan.placed[m.index].interpreter)
         if progress is not None:
             progress(school_id)
-    return plan, results
+    return plan, results, occupancy
 
 
 def _solve_school(
     instance: Instance,
+    occupancy: Occupancy,
     plan: Plan,
     school_id: str,
     meetings: list[Meeting],
@@ -97,22 +123,21 @@ def _solve_school(
     time_limit: float,
     seed: int,
 ) -> SchoolResult:
-    """Re-place one school's movable meetings in `plan`, the rest of the plan kept."""
+    """Re-place one school's movable meetings in `plan`, the rest of the plan kept (booked in
+    `occupancy`, which holds everything but the movable meetings)."""
     started = time.monotonic()
     grid = instance.grids[school_id]
     moving = {m.index for m in movable}
-    occupancy = Occupancy(instance)
-    for meeting in instance.meetings:
-        placed = plan.placed.get(meeting.index)
-        if placed is not None and meeting.index not in moving:
-            occupancy.book(meeting, placed.slot, placed.interpreter)
     model = cp_model.CpModel()
     gap = math.ceil(instance.family_gap / grid.slot_minutes)
     length = {m.index: m.length for m in meetings}
     present: dict[int, cp_model.IntVar] = {}
     starts: dict[int, cp_model.IntVar] = {}
     on_day: dict[tuple[int, int], cp_model.IntVar] = {}
-    chosen: dict[tuple[int, str], cp_model.IntVar] = {}
+    days_of: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    interpreters_of: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+    minute_of: dict[int, cp_model.IntVar] = {}
+    first_valid: dict[int, int] = {}
     teacher_iv: dict[str, list] = defaultdict(list)
     family_iv: dict[str, list] = defaultdict(list)
     student_iv: dict[str, list] = defaultdict(list)
@@ -122,10 +147,8 @@ def _solve_school(
         valid = [s for s in range(len(grid.starts)) if _fits(occupancy, m, s)]
         options: dict[str, list[int]] = {}
         if m.language is not None:
-            for interpreter in occupancy.languages.get(m.language, []):
-                ok = [s for s in valid if _interprets(occupancy, interpreter, m, s)]
-                if ok:
-                    options[interpreter] = ok
+            hinted = plan.placed.get(m.index)
+            options = _interpreter_options(occupancy, m, valid, hinted and hinted.interpreter)
             valid = sorted({s for ok in options.values() for s in ok})
         if not valid:
             continue
@@ -137,6 +160,7 @@ def _solve_school(
         for d in days:
             x = model.new_bool_var(f"x{m.index}_{d}")
             on_day[(m.index, d)] = x
+            days_of[m.index].append((d, x))
             day_vars.append(x)
             values = [v for v in valid if grid.day(v) == d]
             model.add_linear_expression_in_domain(
@@ -151,6 +175,7 @@ def _solve_school(
             cp_model.Domain.from_values([grid.starts[v] for v in valid]), f"t{m.index}"
         )
         model.add_element(s, list(grid.starts), t)
+        minute_of[m.index], first_valid[m.index] = t, valid[0]
         family_iv[m.household].append(
             model.new_optional_fixed_size_interval_var(
                 t, instance.minutes(m) + instance.family_gap, p, ""
@@ -160,7 +185,7 @@ def _solve_school(
             zs = []
             for interpreter, ok in options.items():
                 z = model.new_bool_var(f"z{m.index}_{interpreter}")
-                chosen[(m.index, interpreter)] = z
+                interpreters_of[m.index].append((interpreter, z))
                 zs.append(z)
                 model.add_linear_expression_in_domain(
                     s, cp_model.Domain.from_values(ok)
@@ -201,20 +226,25 @@ def _solve_school(
     for m in movable:
         if m.index not in present:
             continue
+        # a complete hint: CP-SAT then takes the construction as its first solution at once
         hinted = plan.placed.get(m.index)
+        slot = first_valid[m.index] if hinted is None else hinted.slot
         model.add_hint(present[m.index], hinted is not None)
-        if hinted is not None:
-            model.add_hint(starts[m.index], hinted.slot)
-            for (index, d), x in on_day.items():
-                if index == m.index:
-                    model.add_hint(x, d == grid.day(hinted.slot))
-            for (index, interpreter), z in chosen.items():
-                if index == m.index:
-                    model.add_hint(z, interpreter == hinted.interpreter)
+        model.add_hint(starts[m.index], slot)
+        model.add_hint(minute_of[m.index], grid.starts[slot])
+        for d, x in days_of[m.index]:
+            model.add_hint(x, hinted is not None and d == grid.day(slot))
+        for interpreter, z in interpreters_of[m.index]:
+            model.add_hint(z, hinted is not None and interpreter == hinted.interpreter)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = os.cpu_count() or 1
     solver.parameters.random_seed = seed
+    # a light presolve: the full one (probing, symmetries, three rounds) took most of a school's
+    # share before the hint was even loaded, leaving no solution and no bound in the time
+    solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.max_presolve_iterations = 1
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -222,10 +252,7 @@ def _solve_school(
     for m in movable:
         plan.placed.pop(m.index, None)
         if m.index in present and solver.value(present[m.index]):
-            interpreter = next(
-                (i for (index, i), z in chosen.items() if index == m.index and solver.value(z)),
-                None,
-            )
+            interpreter = next((i for i, z in interpreters_of[m.index] if solver.value(z)), None)
             plan.placed[m.index] = Placement(solver.value(starts[m.index]), interpreter)
     return SchoolResult(
         school_id,
@@ -239,6 +266,25 @@ def _solve_school(
 def _fits(occupancy: Occupancy, meeting: Meeting, slot: int) -> bool:
     """The slot is free for teacher and household; the one-day rule is the model's."""
     return occupancy.fits(meeting, slot) in (None, "another day")
+
+
+def _interpreter_options(
+    occupancy: Occupancy, meeting: Meeting, valid: list[int], hinted: str | None
+) -> dict[str, list[int]]:
+    """The interpreters a meeting may take in the model, with the slots each can do: the
+    hint's, then the first others free at its earliest slots, INTERPRETER_CHOICES in all."""
+    picked = [hinted] if hinted else []
+    for slot in valid:
+        if len(picked) >= INTERPRETER_CHOICES:
+            break
+        start, end = occupancy.span(meeting, slot)
+        for interpreter in occupancy.available(meeting.language or "", start, end):
+            if interpreter not in picked and occupancy.interpreters[interpreter].free(start, end):
+                picked.append(interpreter)
+                if len(picked) >= INTERPRETER_CHOICES:
+                    break
+    options = {i: [s for s in valid if _interprets(occupancy, i, meeting, s)] for i in picked}
+    return {i: ok for i, ok in options.items() if ok}
 
 
 def _interprets(occupancy: Occupancy, interpreter: str, meeting: Meeting, slot: int) -> bool:

@@ -6,7 +6,7 @@ details no policy looks at (notes, duration, location, agenda, information prepa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import date
 from typing import Any
@@ -93,24 +93,73 @@ def schedule_conference(
 ) -> int:
     """Record a new conference (any status, and any date but a later one for a held one);
     returns its id."""
+    return schedule_conferences(session, [(draft, details)], today=today)[0]
+
+
+def schedule_conferences(
+    session: Session,
+    drafts: Sequence[tuple[ConferenceDraft, Mapping[str, Any]]],
+    *,
+    today: date | None = None,
+) -> list[int]:
+    """Record new conferences, each with its details, in one transaction: each checked and
+    authorised as one alone is, then written a table at a time (a plan writes thousands),
+    audited, and its messages queued; returns their ids in order."""
+    lookup = _remembered()
+    kinds = conference_kinds(session)
+    allowed: set[str] = set()
     with session.transaction():
-        student = require(session, "student", draft.student_id)
-        session.authorize(
-            "conference.write", student_id=student["id"], school_id=student["school_id"]
+        checked: list[tuple[ConferenceDraft, dict[str, Any]]] = []
+        for draft, details in drafts:
+            student = lookup(session, "student", draft.student_id)
+            if student["id"] not in allowed:
+                session.authorize(
+                    "conference.write", student_id=student["id"], school_id=student["school_id"]
+                )
+                allowed.add(student["id"])
+            given = {**{n: getattr(draft, n) for n in NOTE_FIELDS if n != "notes"}, **details}
+            authz.check_note_writes(
+                session, [n for n, v in given.items() if v], student_id=student["id"]
+            )
+            at, fold = parse_local(draft.at, "--at")
+            draft = _checked(session, replace(draft, at=at), kinds=kinds, lookup=lookup)
+            _not_held_ahead(draft, None, today)
+            checked.append((draft, {**_row(draft), "fold": fold, **_checked_details(details)}))
+        ids = session.insert_many(
+            "conference",
+            [row for _, row in checked],
+            student_ids=[draft.student_id for draft, _ in checked],
         )
-        given = {**{n: getattr(draft, n) for n in NOTE_FIELDS if n != "notes"}, **details}
-        authz.check_note_writes(
-            session, [n for n, v in given.items() if v], student_id=student["id"]
+        pairs = list(zip(ids, (draft for draft, _ in checked), strict=True))
+        staff = [(i, d.student_id, {"conference_id": i, "staff_id": s})
+                 for i, d in pairs for s in d.staff_ids]  # fmt: skip
+        session.insert_many(
+            "conference_staff", [r for *_, r in staff], student_ids=[s for _, s, _ in staff]
         )
-        at, fold = parse_local(draft.at, "--at")
-        draft = _checked(session, replace(draft, at=at), check_kind=True)
-        _not_held_ahead(draft, None, today)
-        row = {**_row(draft), "fold": fold, **_checked_details(details)}
-        conference_id = int(session.insert("conference", row, student_id=draft.student_id))
-        _sync_staff(session, conference_id, draft.student_id, (), draft.staff_ids)
-        _sync_attendees(session, conference_id, draft.student_id, (), draft.attendees)
-        mail_queue.after_schedule(session, conference_id)
-    return conference_id
+        attendees = [
+            (d.student_id, {"conference_id": i, "name": a.name, "guardian_id": a.guardian_id})
+            for i, d in pairs
+            for a in d.attendees
+        ]
+        session.insert_many(
+            "conference_attendee",
+            [r for _, r in attendees],
+            student_ids=[s for s, _ in attendees],
+        )
+        mail_queue.after_schedule_many(session, ids)
+    return ids
+
+
+def _remembered() -> Callable[[Session, str, Any], dict[str, Any]]:
+    """`require`, each record read once (many conferences name the same student or staff)."""
+    known: dict[tuple[str, Any], dict[str, Any]] = {}
+
+    def lookup(session: Session, table: str, record_id: Any) -> dict[str, Any]:
+        if (table, record_id) not in known:
+            known[(table, record_id)] = require(session, table, record_id)
+        return known[(table, record_id)]
+
+    return lookup
 
 
 def update_conference(
@@ -143,7 +192,9 @@ def update_conference(
         if "at" in changes:
             at, details["fold"] = parse_local(new.at, "--at")
             new = replace(new, at=at)
-        new = _checked(session, new, check_kind=new.kind != current.kind)
+        new = _checked(
+            session, new, kinds=conference_kinds(session) if new.kind != current.kind else None
+        )
         _not_held_ahead(new, current, today)
         before = require(session, "conference", current.id)
         after = session.update(
@@ -299,26 +350,29 @@ def document_provided(session: Session, conference_id: int | str, on: str) -> in
         )
 
 
-def _checked(session: Session, draft: ConferenceDraft, *, check_kind: bool) -> ConferenceDraft:
-    """The draft with every value checked and normalised, and its school filled in."""
-    student = require(session, "student", draft.student_id)
-    school = require(session, "school", student["school_id"])
-    if check_kind:
-        kinds = conference_kinds(session)
-        if draft.kind not in kinds:
-            problem = (
-                f"is not a conference kind of the district's active policies "
-                f"(kinds: {', '.join(sorted(kinds)) or 'none'})"
-            )
-            raise FieldError(
-                "--kind", f"--kind {draft.kind!r} {problem}", f"{draft.kind} {problem}"
-            )
+def _checked(
+    session: Session,
+    draft: ConferenceDraft,
+    *,
+    kinds: Mapping[str, ConferenceKind] | None,
+    lookup: Callable[[Session, str, Any], dict[str, Any]] = require,
+) -> ConferenceDraft:
+    """The draft with every value checked and normalised, and its school filled in; its kind
+    is checked against `kinds` unless that is None (a kind left as it was)."""
+    student = lookup(session, "student", draft.student_id)
+    school = lookup(session, "school", student["school_id"])
+    if kinds is not None and draft.kind not in kinds:
+        problem = (
+            f"is not a conference kind of the district's active policies "
+            f"(kinds: {', '.join(sorted(kinds)) or 'none'})"
+        )
+        raise FieldError("--kind", f"--kind {draft.kind!r} {problem}", f"{draft.kind} {problem}")
     for staff_id in draft.staff_ids:
-        require(session, "staff", staff_id)
+        lookup(session, "staff", staff_id)
     for attendee in draft.attendees:
         require_text(attendee.name, "--attendee name")
         if attendee.guardian_id is not None:
-            require(session, "guardian", attendee.guardian_id)
+            lookup(session, "guardian", attendee.guardian_id)
     draft = replace(draft, request_id=optional_text(draft.request_id))
     if draft.request_id is not None:
         request = reached(session, "parent_request", draft.request_id, "student.read")

@@ -48,14 +48,20 @@ def local_now() -> str:
 def after_schedule(session: Session, conference_id: int) -> int:
     """A new conference still ahead: an invitation, or a confirmation when it answers a
     parent's request. Returns how many messages (and calls) were queued."""
+    return after_schedule_many(session, [conference_id])
+
+
+def after_schedule_many(session: Session, conference_ids: Collection[int]) -> int:
+    """`after_schedule` for each of many new conferences (a plan's), the settings read once."""
     if mail_settings.load(session) is None:
         return 0
-    row = require(session, "conference", conference_id)
-    if row["status"] != "scheduled" or row["at"] <= local_now():
-        return 0
-    return queue_conference(
-        session, conference_id, "confirmation" if row["request_id"] else "invitation"
-    )
+    queued = 0
+    for conference_id in conference_ids:
+        row = require(session, "conference", conference_id)
+        if row["status"] == "scheduled" and row["at"] > local_now():
+            kind = "confirmation" if row["request_id"] else "invitation"
+            queued += queue_conference(session, conference_id, kind)
+    return queued
 
 
 def after_update(session: Session, before: Mapping[str, Any], after: Mapping[str, Any]) -> int:

@@ -6,10 +6,11 @@ import json
 import os
 import pwd
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any
 
 from sqlite_utils import Database
@@ -115,6 +116,46 @@ class Session:
             )
             return int(pk)
 
+    def insert_many(
+        self, table: str, rows: Sequence[Mapping[str, Any]], *, student_ids: Sequence[str | None]
+    ) -> list[Any]:
+        """Insert rows a statement per set of columns and record each as `insert` does (a plan
+        writes thousands of conferences at once); returns their primary keys in order."""
+        if not rows:
+            return []
+        for row in rows:
+            printable_record(table, row)
+        with self.transaction():
+            tbl = self.db.table(table)
+            pks = tbl.pks
+            serial = pks == ["rowid"] or (
+                len(pks) == 1 and pks[0] not in rows[0] and tbl.columns_dict[pks[0]] is int
+            )
+            values = [dict(row) for row in rows]
+            if serial:  # numbered here, as SQLite would (the transaction holds the write lock)
+                last = self.db.execute(f"SELECT max(rowid) FROM [{table}]").fetchone()[0] or 0
+                for offset, row in enumerate(values, start=1):
+                    row[pks[0]] = last + offset
+            for columns, group in groupby(values, key=lambda row: tuple(row)):
+                names = ", ".join(f"[{c}]" for c in columns)
+                try:
+                    self.db.conn.executemany(
+                        f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})",
+                        [list(row.values()) for row in group],
+                    )
+                except Exception as error:
+                    raise _as_user_error(table, error) from error
+            keys = [tuple(row[k] for k in pks) if len(pks) > 1 else row[pks[0]] for row in values]
+            where = " AND ".join(f"[{k}] = ?" for k in pks)
+            read = self.db.conn.cursor()
+            audit = []
+            for pk, student_id in zip(keys, student_ids, strict=True):
+                read.execute(f"SELECT * FROM [{table}] WHERE {where}", pk if len(pks) > 1 else [pk])
+                after = dict(zip([d[0] for d in read.description], read.fetchone(), strict=True))
+                audit.append(self._audit_values("insert", table, pk, student_id, None, after))
+            self.db.conn.executemany(_AUDIT_SQL, audit)
+            return keys
+
     def update(
         self,
         table: str,
@@ -190,7 +231,11 @@ class Session:
         except Exception:
             return None
 
-    def _audit(
+    def _audit(self, *change: Any) -> None:
+        """Record one change (what `_audit_values` takes)."""
+        self.db.execute(_AUDIT_SQL, self._audit_values(*change))
+
+    def _audit_values(
         self,
         action: str,
         table: str,
@@ -198,22 +243,25 @@ class Session:
         student_id: str | None,
         before: Mapping[str, Any] | None,
         after: Mapping[str, Any] | None,
-    ) -> None:
-        self.db.execute(
-            "INSERT INTO audit_log (at, actor, os_user, action, table_name, record_id,"
-            " student_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                now_iso(),
-                self.actor.staff_id,
-                self.actor.os_user,
-                action,
-                table,
-                ":".join(map(str, pk)) if isinstance(pk, tuple) else str(pk),
-                student_id,
-                json.dumps(before, default=str) if before is not None else None,
-                json.dumps(after, default=str) if after is not None else None,
-            ],
-        )
+    ) -> list[Any]:
+        """One audit-log row: who did what to which record, and the record before and after."""
+        return [
+            now_iso(),
+            self.actor.staff_id,
+            self.actor.os_user,
+            action,
+            table,
+            ":".join(map(str, pk)) if isinstance(pk, tuple) else str(pk),
+            student_id,
+            json.dumps(before, default=str) if before is not None else None,
+            json.dumps(after, default=str) if after is not None else None,
+        ]
+
+
+_AUDIT_SQL = (
+    "INSERT INTO audit_log (at, actor, os_user, action, table_name, record_id,"
+    " student_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def now_iso() -> str:
