@@ -65,6 +65,15 @@ def keystroke(app: App, character: str) -> None:
     app._driver.send_message(event)  # type: ignore[union-attr]
 
 
+def shows_dashboard(app: App) -> bool:
+    """The dashboard is on screen with its data: its keys work from here (a key sent while it
+    is still being put up is lost)."""
+    from polterm.ui.screens.dashboard import DashboardScreen
+
+    screen, cache = app.screen, app.dashboard_cache  # type: ignore[attr-defined]
+    return isinstance(screen, DashboardScreen) and cache is not None and screen.shown is cache
+
+
 def table_keys(app: App, selector: str) -> list[str]:
     """The row keys a table on the current screen holds, in order ([] if it has none)."""
     from polterm.ui.widgets.lines import LineTable
@@ -98,6 +107,7 @@ async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
         await until(app, showing(expected))
         return time.perf_counter() - start
 
+    await until(app, lambda: shows_dashboard(app))
     await settle(app)  # the dashboard's evaluation is done: the app is idle
     everyone, open_query = first_page("")
     opened = await timed("s", everyone)
@@ -142,7 +152,6 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
     """The tmux walk of the UI issue, step by step, with each step's longest stall."""
     from polterm.ui.screens.conduct import ConductScreen
     from polterm.ui.screens.conference import ConferenceForm
-    from polterm.ui.screens.dashboard import DashboardScreen
     from polterm.ui.screens.student import StudentScreen
     from polterm.ui.widgets.lines import LineTable
 
@@ -157,9 +166,7 @@ async def walk(app: App, pilot: Pilot, monitor: StallMonitor) -> dict[str, Any]:
         return lambda: on_screen(kind) and app.screen.ready  # type: ignore[attr-defined]
 
     def dashboard_shown() -> bool:
-        screen = app.screen
-        cache = app.dashboard_cache  # type: ignore[attr-defined]
-        return isinstance(screen, DashboardScreen) and cache is not None and screen.shown is cache
+        return shows_dashboard(app)
 
     await step("open", pilot.pause, dashboard_shown)
     monitor.longest = 0.0

@@ -47,3 +47,12 @@ def test_the_command_line_imports_a_command_module_only_when_the_command_is_aske
         "polterm.cli.state",
         "polterm.cli.stdout",
     ]
+
+
+def test_sqlite_utils_comes_without_pandas_and_numpy_which_stay_importable() -> None:
+    """Every command imports sqlite-utils; pandas and numpy (OR-Tools') cost more than the rest
+    of a command's start, and only the planner, which imports them itself, needs them."""
+    imports = "import polterm.cli.state, polterm.engine, sqlite_utils"
+    assert loaded_after(imports, "pandas") == []
+    assert loaded_after(imports, "numpy") == []
+    assert loaded_after(f"{imports}\nimport pandas", "pandas") != []

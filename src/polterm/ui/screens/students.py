@@ -28,6 +28,7 @@ from polterm.ui.widgets.footer import Footer
 from polterm.ui.widgets.lines import LineTable
 from polterm.ui.widgets.people import staff_source
 from polterm.ui.widgets.picker import PickField
+from polterm.ui.widgets.search import SearchBox
 from polterm.ui.widgets.styled import KeepsStyles
 from polterm.ui.widgets.worker import answer
 
@@ -52,7 +53,7 @@ class StudentsScreen(KeepsStyles, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-row"):  # the checkbox here leaves the school its name's width
-            yield Input(placeholder="Search name, id or guardian (prefix)…", id="search")
+            yield SearchBox(placeholder="Search name, id or guardian (prefix)…", id="search")
             yield Checkbox("Has open findings", id="open")
         with Horizontal(id="filters"):
             yield Select([], prompt="School", id="school")

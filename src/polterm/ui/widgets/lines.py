@@ -138,8 +138,18 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor_row = row
 
     def _rows_changed(self) -> None:
-        """The scrollable size follows the rows and column widths; everything is redrawn."""
-        self.virtual_size = Size(sum(w + 2 for w in self._widths), len(self._rows) + 1)
+        """The scrollable size follows the rows and column widths; everything is redrawn.
+
+        A ScrollView keeps its own virtual size (the layout never computes it), so a table whose
+        size is not its content's (`auto`) takes a new one without the screen-wide layout the
+        reactive asks for (10-20 ms a keystroke at 120 columns): only a scrollbar shown or
+        hidden by it still lays the screen out."""
+        size = Size(sum(w + 2 for w in self._widths), len(self._rows) + 1)
+        if self.styles.auto_dimensions:
+            self.virtual_size = size
+        elif size != self.virtual_size:
+            self.set_reactive(LineTable.virtual_size, size)
+            self._scroll_update(size)
         self.refresh()
 
     def validate_cursor_row(self, row: int) -> int:
