@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -21,6 +22,7 @@ from polterm.policy import FINDING_KEYS, Finding, Scope
 from polterm.services import finding_store
 
 BATCH = 5000  # rows fetched and written at a time
+_first = itemgetter(0)
 _ORDER = "policy, rule, school_id, student_id, conference_id, due, rowid"  # finding_store_contract
 
 
@@ -64,7 +66,7 @@ class StoredFindings:
         lines were), a batch joined by ",\\n" at a time."""
         cursor = self._select(f"CAST(coalesce(line, {finding_store.LINE_SQL}) AS BLOB)")
         while batch := cursor.fetchmany(BATCH):
-            yield b",\n".join(row[0] for row in batch)
+            yield b",\n".join(map(_first, batch))
 
     def has_status(self, status: str) -> bool:
         """Whether any of the findings has exactly this status."""
