@@ -177,3 +177,21 @@ def test_no_interpreter_is_booked_for_a_family_that_needs_none(planned):
     refused = planned(*BOOK, "--student", "s2", "--staff", "h1", "--at", "2025-11-10T17:30",
                       "--interpreter", "i1")  # fmt: skip
     assert refused.code == 2 and "household 'guardian:g2' needs no interpreter" in refused.err
+
+
+def test_planned_meetings_recorded_held_lower_the_flexible_conferences_owed(planned):
+    def held_counts() -> dict[str, str]:
+        check = planned("check", "--as-of", "2025-11-11", "--format", "json").json()
+        return {
+            f["student_id"]: f["message"].split(" of ")[0]
+            for f in check["findings"]
+            if f["rule"] == "two-flexible-conferences"
+        }
+
+    assert held_counts() == {"s1": "0", "s2": "0"}
+    assert planned("event", "plan", "fall", "--time-limit", "3").code == 0
+    assert held_counts() == {"s1": "0", "s2": "0"}  # scheduled is not held
+    for (conference,) in planned.rows("SELECT conference_id FROM event_meeting"):
+        held = planned("conference", "update", str(conference), "--status", "held")
+        assert held.code == 0, held.err
+    assert held_counts() == {"s1": "1", "s2": "1"}
