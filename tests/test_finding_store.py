@@ -105,6 +105,13 @@ def test_blocks_stored_a_few_rows_at_a_time_answer_as_the_engine(
     assert stored_answer(it) == engine_answer(it)
 
 
+def test_a_whole_refresh_leaves_no_write_ahead_log_for_the_next_open_to_read(
+    demo: Path, installed_registry: Registry
+) -> None:
+    whole(demo, installed_registry)
+    assert demo.with_name(demo.name + "-wal").stat().st_size == 0
+
+
 def test_the_dashboard_holds_only_its_first_rows_but_counts_all(
     demo: Path, installed_registry: Registry
 ) -> None:

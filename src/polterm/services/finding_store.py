@@ -34,6 +34,7 @@ from polterm.plugins import Registry
 from polterm.policy import FINDING_KEYS, Finding, Scope
 from polterm.services.session import now_iso
 from polterm.storage import transaction
+from polterm.storage.db import fold_log
 
 STATUS_ORDER = {"action": 0, "overdue": 1, "due": 2, "warning": 3}  # finding_store.rank too
 # Tables whose rows belong to one student: an audited change to them alters only that
@@ -164,6 +165,7 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
             _count(db, 1)
             _record_failures(db, failed, whole=True)
             _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
+    fold_log(db)
     return True
 
 
