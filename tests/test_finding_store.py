@@ -96,6 +96,22 @@ def test_the_store_answers_as_the_engine_for_each_role(
     assert open_students(s) == listed(s, expected)
 
 
+def test_blocks_stored_a_few_rows_at_a_time_answer_as_the_engine(
+    demo: Path, installed_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(finding_store, "INSERT_CHUNK_BYTES", 300)  # a row or two a statement
+    whole(demo, installed_registry)
+    it = session(demo, "root", installed_registry)
+    assert stored_answer(it) == engine_answer(it)
+
+
+def test_a_whole_refresh_leaves_no_write_ahead_log_for_the_next_open_to_read(
+    demo: Path, installed_registry: Registry
+) -> None:
+    whole(demo, installed_registry)
+    assert demo.with_name(demo.name + "-wal").stat().st_size == 0
+
+
 def test_the_dashboard_holds_only_its_first_rows_but_counts_all(
     demo: Path, installed_registry: Registry
 ) -> None:

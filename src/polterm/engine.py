@@ -93,6 +93,17 @@ class FindingBlock:
         """The rows as one JSON array of arrays, each value at `value_index` of its column."""
         return b"[" + self.text.replace(ROW_SEP.encode(), b",") + b"]"
 
+    def json_row_chunks(self, size: int) -> Iterator[bytes]:
+        """The rows as `json_rows` gives them, in arrays of about `size` bytes each (whole
+        rows), so a reader never holds a second copy of a large block."""
+        sep = ROW_SEP.encode()
+        start = 0
+        while start < len(self.text):
+            end = self.text.find(sep, start + size)
+            end = len(self.text) if end < 0 else end
+            yield b"[" + self.text[start:end].replace(sep, b",") + b"]"
+            start = end + 1
+
     def value_index(self, column: str) -> int:
         """Where a column's value sits in a row's array (marks fill the places between)."""
         return 2 * self.columns.index(column)

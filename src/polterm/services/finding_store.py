@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,11 +22,19 @@ from weakref import WeakKeyDictionary
 from sqlite_utils import Database
 
 from polterm import config
-from polterm.engine import Evaluation, FindingBlock, allowed_values, evaluate
+from polterm.engine import (
+    Evaluation,
+    FindingBlock,
+    Part,
+    allowed_values,
+    evaluate,
+    evaluate_in_order,
+)
 from polterm.plugins import Registry
 from polterm.policy import FINDING_KEYS, Finding, Scope
 from polterm.services.session import now_iso
 from polterm.storage import transaction
+from polterm.storage.db import fold_log
 
 STATUS_ORDER = {"action": 0, "overdue": 1, "due": 2, "warning": 3}  # finding_store.rank too
 # Tables whose rows belong to one student: an audited change to them alters only that
@@ -45,6 +55,7 @@ PER_STUDENT = frozenset(
     }
 )
 INCREMENTAL_LIMIT = 500  # more changed students than this: one whole evaluation is cheaper
+INSERT_CHUNK_BYTES = 4 << 20  # of a block's text, unpacked by SQLite in one statement
 _COLUMNS = ", ".join(FINDING_KEYS)
 # A finding's JSON line as `check` prints it (json.dumps of `Finding.as_dict`, not ASCII-only),
 # made by SQLite once as the finding is stored, so a check from the store only reads it.
@@ -52,9 +63,9 @@ _PAIRS = (f"'\"{key}\": ' || json_quote({key})" for key in FINDING_KEYS)
 LINE_SQL = "'{' || " + " || ', ' || ".join(_PAIRS) + " || '}'"
 
 
-def _insert_sql(rows: str) -> str:
+def _insert_sql(rows: str, table: str = "finding_store") -> str:
     """Store `rows` (a SELECT of FINDING_KEYS by name) with their lines."""
-    return f"INSERT INTO finding_store ({_COLUMNS}, line) SELECT *, {LINE_SQL} FROM ({rows})"
+    return f"INSERT INTO {table} ({_COLUMNS}, line) SELECT *, {LINE_SQL} FROM ({rows})"
 
 
 @dataclass(frozen=True)
@@ -133,7 +144,7 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
                     failed = failures_of(db, registry, evaluation)
                     _count(db, -1, student_id)
                     _replace(db, failed, student_id)
-                    _insert(db, evaluation)
+                    _insert(db, evaluation.parts)
                     _count(db, 1, student_id)
                     _record_failures(db, failed, whole=False)
                     errors.update(str(e) for e in evaluation.errors)
@@ -141,16 +152,44 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
             return True
     if not whole:
         return False
-    evaluation = evaluate(db, registry, as_of)
-    failed = failures_of(db, registry, evaluation)
-    with transaction(db):
-        _replace(db, failed)
-        _insert(db, evaluation)
-        db.execute("DELETE FROM finding_store_count")
-        _count(db, 1)
-        _record_failures(db, failed, whole=True)
-        _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
+    with _staged(db) as staged:
+        evaluation = _evaluate_into(db, registry, as_of, staged)
+        failed = failures_of(db, registry, evaluation)
+        with transaction(db):
+            _replace(db, failed)
+            db.execute(
+                f"INSERT INTO finding_store ({_COLUMNS}, line)"
+                f" SELECT {_COLUMNS}, line FROM temp.{staged} ORDER BY rowid"
+            )
+            db.execute("DELETE FROM finding_store_count")
+            _count(db, 1)
+            _record_failures(db, failed, whole=True)
+            _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
+    fold_log(db)
     return True
+
+
+@contextmanager
+def _staged(db: Database) -> Iterator[str]:
+    """A temporary table shaped as the store's rows (SQLite keeps it in a file of its own, not
+    in memory, and no other connection sees it), dropped after."""
+    name = "finding_store_new"
+    db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    db.execute(f"CREATE TEMP TABLE {name} AS SELECT {_COLUMNS}, line FROM finding_store WHERE 0")
+    try:
+        yield name
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def _evaluate_into(db: Database, registry: Registry, as_of: date, table: str) -> Evaluation:
+    """The district's evaluation written into `table` rule by rule, as each rule's findings come
+    (`evaluate_in_order`), so memory holds one rule's at a time, not the district's; the store's
+    write lock is not held meanwhile. Gives the evaluation's errors, its findings let go."""
+    found = Evaluation(as_of, errors=list(registry.errors))
+    for part in evaluate_in_order(db, registry, as_of, found.errors):
+        _insert(db, [part], table)
+    return found
 
 
 def fill(db: Database, registry: Registry) -> None:
@@ -286,21 +325,22 @@ def _set_state(db: Database, current: tuple[str, str], audit_id: int, errors: st
     )
 
 
-def _insert(db: Database, found: Evaluation) -> None:
+def _insert(db: Database, parts: Iterable[Part], table: str = "finding_store") -> None:
     """Write an evaluation's findings; a block goes from its text to rows inside SQLite."""
     conn = db.conn
-    for part in found.parts:
+    for part in parts:
         if isinstance(part, FindingBlock):
-            _insert_block(db, part)
+            _insert_block(db, part, table)
             continue
         conn.executemany(
-            _insert_sql("SELECT " + ", ".join(f"? AS {k}" for k in FINDING_KEYS)),
+            _insert_sql("SELECT " + ", ".join(f"? AS {k}" for k in FINDING_KEYS), table),
             [[getattr(f, k) for k in FINDING_KEYS] for f in part],
         )
 
 
-def _insert_block(db: Database, block: FindingBlock) -> None:
-    """Unpack a block's rows with json_each: a million findings never become objects."""
+def _insert_block(db: Database, block: FindingBlock, table: str) -> None:
+    """Unpack a block's rows with json_each, a few megabytes of them at a time: a million
+    findings never become objects, nor one JSON text SQLite parses whole."""
     if not block.count:
         return
     values: list[str] = []
@@ -311,8 +351,9 @@ def _insert_block(db: Database, block: FindingBlock) -> None:
         else:
             values.append(f"? AS {key}")
             fixed.append(block.fixed[key])
-    rows = f"SELECT {', '.join(values)} FROM json_each(CAST(? AS TEXT))"
-    db.execute(_insert_sql(rows), [*fixed, block.json_rows()])
+    sql = _insert_sql(f"SELECT {', '.join(values)} FROM json_each(CAST(? AS TEXT))", table)
+    for rows in block.json_row_chunks(INSERT_CHUNK_BYTES):
+        db.execute(sql, [*fixed, rows])
 
 
 def read(db: Database, scope: Scope, as_of: date, limit: int) -> Stored:

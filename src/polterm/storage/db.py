@@ -120,6 +120,16 @@ def pragma_while(db: Database, name: str, value: int) -> Iterator[None]:
             db.execute(f"PRAGMA {name} = {row[0]}")
 
 
+def fold_log(db: Database) -> None:
+    """After a bulk write: its pages copied into the database file and the write-ahead log
+    emptied, if no reader holds it now (it does not wait for one). A log left long is read
+    whole by the next process that opens the file first, and consulted by every read after:
+    a store's whole refresh leaves about 1.2 GB at 1,000,000 students (0.4 s at each start)."""
+    if database_file(db) and not db.conn.in_transaction:
+        with pragma_while(db, "busy_timeout", 0):
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
 @contextlib.contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """One write transaction, taken IMMEDIATE so two sessions never deadlock on upgrade.
