@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from polterm.planning import construct, run, solve
 from polterm.planning.instance import DAY, Grid, Instance, Interpreter, Meeting
 from polterm.planning.occupancy import Occupancy
@@ -142,3 +144,26 @@ def test_a_meeting_offers_the_solver_its_hinted_interpreter_and_three_others():
     options = solve._interpreter_options(occupancy, inst.meetings[0], [0, 1], "i5")
     assert list(options) == ["i5", "i0", "i1", "i2"]
     assert options["i5"] == [0, 1]
+
+
+def test_without_a_family_gap_the_household_timeline_needs_no_minute_variables(monkeypatch):
+    """A minute variable per meeting (an element constraint over the grid) is built only for a
+    gap: at 100,000 students those kept a high school's model from its first solution."""
+    protos = []
+    solve_model = cp_model.CpSolver.solve
+
+    def spy(self, model, *args, **kwargs):
+        protos.append(model.proto)
+        return solve_model(self, model, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", spy)
+    rows = meetings(("A", "t1", 3), ("A", "t2", 3), ("B", "t1", 3), ("B", "t2", 3))
+    for gap, elements in ((0, 0), (10, 4)):
+        inst = Instance({"elm": grid(960, 970, 1000, 1010)}, rows, family_gap=gap)
+        outcome = run.plan(inst, 5, 1)
+        assert outcome.status == "OPTIMAL" and outcome.quality.total_placed == 4
+        assert sum(c.has_element() for c in protos[-1].constraints) == elements
+        # a family is in one meeting at a time either way
+        placed = outcome.plan.placed
+        for h in "AB":
+            assert len({p.slot for i, p in placed.items() if rows[i].household == h}) == 2

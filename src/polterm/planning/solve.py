@@ -2,9 +2,12 @@
 
 The model, per school (slot indices of the school's grid):
 - a meeting is an optional interval of its length on its teacher's timeline (no overlap),
-  and of its minutes plus the family's minimum gap in minutes on the household's timeline
-  (so that a break between two slots counts towards the gap), and of its length on the
-  student's (two households never discuss one student at the same time);
+  on the household's and on the student's (two households never discuss one student at the
+  same time); with a minimum gap between a family's meetings, the household's interval is
+  instead one of its minutes plus the gap in minutes (so that a break between two slots
+  counts towards the gap), its start minute read from the slot by an element constraint:
+  only then, as those made a high school's model at 100,000 students too large to reach a
+  first solution in its share;
 - its start may only be a slot where the teacher is available and the household is free
   of its meetings at other schools (with the travel gap) and of kept bookings;
 - a meeting needing an interpreter takes exactly one interpreter of its language, as an
@@ -170,17 +173,22 @@ def _solve_school(
         interval = model.new_optional_fixed_size_interval_var(s, m.length, p, "")
         teacher_iv[m.staff_id].append(interval)
         student_iv[m.student_id].append(interval)
-        # the family's gap is in minutes: a break between two slots counts towards it
-        t = model.new_int_var_from_domain(
-            cp_model.Domain.from_values([grid.starts[v] for v in valid]), f"t{m.index}"
-        )
-        model.add_element(s, list(grid.starts), t)
-        minute_of[m.index], first_valid[m.index] = t, valid[0]
-        family_iv[m.household].append(
-            model.new_optional_fixed_size_interval_var(
-                t, instance.minutes(m) + instance.family_gap, p, ""
+        first_valid[m.index] = valid[0]
+        if not instance.family_gap:
+            # no gap: one school's meetings overlap in minutes exactly when in slots
+            family_iv[m.household].append(interval)
+        else:
+            # the family's gap is in minutes: a break between two slots counts towards it
+            t = model.new_int_var_from_domain(
+                cp_model.Domain.from_values([grid.starts[v] for v in valid]), f"t{m.index}"
             )
-        )
+            model.add_element(s, list(grid.starts), t)
+            minute_of[m.index] = t
+            family_iv[m.household].append(
+                model.new_optional_fixed_size_interval_var(
+                    t, instance.minutes(m) + instance.family_gap, p, ""
+                )
+            )
         if options:
             zs = []
             for interpreter, ok in options.items():
@@ -231,7 +239,8 @@ def _solve_school(
         slot = first_valid[m.index] if hinted is None else hinted.slot
         model.add_hint(present[m.index], hinted is not None)
         model.add_hint(starts[m.index], slot)
-        model.add_hint(minute_of[m.index], grid.starts[slot])
+        if m.index in minute_of:
+            model.add_hint(minute_of[m.index], grid.starts[slot])
         for d, x in days_of[m.index]:
             model.add_hint(x, hinted is not None and d == grid.day(slot))
         for interpreter, z in interpreters_of[m.index]:
