@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from polterm.cli.plan_report import print_quality
 from polterm.planning import construct, run, solve
 from polterm.planning.instance import DAY, Grid, Instance, Interpreter, Meeting
 from polterm.planning.occupancy import Occupancy
 from polterm.planning.quality import measure
 from polterm.planning.solve import WEIGHTS
+from polterm.services.event_plan import Report
 
 
 def grid(*starts: int, slot: int = 10, school: str = "elm") -> Grid:
@@ -167,3 +169,18 @@ def test_without_a_family_gap_the_household_timeline_needs_no_minute_variables(m
         placed = outcome.plan.placed
         for h in "AB":
             assert len({p.slot for i, p in placed.items() if rows[i].household == h}) == 2
+
+
+def test_a_school_without_a_solution_in_time_reports_its_start_plans_objective(monkeypatch, capsys):
+    """CP-SAT stopped before its first solution: the construction's plan is kept, its objective
+    counted as the model counts it, and no bound is claimed."""
+    monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
+    inst = Instance({"elm": grid(960, 970)}, meetings(
+        ("A", "t1", 3), ("A", "t2", 1), ("B", "t1", 2), ("B", "t2", 3)))  # fmt: skip
+    outcome = run.plan(inst, 5, 1)
+    assert [(r.status, r.bound) for r in outcome.schools] == [("UNKNOWN", None)]
+    assert outcome.quality.total_placed == 4 and outcome.quality.wait_max == 0
+    assert outcome.objective == 2 * WEIGHTS[3] + WEIGHTS[1] + WEIGHTS[2]
+    assert outcome.bound is None and outcome.gap is None
+    print_quality(Report("fall", outcome, 4, []))
+    assert "gap unknown: no solution or bound in time at elm " in capsys.readouterr().out
