@@ -148,9 +148,10 @@ def test_a_meeting_offers_the_solver_its_hinted_interpreter_and_three_others():
     assert options["i5"] == [0, 1]
 
 
-def test_without_a_family_gap_the_household_timeline_needs_no_minute_variables(monkeypatch):
-    """A minute variable per meeting (an element constraint over the grid) is built only for a
-    gap: at 100,000 students those kept a high school's model from its first solution."""
+def test_the_household_timeline_is_the_slots_one_and_minutes_need_no_element(monkeypatch):
+    """Without a family gap the household shares the meeting's slot interval; with one, its
+    minutes are linear in the slot per run without a break, not an element constraint per
+    meeting: at 100,000 students those kept a high school's model from its first solution."""
     protos = []
     solve_model = cp_model.CpSolver.solve
 
@@ -160,11 +161,12 @@ def test_without_a_family_gap_the_household_timeline_needs_no_minute_variables(m
 
     monkeypatch.setattr(cp_model.CpSolver, "solve", spy)
     rows = meetings(("A", "t1", 3), ("A", "t2", 3), ("B", "t1", 3), ("B", "t2", 3))
-    for gap, elements in ((0, 0), (10, 4)):
+    for gap, intervals in ((0, 4), (10, 8)):
         inst = Instance({"elm": grid(960, 970, 1000, 1010)}, rows, family_gap=gap)
         outcome = run.plan(inst, 5, 1)
         assert outcome.status == "OPTIMAL" and outcome.quality.total_placed == 4
-        assert sum(c.has_element() for c in protos[-1].constraints) == elements
+        assert not any(c.has_element() for c in protos[-1].constraints)
+        assert sum(c.has_interval() for c in protos[-1].constraints) == intervals
         # a family is in one meeting at a time either way
         placed = outcome.plan.placed
         for h in "AB":
