@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
+from polterm.cli.plan_report import print_quality
 from polterm.planning import construct, run, solve
 from polterm.planning.instance import DAY, Grid, Instance, Interpreter, Meeting
 from polterm.planning.occupancy import Occupancy
 from polterm.planning.quality import measure
 from polterm.planning.solve import WEIGHTS
+from polterm.services.event_plan import Report
 
 
 def grid(*starts: int, slot: int = 10, school: str = "elm") -> Grid:
@@ -142,3 +146,43 @@ def test_a_meeting_offers_the_solver_its_hinted_interpreter_and_three_others():
     options = solve._interpreter_options(occupancy, inst.meetings[0], [0, 1], "i5")
     assert list(options) == ["i5", "i0", "i1", "i2"]
     assert options["i5"] == [0, 1]
+
+
+def test_the_household_timeline_is_the_slots_one_and_minutes_need_no_element(monkeypatch):
+    """Without a family gap the household shares the meeting's slot interval; with one, its
+    minutes are linear in the slot per run without a break, not an element constraint per
+    meeting: at 100,000 students those kept a high school's model from its first solution."""
+    protos = []
+    solve_model = cp_model.CpSolver.solve
+
+    def spy(self, model, *args, **kwargs):
+        protos.append(model.proto)
+        return solve_model(self, model, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", spy)
+    rows = meetings(("A", "t1", 3), ("A", "t2", 3), ("B", "t1", 3), ("B", "t2", 3))
+    for gap, intervals in ((0, 4), (10, 8)):
+        inst = Instance({"elm": grid(960, 970, 1000, 1010)}, rows, family_gap=gap)
+        outcome = run.plan(inst, 5, 1)
+        assert outcome.status == "OPTIMAL" and outcome.quality.total_placed == 4
+        assert not any(c.has_element() for c in protos[-1].constraints)
+        assert sum(c.has_interval() for c in protos[-1].constraints) == intervals
+        # a family is in one meeting at a time either way
+        placed = outcome.plan.placed
+        for h in "AB":
+            assert len({p.slot for i, p in placed.items() if rows[i].household == h}) == 2
+
+
+def test_a_school_without_a_solution_in_time_reports_its_start_plans_objective(monkeypatch, capsys):
+    """CP-SAT stopped before its first solution: the construction's plan is kept, its objective
+    counted as the model counts it, and no bound is claimed."""
+    monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
+    inst = Instance({"elm": grid(960, 970)}, meetings(
+        ("A", "t1", 3), ("A", "t2", 1), ("B", "t1", 2), ("B", "t2", 3)))  # fmt: skip
+    outcome = run.plan(inst, 5, 1)
+    assert [(r.status, r.bound) for r in outcome.schools] == [("UNKNOWN", None)]
+    assert outcome.quality.total_placed == 4 and outcome.quality.wait_max == 0
+    assert outcome.objective == 2 * WEIGHTS[3] + WEIGHTS[1] + WEIGHTS[2]
+    assert outcome.bound is None and outcome.gap is None
+    print_quality(Report("fall", outcome, 4, []))
+    assert "gap unknown: no solution or bound in time at elm " in capsys.readouterr().out

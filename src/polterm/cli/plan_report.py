@@ -47,9 +47,9 @@ def print_quality(report: Report) -> None:
     )
     solver = data["solver"]
     if solver["gap"] is None:
-        silent = [r["school"] for r in data["schools"] if r["objective"] is None]
+        silent = [r["school"] for r in data["schools"] if r["bound"] is None]
         click.echo(
-            f"\nSolver: {solver['status']}, gap unknown: no solution within the time limit at "
+            f"\nSolver: {solver['status']}, gap unknown: no solution or bound in time at "
             f"{', '.join(silent) or 'a school'} (the construction's plan kept), "
             f"{solver['seconds']} s"
         )

@@ -34,7 +34,8 @@ class Outcome:
 
     @property
     def objective(self) -> float | None:
-        """The schools' objectives summed; None when a school's solve found no solution."""
+        """The schools' objectives summed (a school without a solution in time counts its start
+        plan's); None when one of those is not known."""
         values = [r.objective for r in self.schools]
         return None if None in values else sum(v for v in values if v is not None)
 

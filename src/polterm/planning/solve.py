@@ -2,9 +2,13 @@
 
 The model, per school (slot indices of the school's grid):
 - a meeting is an optional interval of its length on its teacher's timeline (no overlap),
-  and of its minutes plus the family's minimum gap in minutes on the household's timeline
-  (so that a break between two slots counts towards the gap), and of its length on the
-  student's (two households never discuss one student at the same time);
+  on the household's and on the student's (two households never discuss one student at the
+  same time); with a minimum gap between a family's meetings, the household's interval is
+  instead one of its minutes plus the gap in minutes (so that a break between two slots
+  counts towards the gap), its start minute linear in the slot within each run of slots
+  without a break (a boolean per run, as per day without a gap): an element constraint
+  from slot to minute per meeting kept a high school's model at 100,000 students from its
+  first solution in its share;
 - its start may only be a slot where the teacher is available and the household is free
   of its meetings at other schools (with the travel gap) and of kept bookings;
 - a meeting needing an interpreter takes exactly one interpreter of its language, as an
@@ -62,8 +66,8 @@ class SchoolResult:
 
     school_id: str
     status: str
-    objective: float | None  # None: no solution within the time (the start plan is kept)
-    bound: float | None
+    objective: float | None  # with no solution in time, the kept start plan's (if known)
+    bound: float | None  # None: CP-SAT proved none within the time
     seconds: float
 
 
@@ -133,8 +137,14 @@ def _solve_school(
     length = {m.index: m.length for m in meetings}
     present: dict[int, cp_model.IntVar] = {}
     starts: dict[int, cp_model.IntVar] = {}
-    on_day: dict[tuple[int, int], cp_model.IntVar] = {}
-    days_of: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    on_day: list[tuple[int, int, cp_model.IntVar]] = []  # meeting, day, boolean
+    days_of: dict[int, list[tuple[tuple[int, int], cp_model.IntVar]]] = defaultdict(list)
+    run_of = _runs(grid)
+
+    def part(slot: int) -> tuple[int, int]:
+        """The day of a slot, and its run of slots without a break when there is a gap."""
+        return grid.day(slot), run_of[slot][0] if instance.family_gap else 0
+
     interpreters_of: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
     minute_of: dict[int, cp_model.IntVar] = {}
     first_valid: dict[int, int] = {}
@@ -155,32 +165,44 @@ def _solve_school(
         p = model.new_bool_var(f"p{m.index}")
         s = model.new_int_var_from_domain(cp_model.Domain.from_values(valid), f"s{m.index}")
         present[m.index], starts[m.index] = p, s
-        days = sorted({grid.day(v) for v in valid})
-        day_vars = []
-        for d in days:
-            x = model.new_bool_var(f"x{m.index}_{d}")
-            on_day[(m.index, d)] = x
-            days_of[m.index].append((d, x))
-            day_vars.append(x)
-            values = [v for v in valid if grid.day(v) == d]
+        # a boolean per day (per run of slots without a break, with a family gap), the start
+        # in its values when it is true
+        parts: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for v in valid:
+            parts[part(v)].append(v)
+        t = None
+        if instance.family_gap:
+            t = model.new_int_var_from_domain(
+                cp_model.Domain.from_values([grid.starts[v] for v in valid]), f"t{m.index}"
+            )
+            minute_of[m.index] = t
+        for key, values in parts.items():
+            x = model.new_bool_var(f"x{m.index}_{key}")
+            on_day.append((m.index, key[0], x))
+            days_of[m.index].append((key, x))
             model.add_linear_expression_in_domain(
                 s, cp_model.Domain.from_values(values)
             ).only_enforce_if(x)
-        model.add(sum(day_vars) == p)
+            if t is not None:
+                # within a run the start minute is linear in the slot
+                run_first = values[0] - run_of[values[0]][1]
+                offset = grid.starts[run_first] - grid.slot_minutes * run_first
+                model.add(t == grid.slot_minutes * s + offset).only_enforce_if(x)
+        model.add(sum(x for _, x in days_of[m.index]) == p)
         interval = model.new_optional_fixed_size_interval_var(s, m.length, p, "")
         teacher_iv[m.staff_id].append(interval)
         student_iv[m.student_id].append(interval)
-        # the family's gap is in minutes: a break between two slots counts towards it
-        t = model.new_int_var_from_domain(
-            cp_model.Domain.from_values([grid.starts[v] for v in valid]), f"t{m.index}"
-        )
-        model.add_element(s, list(grid.starts), t)
-        minute_of[m.index], first_valid[m.index] = t, valid[0]
-        family_iv[m.household].append(
-            model.new_optional_fixed_size_interval_var(
-                t, instance.minutes(m) + instance.family_gap, p, ""
+        first_valid[m.index] = valid[0]
+        if t is None:
+            # no gap: one school's meetings overlap in minutes exactly when in slots
+            family_iv[m.household].append(interval)
+        else:
+            # the family's gap is in minutes: a break between two slots counts towards it
+            family_iv[m.household].append(
+                model.new_optional_fixed_size_interval_var(
+                    t, instance.minutes(m) + instance.family_gap, p, ""
+                )
             )
-        )
         if options:
             zs = []
             for interpreter, ok in options.items():
@@ -231,9 +253,10 @@ def _solve_school(
         slot = first_valid[m.index] if hinted is None else hinted.slot
         model.add_hint(present[m.index], hinted is not None)
         model.add_hint(starts[m.index], slot)
-        model.add_hint(minute_of[m.index], grid.starts[slot])
-        for d, x in days_of[m.index]:
-            model.add_hint(x, hinted is not None and d == grid.day(slot))
+        if m.index in minute_of:
+            model.add_hint(minute_of[m.index], grid.starts[slot])
+        for key, x in days_of[m.index]:
+            model.add_hint(x, hinted is not None and key == part(slot))
         for interpreter, z in interpreters_of[m.index]:
             model.add_hint(z, hinted is not None and interpreter == hinted.interpreter)
     solver = cp_model.CpSolver()
@@ -248,7 +271,10 @@ def _solve_school(
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return SchoolResult(school_id, name, None, None, time.monotonic() - started)
+        # no solution in time: the start plan is kept, its objective in the model's terms;
+        # no bound, as CP-SAT then reports 0, which is none (measured at 100,000 students)
+        kept = _hinted_objective(model) if status == cp_model.UNKNOWN else None
+        return SchoolResult(school_id, name, kept, None, time.monotonic() - started)
     for m in movable:
         plan.placed.pop(m.index, None)
         if m.index in present and solver.value(present[m.index]):
@@ -261,6 +287,29 @@ def _solve_school(
         solver.best_objective_bound,
         time.monotonic() - started,
     )
+
+
+def _runs(grid: Grid) -> list[tuple[int, int]]:
+    """Per slot, its run of slots without a break between them, and its place in the run."""
+    out: list[tuple[int, int]] = []
+    for slot, start in enumerate(grid.starts):
+        if slot and start - grid.starts[slot - 1] == grid.slot_minutes:
+            out.append((out[-1][0], out[-1][1] + 1))
+        else:
+            out.append((out[-1][0] + 1 if out else 0, 0))
+    return out
+
+
+def _hinted_objective(model: cp_model.CpModel) -> float | None:
+    """The objective at the hint, when the hint gives every variable it counts (the start
+    plan is then a solution of the model, so its value is one the solver would report)."""
+    proto = model.proto
+    hint = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+    objective = proto.objective
+    if any(v not in hint for v in objective.vars):
+        return None
+    total = sum(c * hint[v] for v, c in zip(objective.vars, objective.coeffs, strict=True))
+    return objective.scaling_factor * (total + objective.offset)
 
 
 def _fits(occupancy: Occupancy, meeting: Meeting, slot: int) -> bool:
@@ -312,7 +361,7 @@ def _one_day_and_cap(
     instance: Instance,
     model: cp_model.CpModel,
     movable: list[Meeting],
-    on_day: dict[tuple[int, int], cp_model.IntVar],
+    on_day: list[tuple[int, int, cp_model.IntVar]],
     occupancy: Occupancy,
     school_id: str,
     hint: dict[int, int],
@@ -327,7 +376,7 @@ def _one_day_and_cap(
     members: dict[str, list[int]] = defaultdict(list)
     for m in movable:
         members[m.household].append(m.index)
-    for (index, d), x in on_day.items():
+    for index, d, x in on_day:
         by_household[(meeting[index].household, d)].append(x)
         by_teacher[(meeting[index].staff_id, d)].append(x)
     chosen_day: dict[tuple[str, int], cp_model.IntVar] = {}
