@@ -116,17 +116,21 @@ class PeakMemory:
         return self
 
 
-def memory_figures(name: str, size: int, memory: list[PeakMemory], limit_mb: float) -> list[Figure]:
+def memory_figures(
+    name: str, size: int, memory: list[PeakMemory], limit_mb: float, per: str = "students"
+) -> list[Figure]:
     """The highest anonymous peak of some runs against its limit, and the file-backed one."""
     anon = max(m.anon for m in memory)
     return [
         Figure(
-            f"{name}: anonymous", size, anon, "MB", None, "", f"≤ {limit_mb:g} MB", anon <= limit_mb
+            f"{name}: anonymous", size, anon, "MB", None, "", f"≤ {limit_mb:g} MB",
+            anon <= limit_mb, per,
         ),
         Figure(
-            f"{name}: file-backed (the mapped database)", size, max(m.file for m in memory), "MB"
+            f"{name}: file-backed (the mapped database)", size, max(m.file for m in memory), "MB",
+            per=per,
         ),
-    ]
+    ]  # fmt: skip
 
 
 def run_json_child(

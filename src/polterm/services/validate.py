@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -85,8 +85,11 @@ def printable(value: str, what: str, *, lines: bool = False, private: bool = Fal
     return value
 
 
-def printable_row(values: Iterable[str], names: Iterable[str], where: str) -> None:
-    """Refuse a row of imported text holding a control character: `file:line: column ...`."""
+def printable_row(values: Sequence[str], names: Iterable[str], where: str) -> None:
+    """Refuse a row of imported text holding a control character: `file:line: column ...`
+    (one search over the whole row first: nearly every row has none)."""
+    if not CONTROL.search(" ".join(values)):
+        return
     for value, name in zip(values, names, strict=True):
         if CONTROL.search(value):
             printable(value, f"{where}: {name}", private=name in PRIVATE)
