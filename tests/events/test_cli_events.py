@@ -195,3 +195,16 @@ def test_planned_meetings_recorded_held_lower_the_flexible_conferences_owed(plan
         held = planned("conference", "update", str(conference), "--status", "held")
         assert held.code == 0, held.err
     assert held_counts() == {"s1": "1", "s2": "1"}
+
+
+@pytest.mark.parametrize("share", [0.6, 0.0])
+def test_the_plan_names_the_schools_whose_construction_ran_out_of_time(
+    planned, monkeypatch, share
+):
+    monkeypatch.setattr("polterm.planning.run.BLOCKS_SHARE", share)
+    data = planned("event", "plan", "fall", "--dry-run", "--format", "json").json()
+    assert {r["school"]: r["hurried"] for r in data["schools"]} == {
+        "oak": share == 0, "pine": share == 0
+    }
+    table = planned("event", "plan", "fall", "--dry-run", "--time-limit", "3").out
+    assert ("Out of time in the block construction at oak, pine" in table) == (share == 0)

@@ -58,6 +58,12 @@ def print_quality(report: Report) -> None:
             f"\nSolver: {solver['status']}, objective {solver['objective']:g}, bound "
             f"{solver['bound']:g}, gap {solver['gap']:.1%}, {solver['seconds']} s"
         )
+    hurried = [r["school"] for r in data["schools"] if r["hurried"]]
+    if hurried:
+        click.echo(
+            f"Out of time in the block construction at {', '.join(hurried)}: families not "
+            "reached took their earliest free slots before the solver"
+        )
     if data["interpreters"]:
         used = ", ".join(f"{i} {n}" for i, n in data["interpreters"].items())
         click.echo(f"Interpreters (meetings): {used}")

@@ -68,6 +68,8 @@ class Report:
                     "objective": r.objective,
                     "bound": r.bound,
                     "seconds": round(r.seconds, 2),
+                    # the block construction ran out of time there: earliest slots instead
+                    "hurried": r.school_id in self.outcome.plan.hurried,
                 }
                 for r in self.outcome.schools
             ],
