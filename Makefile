@@ -27,7 +27,7 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -n 2
 
-# ~7 min on 2 cores once benchmarks/out/ holds the demo districts (built once, ~6 min more);
+# ~25 min on 2 cores once benchmarks/out/ holds the demo districts (built once, ~10 min more);
 # one part: $(BIN)/python -m benchmarks --only search,import,walk --sizes 100000,1000000
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
