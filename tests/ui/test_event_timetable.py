@@ -33,6 +33,34 @@ def test_a_familys_next_meeting_is_offered_on_the_day_it_already_comes(tmp_path:
     assert (offer.staff_id, offer.at) == ("t2", f"{NEXT}T16:00")
 
 
+@pytest.mark.parametrize(
+    ("asked", "prefer", "offers"),
+    [
+        # on the first day only 16:40 is free for S1's family (its fall meeting at 16:20, both
+        # teachers busy at 16:00): one teacher gets it, the other goes to the next day
+        (["t2"], None, {"t1": f"{DAY}T16:40", "t2": f"{NEXT}T16:00"}),
+        (["t1", "t2"], NEXT, {"t1": f"{NEXT}T16:00", "t2": f"{NEXT}T16:20"}),
+        (["t2"], "late", {"t1": f"{DAY}T16:40", "t2": f"{NEXT}T16:40"}),
+    ],
+)
+def test_a_familys_offers_follow_its_preference_and_never_coincide(
+    tmp_path: Path, asked: list[str], prefer: str | None, offers: dict[str, str]
+) -> None:
+    session = event_session(build_event(tmp_path / "event.db"))
+    add_event(
+        session,
+        "two",
+        "Two days",
+        "parent-teacher",
+        ["north"],
+        [f"{DAY}:16:00-17:00", f"{NEXT}:16:00-17:00"],
+    )
+    add_request(session, "two", "S1", asked, prefer=prefer)
+    for day in (DAY, NEXT):
+        interpreter_available(session, "i1", "two", day, "16:00", "17:00")
+    assert {o.staff_id: o.at for o in tt.proposals(session, "two", "guardian:G1")} == offers
+
+
 def test_a_hand_booking_on_a_taken_slot_is_refused_with_the_reason(tmp_path: Path) -> None:
     session = event_session(build_event(tmp_path / "event.db"))
     day = tt.timetable(session, "fall", "north", DAY)

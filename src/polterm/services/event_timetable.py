@@ -7,6 +7,7 @@ busy, without a name. Every write goes through the conference service and its ch
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -224,6 +225,12 @@ def family_needs(session: Session, event_id: str, household: str) -> list[dict[s
                 "AND (staff_id IS NULL OR staff_id = ?)",
                 [event_id, student_id, staff_id],
             ).fetchone()
+            prefer = db.execute(
+                "SELECT prefer FROM event_request WHERE event_id = ? AND student_id = ? "
+                "AND prefer IS NOT NULL AND (staff_id IS NULL OR staff_id = ?) "
+                "ORDER BY staff_id IS NULL, id LIMIT 1",
+                [event_id, student_id, staff_id],
+            ).fetchone()
             booked = db.execute(
                 "SELECT c.id, c.at FROM event_meeting m JOIN conference c "
                 "ON c.id = m.conference_id WHERE m.event_id = ? AND m.household = ? "
@@ -239,6 +246,7 @@ def family_needs(session: Session, event_id: str, household: str) -> list[dict[s
                 "conference": booked[0] if booked else None,
                 "at": booked[1] if booked else None,
                 "double": double is not None,
+                "prefer": prefer[0] if prefer else None,  # early, late or a day of the event
             }
     return sorted(out.values(), key=lambda n: (n["at"] or "", n["student"], n["teacher"]))
 
@@ -391,10 +399,18 @@ def first_free(
     household: str,
     student_id: str,
     length: int = 1,
+    latest: bool = False,
+    offered: Collection[tuple[int, int]] = (),
 ) -> int | None:
-    """The earliest slot of the day the meeting (of `length` slots) fits in, or None."""
-    for slot in range(len(table.slots)):
+    """The earliest slot of the day the meeting (of `length` slots) fits in (the latest, with
+    `latest`), away from the minutes (start, end) already `offered` to the family, or None."""
+    slots = range(len(table.slots))
+    for slot in reversed(slots) if latest else slots:
         if any((staff_id, slot) in cells for cells in (table.away, table.other, table.meetings)):
+            continue
+        start = minutes(table.slots[slot])
+        end = start + length * table.slot_minutes
+        if any(start < b and a < end for a, b in offered):
             continue
         if why_not(session, table, staff_id, slot, household, student_id, None, length) is None:
             return slot
@@ -544,11 +560,13 @@ class Booking:
 
 def proposals(session: Session, event_id: str, household: str) -> list[Booking]:
     """Each meeting the household still needs, at its first free slot over the event's days:
-    a day it already comes to that school first, then the others (the person on the phone
-    agrees to a second trip); a meeting with no free slot left is not offered."""
+    a day it already comes to that school first, then the day it prefers, then the others
+    (the person on the phone agrees to a second trip), the latest free slot of the day for a
+    family that prefers late; a meeting with no free slot left is not offered."""
     days = event_days(session, event_id)
     needs = family_needs(session, event_id, household)
     tables: dict[tuple[str, str], Timetable] = {}
+    offered: dict[str, list[tuple[int, int]]] = {}  # by day: the minutes offered so far
     out = []
     for need in needs:
         if need["at"]:
@@ -561,16 +579,21 @@ def proposals(session: Session, event_id: str, household: str) -> list[Booking]:
                 n["at"] and n["at"][:10] == d and n["school_id"] == need["school_id"] for n in needs
             )
         ]
-        for day in kept + [d for d in days if d not in kept]:
+        preferred = [need["prefer"]] if need["prefer"] in days else []
+        for day in dict.fromkeys(kept + preferred + days):
             key = (need["school_id"], day)
             if key not in tables:
                 tables[key] = timetable(session, event_id, need["school_id"], day)
             table = tables[key]
             length = 2 if need["double"] else 1
+            taken = offered.setdefault(day, [])
             slot = first_free(
-                session, table, need["staff_id"], household, need["student_id"], length
-            )
+                session, table, need["staff_id"], household, need["student_id"], length,
+                latest=need["prefer"] == "late", offered=taken,
+            )  # fmt: skip
             if slot is not None:
+                start = minutes(table.slots[slot])
+                taken.append((start, start + length * table.slot_minutes))
                 label = f"{need['student']} with {need['teacher']}" + (
                     " (double)" if length == 2 else ""
                 )
