@@ -20,7 +20,7 @@ from polterm.display import visible
 from polterm.engine import missing_policies
 from polterm.services.session import Session
 from polterm.services.views import Dashboard, dashboard
-from polterm.ui import reader_session
+from polterm.ui import hangup, reader_session
 from polterm.ui.collector import LOOK_S, IdleCollector
 from polterm.ui.commands import JumpProvider
 from polterm.ui.text import neutralise
@@ -75,6 +75,12 @@ class PoltermApp(App[None]):
             self.collector.touched()
         await super().on_event(event)
 
+    def _exit_if_hung_up(self) -> None:
+        """Nobody is at a terminal that has gone: end the session (every saved change is
+        already committed; what a form held unsaved went with the person)."""
+        if hangup.hung_up():
+            self.exit(return_code=1)
+
     def on_mount(self) -> None:
         problems = missing_policies(self.session.db, self.session.registry)
         if problems:
@@ -82,6 +88,8 @@ class PoltermApp(App[None]):
             return
         self.collector.start()
         self.set_interval(LOOK_S, self.collector.look)
+        if not self.is_headless:
+            self.set_interval(hangup.LOOK_S, self._exit_if_hung_up)
         actor = self.session.actor  # read before the connection showed controls
         self.sub_title = f"{visible(actor.name)} ({actor.role}) · {self.today}"
         first = self.first_dashboard
