@@ -109,11 +109,11 @@ def queue_conference(
         ).fetchall()
         if only is not None:
             guardians = [g for g in guardians if g[0] in only]
+        rows = []
         for gid, name, email, do_not_email, language, interpreter in guardians:
             written_in, missing = template_language(language)
             facts = {**base, "guardian": name, "interpreter": bool(interpreter)}
-            session.insert_row(
-                "mail_outbox",
+            rows.append(
                 {
                     "message_id": new_message_id(base["uid"].split("@", 1)[1]),
                     "kind": kind,
@@ -131,9 +131,11 @@ def queue_conference(
                     "send_after": send_after or local_now(),
                     "next_attempt_at": send_after or local_now(),
                     "queued_at": now_iso(),
-                },
-                student_id=conference["student_id"],
+                }
             )
+        session.insert_many(
+            "mail_outbox", rows, student_ids=[conference["student_id"]] * len(rows)
+        )
         return len(guardians)
 
 

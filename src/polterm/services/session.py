@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -90,31 +89,6 @@ class Session:
             pk = _primary_key(tbl, row, tbl.last_pk)
             self._audit("insert", table, pk, student_id, None, self._row(table, pk))
             return pk
-
-    def insert_row(self, table: str, row: Mapping[str, Any], *, student_id: str) -> int:
-        """Insert one row of a table keyed by an integer id, and record it: the plain SQL of
-        insert() without sqlite-utils' schema look-ups (for many rows in one write)."""
-        printable_record(table, row)
-        with self.transaction():
-            try:
-                pk = self.db.execute(
-                    f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in row)})"
-                    f" VALUES ({', '.join('?' * len(row))})",
-                    list(row.values()),
-                ).lastrowid
-            except sqlite3.Error as error:
-                raise _as_user_error(table, error) from error
-            cursor = self.db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [pk])
-            names = [d[0] for d in cursor.description]
-            self._audit(
-                "insert",
-                table,
-                pk,
-                student_id,
-                None,
-                dict(zip(names, cursor.fetchone(), strict=True)),
-            )
-            return int(pk)
 
     def insert_many(
         self, table: str, rows: Sequence[Mapping[str, Any]], *, student_ids: Sequence[str | None]
