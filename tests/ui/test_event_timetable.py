@@ -9,12 +9,15 @@ import pytest
 from polterm.errors import PoltermError
 from polterm.services import event_timetable as tt
 from polterm.services.events import add_event, add_interpreter, add_request, interpreter_available
+from polterm.services.session import Session
 from tests.ui.test_event_screen import DAY, build_event, event_session
 
 NEXT = "2025-10-16"
 
 
-def test_a_familys_next_meeting_is_offered_on_the_day_it_already_comes(tmp_path: Path) -> None:
+def two_day_event(tmp_path: Path, asked: list[str], prefer: str | None = None) -> Session:
+    """The fall event's district with a second event "two" over two afternoons, an
+    interpreter there both days, and S1's family asking for `asked` (preferring `prefer`)."""
     session = event_session(build_event(tmp_path / "event.db"))
     add_event(
         session,
@@ -24,9 +27,14 @@ def test_a_familys_next_meeting_is_offered_on_the_day_it_already_comes(tmp_path:
         ["north"],
         [f"{DAY}:16:00-17:00", f"{NEXT}:16:00-17:00"],
     )
-    add_request(session, "two", "S1", ["t2"])
+    add_request(session, "two", "S1", asked, prefer=prefer)
     for day in (DAY, NEXT):
         interpreter_available(session, "i1", "two", day, "16:00", "17:00")
+    return session
+
+
+def test_a_familys_next_meeting_is_offered_on_the_day_it_already_comes(tmp_path: Path) -> None:
+    session = two_day_event(tmp_path, ["t2"])
     tt.book(session, tt.timetable(session, "two", "north", NEXT), "t1", 1, "guardian:G1", "S1")
     [offer] = tt.proposals(session, "two", "guardian:G1")
     # t2 is free at 16:20 on the first day, but the family comes on the second
@@ -46,18 +54,7 @@ def test_a_familys_next_meeting_is_offered_on_the_day_it_already_comes(tmp_path:
 def test_a_familys_offers_follow_its_preference_and_never_coincide(
     tmp_path: Path, asked: list[str], prefer: str | None, offers: dict[str, str]
 ) -> None:
-    session = event_session(build_event(tmp_path / "event.db"))
-    add_event(
-        session,
-        "two",
-        "Two days",
-        "parent-teacher",
-        ["north"],
-        [f"{DAY}:16:00-17:00", f"{NEXT}:16:00-17:00"],
-    )
-    add_request(session, "two", "S1", asked, prefer=prefer)
-    for day in (DAY, NEXT):
-        interpreter_available(session, "i1", "two", day, "16:00", "17:00")
+    session = two_day_event(tmp_path, asked, prefer)
     assert {o.staff_id: o.at for o in tt.proposals(session, "two", "guardian:G1")} == offers
 
 
