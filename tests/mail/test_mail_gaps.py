@@ -25,12 +25,18 @@ def _schedule(run) -> str:
     return str(max(r["id"] for r in rows))
 
 
-def test_a_reminder_still_queued_when_its_conference_is_cancelled_is_not_sent(district, smtp):
-    configure(district, smtp.port)
-    conference = _schedule(district)
-    assert _send(district, "2030-09-01T08:00")["sent"] == 1  # the invitation
+def _reminder_waiting(run, smtp) -> str:
+    """A conference whose invitation went out and whose reminder waits: the server is down."""
+    configure(run, smtp.port)
+    conference = _schedule(run)
+    assert _send(run, "2030-09-01T08:00")["sent"] == 1  # the invitation
     smtp.stop()
-    assert _send(district, "2030-09-09T16:00")["retrying"] == 1  # the reminder waits
+    assert _send(run, "2030-09-09T16:00")["retrying"] == 1  # the reminder waits
+    return conference
+
+
+def test_a_reminder_still_queued_when_its_conference_is_cancelled_is_not_sent(district, smtp):
+    conference = _reminder_waiting(district, smtp)
     _ok(district, "conference", "update", conference, "--status", "cancelled")
     smtp.start()
     assert _send(district, "2030-09-09T18:00")["sent"] == 1
@@ -46,11 +52,7 @@ def test_a_reminder_still_queued_when_its_conference_is_cancelled_is_not_sent(di
 def test_a_reminder_still_queued_when_its_conference_moves_is_sent_for_the_new_time(
     district, smtp
 ):
-    configure(district, smtp.port)
-    conference = _schedule(district)
-    assert _send(district, "2030-09-01T08:00")["sent"] == 1  # the invitation
-    smtp.stop()
-    assert _send(district, "2030-09-09T16:00")["retrying"] == 1  # the reminder waits
+    conference = _reminder_waiting(district, smtp)
     _ok(district, "conference", "update", conference, "--at", "2030-09-20T15:00")
     smtp.start()
     assert _send(district, "2030-09-09T18:00")["sent"] == 1  # the change, not the old reminder
