@@ -20,7 +20,7 @@ from polterm.planning.occupancy import Occupancy
 from polterm.policy import Attendee, ConferenceDraft
 from polterm.services.conferences import schedule_conferences, update_conference
 from polterm.services.event_requests import Booked, Loaded, check_fixed, load, minutes
-from polterm.services.events import LOCATIONS, authorize_event
+from polterm.services.events import LOCATIONS, authorize_event, interpreter_agenda
 from polterm.services.refs import require
 from polterm.services.session import Session
 from polterm.services.validate import parse_datetime
@@ -198,10 +198,7 @@ def _draft(
     if request is not None:
         linked.add(request)
     guardians = loaded.guardians.get((meeting.household, meeting.student_id), [])
-    agenda = None
-    if interpreter is not None:
-        name = session.db.execute("SELECT name FROM interpreter WHERE id = ?", [interpreter])
-        agenda = f"Interpreter: {name.fetchone()[0]} ({meeting.language})"
+    agenda = None if interpreter is None else interpreter_agenda(session, interpreter)
     draft = ConferenceDraft(
         student_id=meeting.student_id,
         kind=event["kind"],

@@ -16,7 +16,7 @@ from polterm.policy import Attendee, ConferenceDraft
 from polterm.services import authz
 from polterm.services.conferences import conference_draft, schedule_conference, update_conference
 from polterm.services.event_requests import SLOT_BY_LEVEL, minutes, school_grid
-from polterm.services.events import LOCATIONS, event_schools
+from polterm.services.events import LOCATIONS, event_schools, interpreter_agenda
 from polterm.services.families import HOUSEHOLD
 from polterm.services.refs import require
 from polterm.services.session import Session
@@ -451,12 +451,7 @@ def book(
             session, table, slot, length, household, student_id, interpreter
         )[0]
         draft = _draft(session, event, household, student_id, staff_id, table.at(slot))
-        agenda = None
-        if interpreter is not None:
-            name, language = session.db.execute(
-                "SELECT name, language FROM interpreter WHERE id = ?", [interpreter]
-            ).fetchone()
-            agenda = f"Interpreter: {name} ({language})"
+        agenda = None if interpreter is None else interpreter_agenda(session, interpreter)
         conference_id = schedule_conference(
             session,
             draft,

@@ -245,6 +245,14 @@ def _add_hours(
         )
 
 
+def interpreter_agenda(session: Session, interpreter_id: str) -> str:
+    """The agenda line a booked interpreter puts on a meeting's conference."""
+    name, language = session.db.execute(
+        "SELECT name, language FROM interpreter WHERE id = ?", [interpreter_id]
+    ).fetchone()
+    return f"Interpreter: {name} ({language})"
+
+
 def add_request(
     session: Session,
     event_id: str,
