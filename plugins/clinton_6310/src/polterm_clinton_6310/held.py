@@ -24,27 +24,26 @@ def held_sql(
     fewer: int | None = None,
     only: str = "1",
     tag: str = "",
-    by_school: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """SQL of (id, school_id, held): active students in scope and the conferences of `kind`
     they held dated in [start, upto); only those who held fewer than `fewer`, when given.
 
     One seek in the (student, kind, status, at) index per student, students in id order so
-    the seeks move forward through it; `by_school`, in (school, id) order instead, as findings
-    are listed: the seeks jump, but a million rows need no sort after. OFFSET 0 keeps the
-    count in its own subquery: SQLite would otherwise copy it into the filter and count twice.
+    the seeks move forward through it. In (school, id) order, as findings are listed, the seeks
+    jump: at a million students that cost more than sorting the findings after (2.8 s against
+    2.4 s). OFFSET 0 keeps the count in its own subquery: SQLite would otherwise copy it into
+    the filter and count twice.
     `only` narrows the students (a condition over alias `s`); `tag` keeps the parameter names
     of several such queries apart.
     """
     where, params = student_scope(scope, "s")
-    order = "s.school_id, s.id" if by_school else "s.id"
     sql = f"""
         SELECT id, school_id, held FROM (
             SELECT s.id, s.school_id, (
                 SELECT count(*) FROM conference c WHERE c.student_id = s.id AND {held_by(tag)}
             ) AS held
             FROM student s WHERE s.active = 1 AND {where} AND {only}
-            ORDER BY {order} LIMIT -1 OFFSET 0)
+            ORDER BY s.id LIMIT -1 OFFSET 0)
         {f"WHERE held < :fewer{tag}" if fewer is not None else ""}"""
     named = {
         **params,
