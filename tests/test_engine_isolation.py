@@ -222,14 +222,14 @@ def test_the_callers_thread_runs_the_queries_no_thread_has_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("polterm.engine.QUERY_THREADS", 2)
-    block = polterm.engine._block
+    run = polterm.engine._run
     ran_on: dict[str, str] = {}
 
-    def watched(db, query, policy, allowed):  # type: ignore[no-untyped-def]
-        ran_on[policy] = threading.current_thread().name
-        return block(db, query, policy, allowed)
+    def watched(db, asked):  # type: ignore[no-untyped-def]
+        ran_on[asked.fixed["policy"]] = threading.current_thread().name
+        return run(db, asked)
 
-    monkeypatch.setattr("polterm.engine._block", watched)
+    monkeypatch.setattr("polterm.engine._run", watched)
     plugins = [Policy("a", busy_query), Policy("b", busy_query), Policy("c", quick_query)]
     d, db = on_file(["a", "b", "c"], plugins, tmp_path)
     result = evaluate(db, d.registry(), date(2025, 10, 1))

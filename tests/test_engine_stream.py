@@ -20,17 +20,18 @@ def held_back(monkeypatch: pytest.MonkeyPatch, policy: str, release: threading.E
     """Two query threads, the policy's query held until `release` is set (10 s at most); gives
     the policies whose queries have finished, as they finish."""
     monkeypatch.setattr("polterm.engine.QUERY_THREADS", 2)
-    block = polterm.engine._block
+    run = polterm.engine._run
     finished: set[str] = set()
 
-    def watched(db, query, name, allowed):  # type: ignore[no-untyped-def]
+    def watched(db, asked):  # type: ignore[no-untyped-def]
+        name = asked.fixed["policy"]
         if name == policy:
             release.wait(10)
-        found = block(db, query, name, allowed)
+        found = run(db, asked)
         finished.add(name)
         return found
 
-    monkeypatch.setattr("polterm.engine._block", watched)
+    monkeypatch.setattr("polterm.engine._run", watched)
     return finished
 
 

@@ -20,6 +20,7 @@ import polterm_clinton_6310
 import polterm_p1471
 from polterm import engine, hookspecs
 from polterm.plugins import build_registry
+from polterm.query_worker import authorize_reads
 from polterm.scaffold import scaffold
 from polterm.storage import open_database
 from polterm.storage.db import migrate
@@ -70,8 +71,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[tuple[str, str]]]:
 
 def engine_ok(action: int, arg2: str | None) -> int:
     """The engine's own answer: reading and nothing else."""
-    reading = action in engine._READ_ACTIONS or (action == sqlite3.SQLITE_PRAGMA and arg2 is None)
-    return sqlite3.SQLITE_OK if reading else sqlite3.SQLITE_DENY
+    return authorize_reads(action, None, arg2, None, None)
 
 
 def test_the_shipped_plugins_and_the_scaffolds_rules_read_only_the_documented_schema(
