@@ -87,9 +87,10 @@ def run_measured(
 
 
 class PeakMemory:
-    """The highest anonymous and file-backed resident memory (MB) a child reached, read from
-    /proc/PID/status every few ms: its peak RSS (VmHWM, ru_maxrss) is their sum, and the
-    file-backed part is mostly the database file SQLite maps, which the kernel drops at will."""
+    """The highest anonymous and file-backed resident memory (MB) a child and the processes it
+    started (`check`'s query processes) reached together, read from /proc every few ms: one
+    process's peak RSS (VmHWM, ru_maxrss) is their sum, and the file-backed part is mostly the
+    database file SQLite maps, which the kernel drops at will."""
 
     def __init__(self, pid: int, every: float = 0.005) -> None:
         self.anon = self.file = 0.0
@@ -99,21 +100,47 @@ class PeakMemory:
 
     def _watch(self, pid: int, every: float) -> None:
         while not self._stop.is_set():
-            try:
-                with open(f"/proc/{pid}/status") as status:
-                    fields = dict(line.split(":", 1) for line in status)
-            except (FileNotFoundError, ProcessLookupError, ValueError):
-                return
-            if "RssAnon" not in fields:  # a zombie: the child has exited
-                return
-            self.anon = max(self.anon, int(fields["RssAnon"].split()[0]) / 1024)
-            self.file = max(self.file, int(fields["RssFile"].split()[0]) / 1024)
+            anon = file = 0.0
+            for one in [pid, *_descendants(pid)]:
+                fields = _status(one)
+                if one == pid and "RssAnon" not in fields:  # the child has exited
+                    return
+                anon += int(fields.get("RssAnon", "0 kB").split()[0]) / 1024
+                file += int(fields.get("RssFile", "0 kB").split()[0]) / 1024
+            self.anon, self.file = max(self.anon, anon), max(self.file, file)
             time.sleep(every)
 
     def stop(self) -> PeakMemory:
         self._stop.set()
         self._thread.join()
         return self
+
+
+def _status(pid: int) -> dict[str, str]:
+    """A process's /proc status fields; none once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return dict(line.split(":", 1) for line in status)
+    except (OSError, ValueError):
+        return {}
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes a process started, and theirs, from any of its threads."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                kids = [int(k) for k in children.read().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            found += [kid, *_descendants(kid)]
+    return found
 
 
 def memory_figures(
