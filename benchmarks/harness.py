@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from polterm.ui import FRAMES_PER_SECOND
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 BIN = Path(sys.executable).parent
@@ -192,6 +194,9 @@ def bench_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("POLTERM_LOAD_PLUGINS", None)
     env["NO_COLOR"] = "1"
+    # the frame rate polterm's UI sets for itself, here for every child: the harnesses import
+    # Textual before polterm, and the minimal app stays a like-for-like reference
+    env["TEXTUAL_FPS"] = FRAMES_PER_SECOND
     return env
 
 
