@@ -4,6 +4,7 @@ the UI evaluates the district) and on later opens (warm: it reads the store)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import statistics
 import sys
@@ -29,6 +30,7 @@ def run(db: Path, size: int, repeat: int = 5) -> list[Figure]:
     conn.close()
     cold: list[PeakMemory] = []
     _timed(app, cold)  # it evaluates the district and fills the store
+    os.sync()  # whose writes are on disk before the timing starts, not written back beneath it
     # one run of each in turn, so both see the same load on a machine shared with other work
     minimal_runs, runs, warm = [], [], []  # type: ignore[var-annotated]
     for _ in range(repeat):

@@ -90,12 +90,14 @@ async def search(app: App, pilot: Pilot, db: Path) -> dict[str, Any]:
     """
     from polterm.cli.state import State
     from polterm.services.views import StudentFilter, student_page
+    from polterm.ui.screens.students import first_page_rows
 
     reader = State(db_path=db).session()
 
     def first_page(text: str) -> tuple[list[str], float]:
         start = time.perf_counter()
-        page = [r["id"] for r in student_page(reader, StudentFilter(search=text))]
+        rows = first_page_rows(app.size.height)  # as the screen asks for its first page
+        page = [r["id"] for r in student_page(reader, StudentFilter(search=text), limit=rows)]
         return page, time.perf_counter() - start
 
     def showing(expected: list[str]) -> Callable[[], bool]:

@@ -1,5 +1,6 @@
-"""Students: search as you type, filter, and page from SQLite a hundred rows at a time; the
-teacher filter is a picker that pages too (a district has thousands of teachers)."""
+"""Students: search as you type, filter, and page from SQLite (a screenful first, then a hundred
+rows at a time); the teacher filter is a picker that pages too (a district has thousands of
+teachers)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,14 @@ from polterm.ui.widgets.picker import PickField
 from polterm.ui.widgets.search import SearchBox
 from polterm.ui.widgets.styled import KeepsStyles
 from polterm.ui.widgets.worker import answer
+
+
+def first_page_rows(height: int) -> int:
+    """How many students the first page of a search holds on a terminal `height` rows tall: a
+    screenful and a few more, so a keystroke's query looks for no more than it shows (for a
+    first letter at a million students, about half the time of a hundred rows); PageDown and
+    the cursor bring the rest a hundred at a time."""
+    return min(PAGE_SIZE, height + 10)
 
 
 class StudentsScreen(KeepsStyles, Screen[None]):
@@ -133,16 +142,17 @@ class StudentsScreen(KeepsStyles, Screen[None]):
         app = self.app
         reader = app.reader()  # type: ignore[attr-defined]
         worker = get_current_worker()
+        limit = PAGE_SIZE if offset else first_page_rows(app.size.height)
         try:
             with stop_when(reader.db, lambda: worker.is_cancelled, STEPS_PER_LOOK):
-                rows = student_page(reader, wanted, offset)
+                rows = student_page(reader, wanted, offset, limit)
         except sqlite3.OperationalError:
             if worker.is_cancelled:
                 return  # interrupted: a newer key or filter asked again
             raise
-        answer(self, self.show, rows, offset)
+        answer(self, self.show, rows, offset, limit)
 
-    def show(self, rows: list[dict[str, Any]], offset: int) -> None:
+    def show(self, rows: list[dict[str, Any]], offset: int, limit: int) -> None:
         if offset not in (0, self.loaded):
             return  # a page for an older query
         table = self.query_one("#students", LineTable)
@@ -158,7 +168,7 @@ class StudentsScreen(KeepsStyles, Screen[None]):
         else:
             table.set_rows(cells)
         self.loaded = offset + len(rows)
-        self.exhausted = len(rows) < PAGE_SIZE
+        self.exhausted = len(rows) < limit
         more = "" if self.exhausted else "+ (PageDown for more)"
         status = f"{table.row_count}{more} students shown"
         self.query_one("#status", Static).update(status, layout=False)
