@@ -3,6 +3,7 @@ the time limit are those of the same queries on threads, and no process outlives
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -139,3 +140,27 @@ def test_a_small_district_starts_no_process(
     monkeypatch.setattr(QueryProcess, "__init__", lambda self, path: spawned.append(path))
     assert [f.message for f in evaluate(db, d.registry(), date(2025, 10, 1)).findings] == ["quick"]
     assert spawned == []
+
+
+class Term:
+    """A value SQLite knows only through the adapter a plugin registers."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def adapted_query(ctx: RuleContext) -> FindingQuery:
+    return ctx.query("SELECT :term AS message", {"term": Term("fall")}, status="due")
+
+
+def test_a_parameter_a_plugins_adapter_binds_is_bound_in_the_process(
+    tmp_path: Path, started: list[QueryProcess]
+) -> None:
+    sqlite3.register_adapter(Term, lambda term: f"term {term.name}")
+    try:
+        d, db = on_file(["a"], [Policy("a", adapted_query)], tmp_path)
+        result = evaluate(db, d.registry(), date(2025, 10, 1))
+    finally:
+        del sqlite3.adapters[(Term, sqlite3.PrepareProtocol)]
+    assert started
+    assert (result.errors, [f.message for f in result.findings]) == ([], ["term fall"])

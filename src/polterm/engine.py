@@ -488,7 +488,8 @@ class QueryProcess:
         stdin, stdout = self.proc.stdin, self.proc.stdout
         assert stdin is not None and stdout is not None
         try:
-            pickle.dump((asked.sql, asked.params, asked.bad_sql, timeout), stdin)
+            params = {name: _bound(value) for name, value in asked.params.items()}
+            pickle.dump((asked.sql, params, asked.bad_sql, timeout), stdin)
             stdin.flush()
             head = json.loads(stdout.readline() or "null")
         except (OSError, ValueError):
@@ -507,6 +508,18 @@ class QueryProcess:
         for pipe in (self.proc.stdin, self.proc.stdout):
             if pipe is not None:
                 pipe.close()
+
+
+def _bound(value: Any) -> Any:
+    """A parameter as SQLite will be given it, adapted here as this process's sqlite3 would (a
+    plugin's own adapters are registered here, not in the query's process)."""
+    if value is None or isinstance(value, int | float | str | bytes):
+        return value
+    adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+    if adapt is not None:
+        return adapt(value)
+    conform = getattr(value, "__conform__", None)
+    return conform(sqlite3.PrepareProtocol) if conform is not None else value
 
 
 def _worker_error(kind: str, message: str) -> Exception:
