@@ -16,6 +16,7 @@ from polterm.engine import evaluate_in_order
 from polterm.plugins import Registry
 from polterm.policy import Finding, Rule, RuleContext
 from polterm.services import finding_store
+from polterm.services.stored_check import StoredFindings
 from tests import test_finding_store as store_tests
 from tests.conftest import Polterm
 from tests.test_check_cli import FakePolicy, broken, registry_of
@@ -110,6 +111,32 @@ def test_after_one_students_write_the_store_is_updated_and_answers(
     after = check(run, "--format", "json")
     assert evaluations == [] and after != before
     assert after == check(run, "--format", "json", "--fresh")
+
+
+def test_the_whole_district_is_read_in_rowid_ranges_while_the_rows_lie_in_order(
+    run: Polterm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranged: list[bool] = []
+    read = StoredFindings._json_in_rowid_ranges
+
+    def watched(self: StoredFindings, line: str) -> Iterator[bytes]:
+        ranged.append(True)
+        return read(self, line)
+
+    monkeypatch.setattr(StoredFindings, "_json_in_rowid_ranges", watched)
+    in_order = "SELECT in_order FROM finding_store_state"
+    assert run.rows(in_order) == [(1,)]  # a whole refresh wrote them in check's order
+    assert check(run, "--format", "json") == check(run, "--format", "json", "--fresh")
+    assert ranged == [True]
+    check(run, "--format", "json", "--school", a_school(run))  # a school's: along the index
+    assert ranged == [True]
+    student = run.rows("SELECT student_id FROM finding_store WHERE student_id IS NOT NULL")[0][0]
+    added = run("conference", "add", "--student", student, "--kind", "flexible",
+                "--at", "2026-11-20T07:00")  # fmt: skip
+    assert added.code == 0, added.err
+    stored = check(run, "--format", "json")  # the student's rows rewritten at the table's end
+    assert run.rows(in_order) == [(0,)] and ranged == [True]
+    assert stored == check(run, "--format", "json", "--fresh")
 
 
 def test_a_store_not_current_is_evaluated(run: Polterm, evaluations: list[Any]) -> None:

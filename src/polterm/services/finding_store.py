@@ -148,7 +148,7 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
                     _count(db, 1, student_id)
                     _record_failures(db, failed, whole=False)
                     errors.update(str(e) for e in evaluation.errors)
-                _set_state(db, current, latest, json.dumps(sorted(errors)))
+                _set_state(db, current, latest, json.dumps(sorted(errors)), in_order=False)
             return True
     if not whole:
         return False
@@ -164,7 +164,9 @@ def refresh(db: Database, registry: Registry, as_of: date, *, whole: bool) -> bo
             db.execute("DELETE FROM finding_store_count")
             _count(db, 1)
             _record_failures(db, failed, whole=True)
-            _set_state(db, current, latest, json.dumps([str(e) for e in evaluation.errors]))
+            errors = json.dumps([str(e) for e in evaluation.errors])
+            # in order when no failing rule's kept rows (written before) sit ahead of them
+            _set_state(db, current, latest, errors, in_order=not failed)
     fold_log(db)
     return True
 
@@ -316,12 +318,16 @@ def changed_students(
     return students if len(students) <= INCREMENTAL_LIMIT else None
 
 
-def _set_state(db: Database, current: tuple[str, str], audit_id: int, errors: str) -> None:
-    """Record what the stored findings answer for: the day, the policies, the last change."""
+def _set_state(
+    db: Database, current: tuple[str, str], audit_id: int, errors: str, *, in_order: bool
+) -> None:
+    """Record what the stored findings answer for (the day, the policies, the last change),
+    and whether their rows lie in `check`'s order (only a whole refresh writes them so)."""
     db.execute(
         "INSERT OR REPLACE INTO finding_store_state"
-        " (id, as_of, stamp, audit_id, computed_at, errors) VALUES (1, ?, ?, ?, ?, ?)",
-        [*current, audit_id, now_iso(), errors],
+        " (id, as_of, stamp, audit_id, computed_at, errors, in_order)"
+        " VALUES (1, ?, ?, ?, ?, ?, ?)",
+        [*current, audit_id, now_iso(), errors, int(in_order)],
     )
 
 

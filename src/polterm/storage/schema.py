@@ -752,3 +752,11 @@ def m110_demo_district(db: Database) -> None:
     db.execute(
         "ALTER TABLE district ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1))"
     )
+
+
+@migrations()
+def m200_finding_store_in_order(db: Database) -> None:
+    """Whether the stored findings lie in the table in `check`'s order (a whole refresh with
+    no failing rule writes them so), so a check of the whole district reads the table in
+    rowid ranges rather than along an index (0.60 s against 0.94 s at 1,000,000)."""
+    db.execute("ALTER TABLE finding_store_state ADD COLUMN in_order INTEGER NOT NULL DEFAULT 0")
