@@ -56,3 +56,12 @@ def test_sqlite_utils_comes_without_pandas_and_numpy_which_stay_importable() -> 
     assert loaded_after(imports, "pandas") == []
     assert loaded_after(imports, "numpy") == []
     assert loaded_after(f"{imports}\nimport pandas", "pandas") != []
+
+
+def test_dateutils_parser_loads_only_when_something_parses() -> None:
+    """sqlite-utils imports it for recipes polterm never calls: it waits until used."""
+    imports = "import polterm.cli.state, polterm.engine, sqlite_utils"
+    assert loaded_after(imports, "dateutil.parser._parser") == []
+    assert loaded_after(imports, "dateutil.tz") == []
+    used = f"{imports}\nfrom sqlite_utils.recipes import parsedate\nparsedate('3 Dec 2026')"
+    assert loaded_after(used, "dateutil.parser._parser") == ["dateutil.parser._parser"]
