@@ -23,7 +23,7 @@ def _timed(args: list[str], memory: list[PeakMemory] | None = None) -> tuple[flo
     return time.perf_counter() - start, result
 
 
-def run(db: Path, size: int, repeat: int = 5) -> list[Figure]:
+def run(db: Path, size: int, repeat: int = 9) -> list[Figure]:
     app = [sys.executable, "-m", "benchmarks.ui_child", "polterm", str(db)]
     with sqlite3.connect(db) as conn:  # the store as nothing has filled it yet
         conn.execute("DELETE FROM finding_store_state")
