@@ -40,7 +40,13 @@ from polterm.policy import (
     RuleContext,
     Scope,
 )
-from polterm.query_worker import MMAP_BYTES, PROGRESS_STEPS, authorize_reads, run_block
+from polterm.query_worker import (
+    MMAP_BYTES,
+    PROGRESS_STEPS,
+    authorize_reads,
+    overran,
+    run_block,
+)
 from polterm.storage.db import BUSY_TIMEOUT_MS, database_file, pragma_while
 from polterm.storage.progress import stop_when
 
@@ -771,7 +777,7 @@ def time_limit(db: Database, seconds: float) -> Iterator[None]:
     if use_alarm:
 
         def on_alarm(signum: int, frame: object) -> None:
-            raise PluginTimeout(f"took longer than {seconds:g} s")
+            raise PluginTimeout(overran(seconds))
 
         previous: Callable[..., Any] | int | None = signal.signal(signal.SIGALRM, on_alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -780,7 +786,7 @@ def time_limit(db: Database, seconds: float) -> Iterator[None]:
             yield
     except sqlite3.OperationalError as error:
         if time.monotonic() > deadline:
-            raise PluginTimeout(f"took longer than {seconds:g} s") from error
+            raise PluginTimeout(overran(seconds)) from error
         raise
     finally:
         if use_alarm:

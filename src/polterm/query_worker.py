@@ -37,6 +37,11 @@ class QueryTimeout(Exception):
     """The query ran past its time budget."""
 
 
+def overran(seconds: float) -> str:
+    """What a rule that ran past its time limit is told, wherever it ran."""
+    return f"took longer than {seconds:g} s"
+
+
 def authorize_reads(action: int, arg1: Any, arg2: Any, dbname: Any, source: Any) -> int:
     """Let a rule read and nothing else: every write is refused when it is prepared."""
     if action in READ_ACTIONS or (action == sqlite3.SQLITE_PRAGMA and arg2 is None):
@@ -74,7 +79,7 @@ def serve(uri: str, busy_ms: int, requests: BinaryIO, answers: BinaryIO) -> None
         except Exception as error:
             late = isinstance(error, sqlite3.OperationalError) and time.monotonic() > deadline
             kind = QueryTimeout if late else type(error)
-            message = f"took longer than {seconds:g} s" if late else str(error)
+            message = overran(seconds) if late else str(error)
             answers.write(json.dumps({"error": kind.__name__, "message": message}).encode())
             answers.write(b"\n")
         else:
