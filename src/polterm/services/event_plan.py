@@ -20,13 +20,14 @@ from polterm.planning.occupancy import Occupancy
 from polterm.policy import Attendee, ConferenceDraft
 from polterm.services.conferences import schedule_conferences, update_conference
 from polterm.services.event_requests import Booked, Loaded, check_fixed, load, minutes
-from polterm.services.events import LOCATIONS, authorize_event, interpreter_agenda
+from polterm.services.events import LOCATIONS, authorize_event, interpreter_agenda, link_meetings
 from polterm.services.refs import require
 from polterm.services.session import Session
 from polterm.services.validate import parse_datetime
 
 # time kept for writing the plan, per meeting (a 2,000-student demo's 3,508: 2.3 s on 2 busy cores)
 WRITE_SECONDS = 0.001
+
 
 @dataclass
 class Report:
@@ -162,21 +163,11 @@ def _create_many(
     event (planned, or booked by hand, which no plan moves), written a table at a time."""
     drafts = [_draft(session, loaded, *item, linked) for item in meetings]
     ids = schedule_conferences(session, drafts)
-    session.insert_many(
-        "event_meeting",
-        [
-            {
-                "conference_id": conference_id,
-                "event_id": loaded.event["id"],
-                "household": meeting.household,
-                "staff_id": meeting.staff_id,
-                "interpreter_id": interpreter,
-                "planned": int(planned),
-            }
-            for conference_id, (meeting, _, interpreter) in zip(ids, meetings, strict=True)
-        ],
-        student_ids=[meeting.student_id for meeting, _, _ in meetings],
-    )
+    links = [
+        (conference_id, m.household, m.student_id, m.staff_id, interpreter)
+        for conference_id, (m, _, interpreter) in zip(ids, meetings, strict=True)
+    ]
+    link_meetings(session, loaded.event["id"], links, planned=planned)
     return ids
 
 

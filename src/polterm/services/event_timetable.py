@@ -16,7 +16,7 @@ from polterm.policy import Attendee, ConferenceDraft
 from polterm.services import authz
 from polterm.services.conferences import conference_draft, schedule_conference, update_conference
 from polterm.services.event_requests import SLOT_BY_LEVEL, minutes, school_grid
-from polterm.services.events import LOCATIONS, event_schools, interpreter_agenda
+from polterm.services.events import LOCATIONS, event_schools, interpreter_agenda, link_meetings
 from polterm.services.families import HOUSEHOLD
 from polterm.services.refs import require
 from polterm.services.session import Session
@@ -459,18 +459,8 @@ def book(
             location=LOCATIONS.get(draft.modality or ""),
             agenda=agenda,
         )
-        session.insert(
-            "event_meeting",
-            {
-                "conference_id": conference_id,
-                "event_id": table.event_id,
-                "household": household,
-                "staff_id": staff_id,
-                "interpreter_id": interpreter,
-                "planned": 0,
-            },
-            student_id=student_id,
-        )
+        link = (conference_id, household, student_id, staff_id, interpreter)
+        link_meetings(session, table.event_id, [link], planned=False)
     return conference_id
 
 

@@ -253,6 +253,32 @@ def interpreter_agenda(session: Session, interpreter_id: str) -> str:
     return f"Interpreter: {name} ({language})"
 
 
+def link_meetings(
+    session: Session,
+    event_id: str,
+    meetings: Sequence[tuple[int, str, str, str, str | None]],
+    *,
+    planned: bool,
+) -> None:
+    """Make scheduled conferences the event's meetings: (conference, household, student, staff,
+    interpreter) each; a meeting booked by hand (`planned` false) is one no plan moves."""
+    session.insert_many(
+        "event_meeting",
+        [
+            {
+                "conference_id": conference_id,
+                "event_id": event_id,
+                "household": household,
+                "staff_id": staff_id,
+                "interpreter_id": interpreter,
+                "planned": int(planned),
+            }
+            for conference_id, household, _, staff_id, interpreter in meetings
+        ],
+        student_ids=[student_id for _, _, student_id, _, _ in meetings],
+    )
+
+
 def add_request(
     session: Session,
     event_id: str,
